@@ -1,0 +1,44 @@
+# Quầy một cửa — developer commands. `make run` and `make test` do all the set-up themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DATA_DIR ?= $(CURDIR)/.demo-data
+PO := resources/translations/vi/LC_MESSAGES/counter_app.po
+MO := $(PO:.po=.mo)
+
+.PHONY: setup run test lint bench translations clean screenshot
+
+setup: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --statistics -d resources/translations -D counter_app
+
+translations: $(MO)
+
+run: setup
+	test -f $(DATA_DIR)/counter.sqlite3 || $(BIN)/counter init --demo --data-dir $(DATA_DIR)
+	$(BIN)/counter-app --data-dir $(DATA_DIR)
+
+screenshot: setup
+	test -f $(DATA_DIR)/counter.sqlite3 || $(BIN)/counter init --demo --data-dir $(DATA_DIR)
+	QT_QPA_PLATFORM=offscreen $(BIN)/counter-app --data-dir $(DATA_DIR) --screenshot docs-counter.png
+
+lint: setup
+	$(BIN)/lint-imports
+	$(BIN)/ruff check counter_app tests benchmarks migrations
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --dist loadgroup -q
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO) resources/translations/en/LC_MESSAGES/*.mo

@@ -1,0 +1,176 @@
+"""Composition root: data dir, logging, store upgrade, adapters wired into the services the windows use."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from counter_app.services.app_services import AppServices
+from counter_app.services.i18n import set_language
+from counter_app.services.resources import resource_path
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam has one zone and no daylight saving
+DEMO_FILE = ("demo", "province.json")
+CALENDAR_YEARS_BACK = 1
+CALENDAR_YEARS_AHEAD = 4
+_log = logging.getLogger(__name__)
+
+
+class SystemClock:
+    """Wall-clock time in Vietnam (UTC+7), timezone-aware."""
+
+    def now(self) -> datetime:
+        return datetime.now(VIETNAM_TIME)
+
+
+def default_data_dir() -> Path:
+    """$COUNTER_DATA_DIR, else the platform's per-user data dir (never a network share)."""
+    override = os.environ.get("COUNTER_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("counter-app", "VNPost")
+
+
+def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Path | None:
+    """A rotating log file in data_dir/logs (errors with context); stderr gets warnings."""
+    root = logging.getLogger()
+    if getattr(root, "_counter_configured", None) == str(data_dir):
+        return Path(data_dir) / "logs" / "counter.log" if data_dir else None
+    for handler in list(root.handlers):
+        if getattr(handler, "_counter_handler", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.WARNING)
+    stderr.setFormatter(fmt)
+    stderr._counter_handler = True  # type: ignore[attr-defined]
+    root.addHandler(stderr)
+    log_path: Path | None = None
+    if data_dir is not None:
+        try:
+            (Path(data_dir) / "logs").mkdir(parents=True, exist_ok=True)
+            log_path = Path(data_dir) / "logs" / "counter.log"
+            handler = logging.handlers.RotatingFileHandler(
+                log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            )
+            handler.setFormatter(fmt)
+            handler._counter_handler = True  # type: ignore[attr-defined]
+            root.addHandler(handler)
+        except OSError as exc:
+            log_path = None
+            logging.getLogger(__name__).warning("cannot write log file in %s: %s", data_dir, exc)
+    root._counter_configured = str(data_dir)  # type: ignore[attr-defined]
+    return log_path
+
+
+def calendar_years(now: datetime) -> range:
+    return range(now.year - CALENDAR_YEARS_BACK, now.year + CALENDAR_YEARS_AHEAD + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    store_path: Path
+    created: bool  # a new store file
+    seeded: bool  # demo data loaded now
+    backup_path: Path | None
+
+
+def init_store(data_dir: Path, *, demo: bool, clock: SystemClock | None = None, hasher=None) -> InitResult:  # type: ignore[no-untyped-def]
+    """Create or upgrade the store; with demo=True load the sample province into an empty store.
+
+    A store that already holds data is never overwritten.
+    """
+    from counter_app.services.catalog_data import load_province_data
+    from counter_app.storage.db import make_engine
+    from counter_app.storage.seed import ensure_device, is_empty, seed_province
+    from counter_app.storage.security import Argon2PasswordHasher
+    from counter_app.storage.store import store_path, upgrade_store
+    from counter_app.storage.uow import UnitOfWorkFactory
+
+    clock = clock or SystemClock()
+    now = clock.now()
+    existed = store_path(data_dir).exists()
+    path, backup = upgrade_store(data_dir, now=now, create=True)
+    engine = make_engine(path)
+    seeded = False
+    try:
+        uow = UnitOfWorkFactory(engine, device_id="", schema_version="", now=clock.now)()
+        with uow:
+            device = ensure_device(uow.session, now)
+            if demo and is_empty(uow.session):
+                data = load_province_data(resource_path(*DEMO_FILE))
+                seed_province(
+                    uow.session, data, hasher=hasher or Argon2PasswordHasher(), device=device,
+                    years=calendar_years(now),
+                )
+                seeded = True
+            uow.commit()
+    finally:
+        engine.dispose()
+    _log.info("store %s ready (created=%s, demo seeded=%s)", path, not existed, seeded)
+    return InitResult(path, not existed, seeded, backup)
+
+
+def open_services(
+    data_dir: Path, *, language: str = "vi", clock=None, hasher=None  # type: ignore[no-untyped-def]
+) -> AppServices:
+    """Upgrade (after a dated backup) and open the store, then wire the services for the windows."""
+    from counter_app.domain.units import UnitTree
+    from counter_app.services.guide import ProcedureGuideService
+    from counter_app.storage.db import make_engine
+    from counter_app.storage.repositories import device_row
+    from counter_app.storage.seed import ensure_device
+    from counter_app.storage.security import Argon2PasswordHasher
+    from counter_app.storage.store import upgrade_store
+    from counter_app.storage.uow import UnitOfWorkFactory
+
+    set_language(language)
+    clock = clock or SystemClock()
+    path, backup = upgrade_store(Path(data_dir), now=clock.now(), create=False)
+    engine = make_engine(path)
+    probe = UnitOfWorkFactory(engine, device_id="", schema_version="", now=clock.now)
+    with probe(readonly=True) as uow:
+        device = device_row(uow.session)
+        device_id = device.id if device is not None else None
+    if device_id is None:
+        with probe() as uow:
+            device_id = ensure_device(uow.session, clock.now()).id
+            uow.commit()
+    from counter_app.storage.store import head_revision
+
+    factory = UnitOfWorkFactory(engine, device_id=device_id, schema_version=head_revision(), now=clock.now)
+    with factory(readonly=True) as uow:
+        units = UnitTree(uow.units.all())
+        procedures = uow.catalog.procedures()
+        fields = uow.catalog.fields()
+
+    def calendar_for(centre_id: str | None):  # type: ignore[no-untyped-def]
+        with factory(readonly=True) as cal_uow:
+            return cal_uow.calendars.calendar(centre_id)
+
+    guide = ProcedureGuideService(procedures, fields, units, calendar_for)
+
+    def render_guidance_sheet(guide_data, *, printed_at, staff_name, counter_name):  # type: ignore[no-untyped-def]
+        from counter_app.printing.guidance import render_guidance_sheet as render
+
+        return render(guide_data, printed_at=printed_at, staff_name=staff_name, counter_name=counter_name)
+
+    return AppServices(
+        data_dir=Path(data_dir),
+        device_id=device_id,
+        uow=factory,
+        clock=clock,
+        hasher=hasher or Argon2PasswordHasher(),
+        guide_service=guide,
+        render_guidance_sheet=render_guidance_sheet,
+        store_path=path,
+        backup_path=backup,
+    )

@@ -1,0 +1,178 @@
+"""The `counter` command: set up and check the store, search the catalog, compute appointments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import _, describe_error, set_language
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments in one line (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {_('error')}: {message}\n")
+
+
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=None, help=_("data folder (default: per-user data folder)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="counter", description=_("Quầy một cửa — counter application tools"))
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("init", help=_("create the data store"))
+    p.add_argument("--demo", action="store_true", help=_("fill it with the sample province"))
+    _data_dir_arg(p)
+
+    db = sub.add_parser("db", help=_("data store maintenance"))
+    dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    _data_dir_arg(dbsub.add_parser("upgrade", help=_("back up, then upgrade the store to this version")))
+    _data_dir_arg(dbsub.add_parser("check", help=_("integrity check and schema version")))
+
+    cat = sub.add_parser("catalog", help=_("procedure catalog"))
+    catsub = cat.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
+    p = catsub.add_parser("search", help=_("search procedures, accents optional"))
+    p.add_argument("text", nargs="+")
+    p.add_argument("--limit", type=int, default=20)
+    _data_dir_arg(p)
+
+    cal = sub.add_parser("calendar", help=_("working calendar"))
+    calsub = cal.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
+    p = calsub.add_parser("due", help=_("the appointment for a dossier received at a given time"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--procedure", metavar="CODE")
+    which.add_argument("--working-days", type=int, metavar="N")
+    p.add_argument("--received", required=True, metavar="'YYYY-MM-DD HH:MM'")
+    p.add_argument("--centre", default=None, help=_("centre id (its office hours)"))
+    _data_dir_arg(p)
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return args.data_dir
+    from counter_app.bootstrap import default_data_dir
+
+    return default_data_dir()
+
+
+def _parse_received(value: str) -> datetime:
+    from counter_app.bootstrap import VIETNAM_TIME
+
+    try:
+        moment = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise DomainError("cli.bad_datetime", value=value) from None
+    return moment.replace(tzinfo=VIETNAM_TIME)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import init_store
+
+    result = init_store(_data_dir(args), demo=args.demo)
+    if result.seeded:
+        print(_("Demo store created at {path}").format(path=result.store_path))
+    elif result.created:
+        print(_("Empty store created at {path}").format(path=result.store_path))
+    else:
+        print(_("Store already exists at {path}; nothing was overwritten").format(path=result.store_path))
+    return EXIT_OK
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import SystemClock
+    from counter_app.storage.store import check_store, upgrade_store
+
+    data_dir = _data_dir(args)
+    if args.db_command == "upgrade":
+        path, backup = upgrade_store(data_dir, now=SystemClock().now(), create=False)
+        if backup is None:
+            print(_("Store {path} is already at the current version").format(path=path))
+        else:
+            print(_("Store {path} upgraded; backup at {backup}").format(path=path, backup=backup))
+        return EXIT_OK
+    check = check_store(data_dir)
+    print(_("Store: {path}").format(path=check.path))
+    print(_("Schema version: {found} (this program: {head})").format(found=check.revision, head=check.head))
+    print(_("Journal mode: {mode}").format(mode=check.journal_mode))
+    print(_("Integrity: {result}").format(result="; ".join(check.integrity)))
+    print(_("Broken references: {count}").format(count=check.foreign_key_problems))
+    print(_("Result: OK") if check.ok else _("Result: PROBLEMS FOUND"))
+    return EXIT_OK if check.ok else EXIT_FAILURE
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+    from counter_app.services.formatting import format_duration
+
+    services = open_services(_data_dir(args), language=args.lang)
+    results = services.search_procedures(" ".join(args.text), limit=args.limit)
+    if not results:
+        print(_("No procedure matches “{text}”.").format(text=" ".join(args.text)))
+        return EXIT_FAILURE
+    for r in results:
+        print(f"{r.code}\t{r.name}\t{r.agency_name}\t{format_duration(r.duration)}")
+    return EXIT_OK
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+    from counter_app.domain.catalog import Duration, DurationUnit
+    from counter_app.services.formatting import format_datetime, format_duration
+
+    received = _parse_received(args.received)
+    if args.working_days is not None and args.working_days < 0:
+        raise DomainError("duration.negative", amount=args.working_days)
+    services = open_services(_data_dir(args), language=args.lang)
+    calendar = services.guide_service.calendar(args.centre)
+    if args.procedure:
+        procedure = services.guide_service.procedure(args.procedure)
+        duration = procedure.duration
+        print(f"{procedure.code} {procedure.name}")
+    else:
+        duration = Duration(DurationUnit.WORKING_DAYS, args.working_days)
+    due = calendar.appointment(received, duration)
+    print(_("Received: {when}").format(when=format_datetime(received)))
+    print(_("Statutory time: {duration}").format(duration=format_duration(duration)))
+    print(_("Appointment: {when}").format(when=format_datetime(due)))
+    print(due.strftime("%Y-%m-%d %H:%M"))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.lang)
+    from counter_app.bootstrap import configure_logging
+
+    try:
+        data_dir = getattr(args, "data_dir", None)
+        configure_logging(data_dir if data_dir is not None and Path(data_dir).is_dir() else None)
+        handler = {"init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar}
+        return handler[args.command](args)
+    except DomainError as exc:
+        print(f"counter: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_FAILURE if exc.code.startswith("store.") else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).exception("counter %s failed", args.command)
+        print(f"counter: {_('Something went wrong. The details were written to the log.')}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

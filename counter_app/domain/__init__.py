@@ -1,0 +1,1 @@
+"""domain layer of the counter application (see DESIGN.md section 2)."""

@@ -1,0 +1,100 @@
+"""Catalog of administrative procedures: fields, components, fees, durations, channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class DurationUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    CALENDAR_DAYS = "calendar_days"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """Statutory processing time. Half a working day is ``Duration(WORKING_HOURS, 4)``."""
+
+    unit: DurationUnit
+    amount: int
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            from counter_app.domain.errors import DomainError
+
+            raise DomainError("duration.negative", amount=self.amount)
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    POST = "post"  # public postal service (BCCI)
+
+
+class FeeKind(StrEnum):
+    FEE = "fee"  # phí
+    CHARGE = "charge"  # lệ phí
+
+
+class ProcedureLevel(StrEnum):
+    PROVINCE = "province"
+    COMMUNE = "commune"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """Lĩnh vực: the sector a procedure belongs to."""
+
+    id: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """Thành phần hồ sơ: one document the applicant must bring."""
+
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+    required: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    """A fee or charge in whole đồng (never float)."""
+
+    name: str
+    amount: int
+    kind: FeeKind = FeeKind.CHARGE
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    id: str
+    code: str  # national code like 1.002835, local variants may append the agency code
+    name: str
+    field_id: str
+    agency_unit_id: str  # the unit that decides (sở, UBND xã, điện lực …)
+    level: ProcedureLevel
+    duration: Duration
+    components: tuple[Component, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    channels: frozenset[Channel] = field(default_factory=lambda: frozenset({Channel.IN_PERSON}))
+    post_dossier: bool = False  # the post may carry the dossier to the centre
+    post_result: bool = False  # the post may carry the result home
+    requires_in_person: bool = False  # the applicant must come in person (excluded from post)
+    result_description: str = ""
+    legal_basis: str = ""
+    catalog_version: int = 1
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @property
+    def total_fee(self) -> int:
+        return sum(f.amount for f in self.fees)

@@ -1,0 +1,1 @@
+"""services layer of the counter application (see DESIGN.md section 2)."""

@@ -1,0 +1,118 @@
+"""The services object the windows are handed: one method per user action, plain data in and out."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from counter_app.domain.errors import DomainError
+from counter_app.domain.text import search_key
+from counter_app.services import auth
+from counter_app.services.guide import ProcedureGuideService
+from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
+from counter_app.services.read_models import CounterView, ProcedureGuide, ProcedureSummary, StaffSession
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppServices:
+    """Implements ``CounterAppServices``; built by ``counter_app.bootstrap``."""
+
+    data_dir: Path
+    device_id: str
+    uow: Callable  # type: ignore[type-arg]  # UnitOfWorkFactory: uow(readonly=False)
+    clock: Clock
+    hasher: PasswordHasher
+    guide_service: ProcedureGuideService
+    render_guidance_sheet: GuidanceSheetRenderer
+    store_path: Path
+    backup_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self._centre_names: dict[str, str] = {}
+        self._print_lock = threading.Lock()
+
+    # -- staff ---------------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> StaffSession:
+        session = auth.login(username, password, uow=self.uow(), clock=self.clock, hasher=self.hasher)
+        _log.info("login %s at centre %s", session.username, session.centre_id)
+        return session
+
+    def counters(self, centre_id: str) -> list[CounterView]:
+        with self.uow(readonly=True) as uow:
+            return [
+                CounterView(c.id, c.centre_id, c.number, c.name)
+                for c in uow.units.counters(centre_id)
+                if c.active
+            ]
+
+    def open_counter(self, session: StaffSession, counter_id: str) -> str:
+        return auth.open_counter(session, counter_id, uow=self.uow(), clock=self.clock, device_id=self.device_id)
+
+    def demo_session(self) -> tuple[StaffSession, CounterView]:
+        """The first active staff member and their first counter (for screenshots and support)."""
+        with self.uow(readonly=True) as uow:
+            staff = uow.staff.first_active()
+            if staff is None:
+                raise DomainError("store.no_staff")
+            centre = uow.units.centre(staff.centre_id)
+            counters = [c for c in uow.units.counters(staff.centre_id) if c.active]
+            if not counters:
+                raise DomainError("store.no_counter", centre=centre.name if centre else staff.centre_id)
+            c = counters[0]
+            return (
+                StaffSession(
+                    staff.id, staff.username, staff.full_name, staff.role, staff.centre_id,
+                    centre.name if centre else "",
+                ),
+                CounterView(c.id, c.centre_id, c.number, c.name),
+            )
+
+    # -- procedure guide -------------------------------------------------------------------------
+    def search_procedures(self, text: str, limit: int = 50) -> list[ProcedureSummary]:
+        return self.guide_service.search(text, limit=limit)
+
+    def _centre_name(self, centre_id: str | None) -> str:
+        if not centre_id:
+            return ""
+        if centre_id not in self._centre_names:
+            with self.uow(readonly=True) as uow:
+                centre = uow.units.centre(centre_id)
+                self._centre_names[centre_id] = centre.name if centre else ""
+        return self._centre_names[centre_id]
+
+    def procedure_guide(self, code: str, *, centre_id: str | None = None) -> ProcedureGuide:
+        return self.guide_service.guide(
+            code, received_at=self.clock.now(), centre_id=centre_id, centre_name=self._centre_name(centre_id)
+        )
+
+    def print_guidance_sheet(
+        self, code: str, *, centre_id: str | None, staff_name: str, counter_name: str
+    ) -> Path:
+        """Render the guidance sheet to a PDF in data_dir/prints and return its path."""
+        guide = self.procedure_guide(code, centre_id=centre_id)
+        now = self.clock.now()
+        pdf = self.render_guidance_sheet(guide, printed_at=now, staff_name=staff_name, counter_name=counter_name)
+        folder = self.data_dir / "prints" / f"{now:%Y-%m-%d}"
+        safe_code = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in guide.code)
+        slug = search_key(guide.name).replace(" ", "-")[:40]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with self._print_lock:
+                target = folder / f"huong-dan-{safe_code}-{slug}-{now:%H%M%S}.pdf"
+                n = 1
+                while target.exists():
+                    n += 1
+                    target = folder / f"huong-dan-{safe_code}-{slug}-{now:%H%M%S}-{n}.pdf"
+                partial = target.with_suffix(".partial")
+                partial.write_bytes(pdf)
+                partial.replace(target)
+        except OSError as exc:
+            raise DomainError("print.cannot_write", path=str(folder), reason=errno.errorcode.get(exc.errno or 0, str(exc))) from exc
+        _log.info("guidance sheet for %s written to %s", guide.code, target)
+        return target

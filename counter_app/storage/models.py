@@ -1,0 +1,240 @@
+"""SQLAlchemy 2 typed models of the local store (units, catalog, staff, counters, calendar, outbox)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from counter_app.storage.types import AwareDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class DeviceRow(Base):
+    """This PC's identity: one row, made on first start."""
+
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slot: Mapped[int] = mapped_column(Integer)  # small number used to hand out sequence leases
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    next_seq: Mapped[int] = mapped_column(Integer, default=1)  # outbox device_seq counter
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class CentreRow(Base):
+    __tablename__ = "centres"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+
+class CentreAgencyRow(Base):
+    """Agencies whose dossiers a centre receives."""
+
+    __tablename__ = "centre_agencies"
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), primary_key=True)
+
+
+class CounterRow(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("centre_id", "number"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FieldRow(Base):
+    __tablename__ = "fields"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class ProcedureRow(Base):
+    __tablename__ = "procedures"
+    __table_args__ = (
+        CheckConstraint("duration_amount >= 0", name="duration_not_negative"),
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    field_id: Mapped[str] = mapped_column(ForeignKey("fields.id"), index=True)
+    agency_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    duration_unit: Mapped[str] = mapped_column(String(20))
+    duration_amount: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[str] = mapped_column(String(100))  # comma-separated Channel values
+    post_dossier: Mapped[bool] = mapped_column(Boolean, default=False)
+    post_result: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    result_description: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    catalog_version: Mapped[int] = mapped_column(Integer, default=1)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    components: Mapped[list[ComponentRow]] = relationship(
+        order_by="ComponentRow.position", cascade="all, delete-orphan", lazy="raise"
+    )
+    fees: Mapped[list[FeeRow]] = relationship(
+        order_by="FeeRow.position", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class ComponentRow(Base):
+    __tablename__ = "procedure_components"
+    __table_args__ = (UniqueConstraint("procedure_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    procedure_id: Mapped[str] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    originals: Mapped[int] = mapped_column(Integer, default=0)
+    certified_copies: Mapped[int] = mapped_column(Integer, default=0)
+    photocopies: Mapped[int] = mapped_column(Integer, default=0)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeeRow(Base):
+    __tablename__ = "procedure_fees"
+    __table_args__ = (
+        UniqueConstraint("procedure_id", "position"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    procedure_id: Mapped[str] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = mapped_column(Integer)  # đồng
+    kind: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class CounterSessionRow(Base):
+    """A staff member on duty at a counter (ca trực), from login until logout."""
+
+    __tablename__ = "counter_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    counter_id: Mapped[str] = mapped_column(ForeignKey("counters.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    started_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class CalendarSettingsRow(Base):
+    """Office hours and weekend; centre_id '' is the province default."""
+
+    __tablename__ = "calendar_settings"
+    centre_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_hours: Mapped[str] = mapped_column(String(200))  # "07:00-11:30,13:30-17:00"
+    weekend: Mapped[str] = mapped_column(String(20))  # "5,6"
+
+
+class CalendarDayRow(Base):
+    """A date that differs from the weekly pattern: a day off or an extra working day."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (CheckConstraint("kind in ('off', 'working')", name="kind_known"),)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(20))  # holidays | province
+
+
+class SequenceLeaseRow(Base):
+    """A block of dossier sequence numbers this device may use (leased in advance)."""
+
+    __tablename__ = "sequence_leases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    agency_code: Mapped[str] = mapped_column(String(64))
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+
+
+class SequenceCounterRow(Base):
+    """Last sequence number used per agency and day on this device."""
+
+    __tablename__ = "sequence_counters"
+    agency_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_used: Mapped[int] = mapped_column(Integer)
+
+
+class OutboxRow(Base):
+    """A committed change waiting to be pushed to the centre hub / provincial server."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("device_id", "device_seq"),
+        Index("ix_outbox_pending", "pushed_at", "device_seq"),
+    )
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    schema_version: Mapped[str] = mapped_column(String(32))
+    hlc: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    pushed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

@@ -1,0 +1,109 @@
+"""Unit of work over one SQLite transaction: repositories plus the outbox, commit or roll back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from counter_app.domain.errors import DomainError
+from counter_app.storage.repositories import (
+    SqlCalendarRepository,
+    SqlCatalogRepository,
+    SqlOutbox,
+    SqlSequenceRepository,
+    SqlStaffRepository,
+    SqlUnitRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """``with uow: ...; uow.commit()`` — leaving the block without commit rolls back."""
+
+    units: SqlUnitRepository
+    catalog: SqlCatalogRepository
+    staff: SqlStaffRepository
+    calendars: SqlCalendarRepository
+    sequences: SqlSequenceRepository
+    outbox: SqlOutbox
+    session: Session
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        device_id: str,
+        schema_version: str,
+        now: Callable[[], datetime],
+        readonly: bool = False,
+    ) -> None:
+        self._factory = session_factory
+        self._device_id = device_id
+        self._schema_version = schema_version
+        self._now = now
+        self._readonly = readonly
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        if self._readonly:
+            self.session.connection(execution_options={"readonly": True})
+        self.units = SqlUnitRepository(self.session)
+        self.catalog = SqlCatalogRepository(self.session)
+        self.staff = SqlStaffRepository(self.session)
+        self.calendars = SqlCalendarRepository(self.session)
+        self.sequences = SqlSequenceRepository(self.session)
+        self.outbox = SqlOutbox(
+            self.session, device_id=self._device_id, schema_version=self._schema_version, now=self._now
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, OperationalError) and "locked" in str(exc):
+            raise DomainError("store.locked", path="") from exc
+
+    def commit(self) -> None:
+        if self._readonly:
+            raise RuntimeError("read-only unit of work cannot commit")
+        try:
+            self.session.commit()
+        except OperationalError as exc:
+            if "locked" in str(exc):
+                raise DomainError("store.locked", path="") from exc
+            raise
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    """Makes units of work bound to one engine and this device."""
+
+    def __init__(self, engine: Engine, *, device_id: str, schema_version: str, now: Callable[[], datetime]):
+        self.engine = engine
+        self.device_id = device_id
+        self.schema_version = schema_version
+        self._now = now
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def __call__(self, *, readonly: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(
+            self._sessions,
+            device_id=self.device_id,
+            schema_version=self.schema_version,
+            now=self._now,
+            readonly=readonly,
+        )

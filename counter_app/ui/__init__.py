@@ -1,0 +1,1 @@
+"""ui layer of the counter application (see DESIGN.md section 2)."""

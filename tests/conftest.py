@@ -1,0 +1,70 @@
+"""Shared fixtures: a real demo store on disk (made once, copied per test) and services over it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from counter_app.bootstrap import VIETNAM_TIME  # noqa: E402
+from counter_app.services.i18n import set_language  # noqa: E402
+
+
+class FakeClock:
+    """A Clock whose time the test sets; aware, in Vietnam time, like SystemClock."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self._now = now or datetime(2026, 11, 30, 9, 0, tzinfo=VIETNAM_TIME)  # a Monday morning
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, now: datetime) -> None:
+        self._now = now
+
+    def advance(self, **kwargs: float) -> None:
+        self._now += timedelta(**kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def demo_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo store per test session; tests get copies, never this one."""
+    from counter_app.bootstrap import init_store
+
+    data_dir = tmp_path_factory.mktemp("demo-template")
+    init_store(data_dir, demo=True, clock=FakeClock())
+    return data_dir
+
+
+@pytest.fixture
+def demo_data_dir(demo_store_template: Path, tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for f in demo_store_template.glob("counter.sqlite3*"):
+        shutil.copy2(f, data_dir / f.name)
+    return data_dir
+
+
+@pytest.fixture
+def services(demo_data_dir: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
+    from counter_app.bootstrap import open_services
+
+    return open_services(demo_data_dir, clock=clock)
