@@ -83,15 +83,18 @@ class InitResult:
     backup_path: Path | None
 
 
-def init_store(data_dir: Path, *, demo: bool, clock: SystemClock | None = None, hasher=None) -> InitResult:  # type: ignore[no-untyped-def]
+def init_store(  # type: ignore[no-untyped-def]
+    data_dir: Path, *, demo: bool, clock: SystemClock | None = None, hasher=None, device_slot: int = 1
+) -> InitResult:
     """Create or upgrade the store; with demo=True load the sample province into an empty store.
 
-    A store that already holds data is never overwritten.
+    A store that already holds data is never overwritten. ``device_slot`` numbers the PCs of a
+    province (1, 2, …) so that their dossier-code leases never overlap while offline.
     """
     from counter_app.services.catalog_data import load_province_data
     from counter_app.storage.db import make_engine
-    from counter_app.storage.seed import ensure_device, is_empty, seed_province
     from counter_app.storage.security import Argon2PasswordHasher
+    from counter_app.storage.seed import ensure_device, is_empty, seed_province
     from counter_app.storage.store import store_path, upgrade_store
     from counter_app.storage.uow import UnitOfWorkFactory
 
@@ -104,7 +107,7 @@ def init_store(data_dir: Path, *, demo: bool, clock: SystemClock | None = None, 
     try:
         uow = UnitOfWorkFactory(engine, device_id="", schema_version="", now=clock.now)()
         with uow:
-            device = ensure_device(uow.session, now)
+            device = ensure_device(uow.session, now, slot=device_slot)
             if demo and is_empty(uow.session):
                 data = load_province_data(resource_path(*DEMO_FILE))
                 seed_province(
@@ -127,8 +130,8 @@ def open_services(
     from counter_app.services.guide import ProcedureGuideService
     from counter_app.storage.db import make_engine
     from counter_app.storage.repositories import device_row
-    from counter_app.storage.seed import ensure_device
     from counter_app.storage.security import Argon2PasswordHasher
+    from counter_app.storage.seed import ensure_device
     from counter_app.storage.store import upgrade_store
     from counter_app.storage.uow import UnitOfWorkFactory
 

@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help=_("create the data store"))
     p.add_argument("--demo", action="store_true", help=_("fill it with the sample province"))
+    p.add_argument("--device-slot", type=int, default=1, help=_("number of this PC in the province (1–9)"))
     _data_dir_arg(p)
 
     db = sub.add_parser("db", help=_("data store maintenance"))
@@ -80,7 +81,9 @@ def _parse_received(value: str) -> datetime:
 def _cmd_init(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import init_store
 
-    result = init_store(_data_dir(args), demo=args.demo)
+    if not 1 <= args.device_slot <= 9:
+        raise DomainError("cli.bad_device_slot", value=args.device_slot)
+    result = init_store(_data_dir(args), demo=args.demo, device_slot=args.device_slot)
     if result.seeded:
         print(_("Demo store created at {path}").format(path=result.store_path))
     elif result.created:
@@ -151,6 +154,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    set_language("en" if "--lang=en" in (argv or sys.argv) or _lang_en(argv) else "vi")
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)
@@ -172,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(__name__).exception("counter %s failed", args.command)
         print(f"counter: {_('Something went wrong. The details were written to the log.')}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _lang_en(argv: Sequence[str] | None) -> bool:
+    args = list(argv if argv is not None else sys.argv[1:])
+    return any(a == "--lang" and args[i + 1 : i + 2] == ["en"] for i, a in enumerate(args))
 
 
 if __name__ == "__main__":

@@ -62,10 +62,6 @@ def N_(message: str) -> str:
 from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS  # noqa: E402
 
 
-def register_error_messages(messages: dict[str, str]) -> None:
-    ERROR_MESSAGES.update(messages)
-
-
 def describe_error(error: Exception) -> str:
     """Words for a person: the translated template of a DomainError's code, filled with its params."""
     code = getattr(error, "code", None)

@@ -29,7 +29,15 @@ ERROR_MESSAGES: dict[str, str] = {
     # catalog and printing
     "catalog.unknown_procedure": N_("There is no procedure with code {code}."),
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),
+    # province data files (services/catalog_data.py)
+    "catalog_data.missing_field": N_("Province data: {path} has no “{field}”."),
+    "catalog_data.bad_value": N_("Province data: {path}.{field} has an invalid value: {value}."),
+    "catalog_data.unknown_reference": N_("Province data: {path}.{field} refers to “{ref}”, which does not exist."),
+    "catalog_data.duplicate": N_("Province data: {kind} “{id}” appears more than once."),
+    "catalog_data.unknown_key": N_("Province data: {path} has an unknown key “{field}”."),
+    "catalog_data.unreadable": N_("Province data file {path} cannot be read: {reason}."),
     # command line
+    "cli.bad_device_slot": N_("The device slot must be a number from 1 to 9, not {value}."),
     "cli.bad_datetime": N_("“{value}” is not a date and time like 2026-11-30 14:30."),
 }
 

@@ -1,0 +1,117 @@
+"""The `counter` command on a real store: what an administrator types and reads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from counter_app.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_demo_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "init", "--demo", "--data-dir", str(tmp_path / "d"))
+    assert code == 0 and "Đã tạo kho dữ liệu mẫu" in out
+    code, out, _ = run(capsys, "init", "--demo", "--data-dir", str(tmp_path / "d"))
+    assert code == 0 and "không ghi đè" in out
+    code, out, _ = run(capsys, "db", "check", "--data-dir", str(tmp_path / "d"))
+    assert code == 0
+    assert "Tính toàn vẹn: ok" in out and "Kết quả: TỐT" in out and "Chế độ nhật ký: wal" in out
+    code, out, _ = run(capsys, "db", "upgrade", "--data-dir", str(tmp_path / "d"))
+    assert code == 0 and "đã ở phiên bản hiện tại" in out
+
+
+def test_catalog_search_without_accents(demo_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "search", "dang", "ky", "khai", "sinh", "--data-dir", str(demo_data_dir))
+    assert code == 0
+    first = out.splitlines()[0].split("\t")
+    assert "Đăng ký khai sinh" in first[1]
+
+
+def test_catalog_search_by_code(demo_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "search", "2.002180", "--data-dir", str(demo_data_dir))
+    assert code == 0 and out.startswith("2.002180\t")
+
+
+def test_calendar_due_after_closing_counts_from_next_morning(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Monday 30/11/2026 17:30 (after closing), 1 working day → Tuesday 17:00
+    code, out, _ = run(
+        capsys, "calendar", "due", "--working-days", "1", "--received", "2026-11-30 17:30",
+        "--data-dir", str(demo_data_dir),
+    )
+    assert code == 0
+    assert out.splitlines()[-1] == "2026-12-01 17:00"
+    assert "Ngày hẹn trả: 17:00, thứ Ba, 01/12/2026" in out
+
+
+def test_calendar_due_skips_the_national_day(demo_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Tue 1/9/2026 and Wed 2/9/2026 are National Day holidays: received Mon 31/8? that is a day off too
+    code, out, _ = run(
+        capsys, "calendar", "due", "--working-days", "1", "--received", "2026-08-28 10:00",
+        "--data-dir", str(demo_data_dir),
+    )
+    assert code == 0
+    assert out.splitlines()[-1] == "2026-09-03 10:00"
+
+
+def test_calendar_due_for_a_procedure(demo_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "calendar", "due", "--procedure", "2.002180", "--received", "2026-11-30 09:00",
+        "--data-dir", str(demo_data_dir),
+    )
+    assert code == 0
+    assert "Cấp điện mới từ lưới điện hạ áp" in out
+    assert out.splitlines()[-1] == "2026-12-07 09:00"  # 5 working days
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["calendar", "due", "--working-days", "5", "--received", "2026-13-40 25:00"], "không phải ngày giờ hợp lệ"),
+        (["calendar", "due", "--procedure", "9.999999", "--received", "2026-11-30 09:00"], "Không có thủ tục nào mang mã 9.999999"),
+        (["calendar", "due", "--received", "2026-11-30 09:00"], "--working-days"),
+        (["calendar", "due", "--working-days", "năm", "--received", "2026-11-30 09:00"], "invalid int value"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    with_dir = [*args, "--data-dir", str(demo_data_dir)] if args[0] != "frobnicate" else args
+    try:
+        code = main(with_dir)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_store_problems_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "counter.sqlite3").write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "catalog", "search", "khai", "sinh", "--data-dir", str(tmp_path))
+    assert code == 1
+    assert "bị hỏng" in err and "Traceback" not in err
+
+
+def test_console_script_is_installed(demo_data_dir: Path) -> None:
+    exe = Path(sys.executable).with_name("counter")
+    result = subprocess.run(
+        [str(exe), "catalog", "search", "khai", "tu", "--data-dir", str(demo_data_dir)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Đăng ký khai tử" in result.stdout

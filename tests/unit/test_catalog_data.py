@@ -1,0 +1,486 @@
+"""The bundled sample province file loads into what the counters rely on; broken files are refused."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from counter_app.domain.calendar import OfficeHours, YearOverride
+from counter_app.domain.catalog import Channel, DurationUnit
+from counter_app.domain.errors import DomainError
+from counter_app.domain.text import search_key
+from counter_app.domain.units import UnitKind, UnitTree
+from counter_app.services.catalog_data import (
+    ProvinceData,
+    StaffRole,
+    load_province_data,
+    parse_province_data,
+)
+from counter_app.services.resources import resource_path
+
+DEMO_FILE = resource_path("demo", "province.json")
+COMMUNE_LEVEL = {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE}
+TODAY = date(2026, 3, 2)
+
+# Departments and the utility named in the article on the Hà Tĩnh pilot (baohatinh.vn, 21/5/2024).
+ARTICLE_DEPARTMENTS = [
+    "Sở Thông tin và Truyền thông",
+    "Sở Nội vụ",
+    "Sở Ngoại vụ",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Tài chính",
+    "Sở Công Thương",
+]
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def data() -> ProvinceData:
+    return load_province_data(DEMO_FILE)
+
+
+def _key(text: str) -> str:
+    return search_key(text)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, Enum):
+        return
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item)
+
+
+# --- the real sample file ----------------------------------------------------------------------
+
+
+class TestSampleFile:
+    def test_is_labelled_as_sample_data(self, data: ProvinceData, raw: dict[str, Any]) -> None:
+        assert "DỮ LIỆU MẪU" in data.label
+        assert "sample" in data.label
+        assert raw["notes"], "the file explains itself"
+
+    def test_has_at_least_60_procedures(self, data: ProvinceData) -> None:
+        assert len(data.procedures) >= 60
+
+    def test_units_form_a_tree_with_history(self, data: ProvinceData) -> None:
+        tree = UnitTree(data.units)
+        province = next(u for u in data.units if u.kind is UnitKind.PROVINCE)
+        assert province.code == "000.00.00.H27"
+        communes_now = tree.of_kind(*COMMUNE_LEVEL, on=TODAY)
+        assert len(communes_now) >= 8
+        assert all(u.parent_id == province.id for u in communes_now)  # two tiers since 1/7/2025
+        districts = tree.of_kind(UnitKind.DISTRICT)
+        assert len(districts) >= 2
+        assert all(u.valid_to == date(2025, 6, 30) for u in districts)
+        assert tree.of_kind(UnitKind.DISTRICT, on=TODAY) == []
+        assert tree.of_kind(UnitKind.DISTRICT, on=date(2025, 6, 30))
+
+    def test_every_department_of_the_article_is_present_with_procedures(
+        self, data: ProvinceData
+    ) -> None:
+        agencies = {p.agency_unit_id for p in data.procedures}
+        by_name = {_key(u.short_name): u for u in data.units} | {
+            _key(u.name): u for u in data.units
+        }
+        for name in ARTICLE_DEPARTMENTS:
+            matches = [u for k, u in by_name.items() if k.startswith(_key(name))]
+            assert matches, f"{name} missing"
+            unit = matches[0]
+            assert unit.kind is UnitKind.DEPARTMENT
+            assert unit.id in agencies, f"{name} has no procedures"
+
+    def test_electricity_company_is_present_with_its_services(self, data: ProvinceData) -> None:
+        company = next(u for u in data.units if _key(u.name) == "cong ty dien luc ha tinh")
+        assert company.kind is UnitKind.ENTERPRISE
+        names = [_key(p.name) for p in data.procedures if p.agency_unit_id == company.id]
+        for wanted in (
+            "cap dien moi tu luoi dien ha ap",
+            "thay doi cong suat",
+            "chuyen ten hop dong",
+        ):
+            assert any(wanted in n for n in names), wanted
+
+    def test_every_commune_centre_handles_birth_marriage_and_death(
+        self, data: ProvinceData
+    ) -> None:
+        units = {u.id: u for u in data.units}
+        commune_centres = [c for c in data.centres if units[c.unit_id].kind in COMMUNE_LEVEL]
+        assert len(commune_centres) >= 4
+        for centre in commune_centres:
+            agencies = set(data.centre_agencies[centre.id])
+            names = {_key(p.name) for p in data.procedures if p.agency_unit_id in agencies}
+            for wanted in ("dang ky khai sinh", "dang ky ket hon", "dang ky khai tu"):
+                assert wanted in names, f"{centre.name}: {wanted}"
+
+    def test_commune_procedures_are_expanded_per_current_commune(self, data: ProvinceData) -> None:
+        births = [p for p in data.procedures if _key(p.name) == "dang ky khai sinh"]
+        communes_now = [u for u in data.units if u.kind in COMMUNE_LEVEL and u.valid_to is None]
+        assert {p.agency_unit_id for p in births} == {u.id for u in communes_now}
+        by_unit = {p.agency_unit_id: p for p in births}
+        for unit in communes_now:
+            birth = by_unit[unit.id]
+            assert birth.code == f"1.001193.{unit.code}"
+            assert birth.valid_from == unit.valid_from
+
+    def test_provincial_centre_has_eight_counters_with_stable_ids(self, data: ProvinceData) -> None:
+        units = {u.id: u for u in data.units}
+        centre = next(c for c in data.centres if units[c.unit_id].kind is UnitKind.PROVINCE)
+        counters = [c for c in data.counters if c.centre_id == centre.id]
+        assert [c.number for c in counters] == list(range(1, 9))
+        assert counters[0].id == f"{centre.id}-q1"
+        for c in data.centres:
+            if c is not centre:
+                assert 2 <= sum(1 for k in data.counters if k.centre_id == c.id) <= 3
+
+    def test_every_centre_agency_and_procedure_reference_resolves(self, data: ProvinceData) -> None:
+        unit_ids = {u.id for u in data.units}
+        field_ids = {f.id for f in data.fields}
+        assert set(data.centre_agencies) == {c.id for c in data.centres}
+        for agencies in data.centre_agencies.values():
+            assert set(agencies) <= unit_ids
+        for p in data.procedures:
+            assert p.agency_unit_id in unit_ids
+            assert p.field_id in field_ids
+
+    def test_fees_are_non_negative_whole_dong(self, data: ProvinceData) -> None:
+        fees = [f for p in data.procedures for f in p.fees]
+        assert fees
+        for fee in fees:
+            assert type(fee.amount) is int
+            assert fee.amount >= 0
+        assert any(f.amount == 8000 for f in fees)  # trích lục hộ tịch
+
+    def test_every_procedure_has_components_and_a_positive_duration(
+        self, data: ProvinceData
+    ) -> None:
+        for p in data.procedures:
+            assert len(p.components) >= 1, p.id
+            assert p.duration.amount > 0
+            assert p.channels
+        units_used = {p.duration.unit for p in data.procedures}
+        assert units_used == set(DurationUnit)
+
+    def test_procedures_that_need_the_applicant_cannot_come_by_post(
+        self, data: ProvinceData
+    ) -> None:
+        marriages = [p for p in data.procedures if _key(p.name) == "dang ky ket hon"]
+        assert marriages and all(p.requires_in_person for p in marriages)
+        for p in data.procedures:
+            if p.requires_in_person:
+                assert not p.post_dossier
+                assert Channel.POST not in p.channels
+
+    def test_codes_and_ids_are_unique(self, data: ProvinceData) -> None:
+        for values in (
+            [p.code for p in data.procedures],
+            [p.id for p in data.procedures],
+            [u.id for u in data.units],
+            [u.code for u in data.units],
+            [c.id for c in data.centres],
+            [c.id for c in data.counters],
+            [f.id for f in data.fields],
+        ):
+            assert len(values) == len(set(values))
+
+    def test_staff_usernames_are_unique_and_roles_covered(self, data: ProvinceData) -> None:
+        usernames = [s.username for s in data.staff]
+        assert len(data.staff) >= 6
+        assert len(usernames) == len(set(usernames))
+        assert {s.role for s in data.staff} == set(StaffRole)
+        centre_ids = {c.id for c in data.centres}
+        assert all(s.centre_id in centre_ids for s in data.staff)
+        assert "demo123" not in repr(data.staff[0])
+
+    def test_all_text_is_nfc(self, data: ProvinceData, raw: dict[str, Any]) -> None:
+        parsed = list(_strings(data))
+        assert len(parsed) > 1000
+        for text in parsed:
+            assert unicodedata.is_normalized("NFC", text), text
+            assert text == text.strip(), text
+        for text in _strings(raw):
+            assert unicodedata.is_normalized("NFC", text), text
+
+    def test_calendar(self, data: ProvinceData) -> None:
+        assert isinstance(data.office_hours, OfficeHours)
+        assert data.office_hours.describe() == "07:00–11:30, 13:30–17:00"
+        assert data.weekend == frozenset({5, 6})
+        assert set(data.overrides) == {2026, 2027}
+        for year, override in data.overrides.items():
+            assert isinstance(override, YearOverride)
+            assert all(d.year == year and d.weekday() < 5 for d in override.days_off)
+            assert all(
+                d.year == year and d.weekday() in data.weekend for d in override.working_days
+            )
+
+    def test_dossier_code_pattern(self, data: ProvinceData) -> None:
+        code = data.dossier_code_pattern.format(agency="000.00.00.H27", day=date(2026, 1, 5), seq=7)
+        assert code == "000.00.00.H27-260105-0007"
+
+
+# --- broken inputs -----------------------------------------------------------------------------
+
+
+def _index(rows: list[dict[str, Any]], **match: Any) -> int:
+    return next(i for i, r in enumerate(rows) if all(r.get(k) == v for k, v in match.items()))
+
+
+def _broken(raw: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> DomainError:
+    bad = copy.deepcopy(raw)
+    change(bad)
+    with pytest.raises(DomainError) as info:
+        parse_province_data(bad)
+    return info.value
+
+
+class TestBrokenInput:
+    def test_sample_parses_from_a_dict_too(self, raw: dict[str, Any]) -> None:
+        assert parse_province_data(copy.deepcopy(raw)).label
+
+    def test_unknown_field_reference(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["procedures"], id="p-kh-hop-chuan")
+
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][i]["field"] = "f-khong-co"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.unknown_reference"
+        assert err.params == {"path": f"procedures[{i}]", "field": "field", "ref": "f-khong-co"}
+
+    def test_unknown_agency_reference(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][0]["agency"] = "u-so-y-te"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.unknown_reference"
+        assert err.params["path"] == "procedures[0]"
+        assert err.params["field"] == "agency"
+
+    def test_unknown_centre_of_staff(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["staff"][2]["centre"] = "c-khong-co"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.unknown_reference"
+        assert err.params == {"path": "staff[2]", "field": "centre", "ref": "c-khong-co"}
+
+    def test_duplicate_unit_id(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            twin = dict(d["units"][1], code="000.00.99.H27")
+            d["units"].append(twin)
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.duplicate"
+        assert err.params == {"kind": "unit", "id": raw["units"][1]["id"]}
+
+    def test_duplicate_procedure_code(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["procedures"], id="p-gd-chuyen-truong-thpt")
+        j = _index(raw["procedures"], id="p-gd-phuc-khao-thpt")
+
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][j]["code"] = d["procedures"][i]["code"]
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.duplicate"
+        assert err.params == {"kind": "procedure_code", "id": raw["procedures"][i]["code"]}
+
+    def test_duplicate_username(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["staff"][1]["username"] = d["staff"][0]["username"]
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.duplicate"
+        assert err.params["kind"] == "username"
+
+    def test_negative_fee(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["procedures"], id="p-trich-luc-ho-tich")
+
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][i]["fees"][0]["amount"] = -8000
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params == {
+            "path": f"procedures[{i}].fees[0]",
+            "field": "amount",
+            "value": "-8000",
+        }
+
+    @pytest.mark.parametrize("amount", [8000.5, "8000", True])
+    def test_fee_must_be_whole_dong(self, raw: dict[str, Any], amount: Any) -> None:
+        i = _index(raw["procedures"], id="p-trich-luc-ho-tich")
+
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][i]["fees"][0]["amount"] = amount
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["path"] == f"procedures[{i}].fees[0]"
+
+    def test_bad_duration_unit(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][3]["duration"]["unit"] = "weeks"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params == {"path": "procedures[3].duration", "field": "unit", "value": "weeks"}
+
+    def test_zero_duration(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][3]["duration"]["amount"] = 0
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["field"] == "amount"
+
+    def test_bad_date(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["units"], id="u-x-loc-ha")
+
+        def change(d: dict[str, Any]) -> None:
+            d["units"][i]["valid_from"] = "2025-02-30"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params == {"path": f"units[{i}]", "field": "valid_from", "value": "2025-02-30"}
+
+    def test_valid_to_before_valid_from(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["units"], id="u-x-loc-ha")
+
+        def change(d: dict[str, Any]) -> None:
+            d["units"][i]["valid_to"] = "2025-01-01"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["field"] == "valid_to"
+
+    def test_override_day_outside_its_year(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["calendar"]["overrides"]["2027"]["days_off"].append("2028-01-03")
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["path"] == "calendar.overrides.2027"
+
+    def test_override_day_both_off_and_working(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["calendar"]["overrides"]["2026"]["working_days"].append("2026-01-02")
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params == {
+            "path": "calendar.overrides.2026",
+            "field": "working_days",
+            "value": "2026-01-02",
+        }
+
+    def test_unknown_enum_values(self, raw: dict[str, Any]) -> None:
+        def kind(d: dict[str, Any]) -> None:
+            d["units"][0]["kind"] = "county"
+
+        def role(d: dict[str, Any]) -> None:
+            d["staff"][0]["role"] = "boss"
+
+        def channel(d: dict[str, Any]) -> None:
+            d["procedures"][0]["channels"].append("fax")
+
+        assert _broken(raw, kind).params["field"] == "kind"
+        assert _broken(raw, role).params["field"] == "role"
+        err = _broken(raw, channel)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["path"] == "procedures[0]"
+        assert err.params["value"] == "fax"
+
+    def test_missing_field(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            del d["procedures"][5]["name"]
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.missing_field"
+        assert err.params == {"path": "procedures[5]", "field": "name"}
+
+    def test_procedure_without_components(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][5]["components"] = []
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.missing_field"
+        assert err.params == {"path": "procedures[5]", "field": "components"}
+
+    def test_misspelt_key(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][0]["components"][0]["orginals"] = 1
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.unknown_key"
+        assert err.params == {"path": "procedures[0].components[0]", "field": "orginals"}
+
+    def test_in_person_procedure_cannot_take_postal_dossiers(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["procedures"], id="p-ket-hon")
+
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][i]["channels"].append("post")
+            d["procedures"][i]["post_dossier"] = True
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["field"] == "requires_in_person"
+
+    def test_bad_office_hours(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["calendar"]["office_hours"] = [["13:30", "17:00"], ["07:00", "11:30"]]
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["path"] == "calendar"
+        assert err.params["field"] == "office_hours[1]"
+
+    def test_dossier_code_pattern_without_sequence(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["dossier_code"]["pattern"] = "{agency}-{day:%y%m%d}"
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["field"] == "pattern"
+
+    def test_unreadable_file(self, tmp_path: Path) -> None:
+        broken = tmp_path / "province.json"
+        broken.write_text("{not json", encoding="utf-8")
+        with pytest.raises(DomainError) as info:
+            load_province_data(broken)
+        assert info.value.code == "catalog_data.unreadable"
+
+    def test_nfd_text_is_stored_as_nfc(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["units"][0]["name"] = "  " + unicodedata.normalize(
+                "NFD", "Ủy ban nhân dân tỉnh Hà Tĩnh"
+            )
+
+        bad = copy.deepcopy(raw)
+        change(bad)
+        parsed = parse_province_data(bad)
+        assert parsed.units[0].name == "Ủy ban nhân dân tỉnh Hà Tĩnh"
