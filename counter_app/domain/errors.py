@@ -12,7 +12,7 @@ class DomainError(Exception):
     template that ``counter_app.services.i18n.describe_error`` looks up.
     """
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(code, params)
         self.code = code
         self.params = params

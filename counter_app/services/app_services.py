@@ -14,7 +14,12 @@ from counter_app.domain.text import search_key
 from counter_app.services import auth
 from counter_app.services.guide import ProcedureGuideService
 from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
-from counter_app.services.read_models import CounterView, ProcedureGuide, ProcedureSummary, StaffSession
+from counter_app.services.read_models import (
+    CounterView,
+    ProcedureGuide,
+    ProcedureSummary,
+    StaffSession,
+)
 
 _log = logging.getLogger(__name__)
 

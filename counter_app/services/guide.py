@@ -63,7 +63,9 @@ class ProcedureGuideService:
         return unit.name
 
     def search(self, text: str, limit: int = 50) -> list[ProcedureSummary]:
-        return [self._summaries[code] for code in self._index.search(text, limit=limit)]
+        """Procedures with every word of ``text``; failing that, those with most of the words."""
+        codes = self._index.search(text, limit=limit) or self._index.closest(text, limit=limit)
+        return [self._summaries[code] for code in codes]
 
     def calendar(self, centre_id: str | None) -> WorkingCalendar:
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def N_(message: str) -> str:
     return message
 
 
-from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS  # noqa: E402
+from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS, PARAM_WORDS  # noqa: E402
 
 
 def describe_error(error: Exception) -> str:
@@ -68,6 +69,11 @@ def describe_error(error: Exception) -> str:
     params: dict[str, Any] = dict(getattr(error, "params", {}) or {})
     if isinstance(params.get("reason"), str) and params["reason"] in OS_REASONS:
         params["reason"] = _(OS_REASONS[params["reason"]])
+    for key, value in params.items():
+        if isinstance(value, str) and value in PARAM_WORDS:
+            params[key] = _(PARAM_WORDS[value])
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            params[key] = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     if code is not None and code in ERROR_MESSAGES:
         template = _(ERROR_MESSAGES[code])
         try:

@@ -19,6 +19,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "store.migration_broke_references": N_("Upgrading the data store found {count} broken references; the store was not changed."),
     "store.no_staff": N_("The data store has no active staff account."),
     "store.no_counter": N_("Centre {centre} has no active counter."),
+    # unit tree
+    "unit.duplicate_id": N_("Unit {unit_id} appears twice in the unit list."),
+    "unit.unknown_parent": N_("Unit {unit_id} belongs to {parent_id}, which is not in the unit list."),
+    "unit.cycle": N_("Unit {unit_id} is its own ancestor in the unit tree."),
+    "unit.unknown": N_("There is no unit {unit_id}."),
     # staff and counters
     "auth.missing_credentials": N_("Enter your user name and password."),
     "auth.bad_credentials": N_("Wrong user name or password."),
@@ -29,6 +34,41 @@ ERROR_MESSAGES: dict[str, str] = {
     # catalog and printing
     "catalog.unknown_procedure": N_("There is no procedure with code {code}."),
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),
+    # calendar, dossier codes, identity numbers (counter_app/domain)
+    "calendar.naive_datetime": N_("The time {moment} has no time zone; the calendar needs a time-zone-aware time."),
+    "calendar.no_working_days": N_("The working calendar has no working day within three years."),
+    "calendar.office_hours_invalid": N_("Office hours “{sessions}” are not valid: sessions must be in order, each ending after it starts, without overlapping."),
+    "calendar.bad_weekday": N_("{weekday} is not a weekday number (0 = Monday … 6 = Sunday)."),
+    "calendar.override_conflict": N_("{day} is listed both as a day off and as a working day."),
+    "dossier_code.bad_pattern": N_("“{pattern}” is not a valid dossier code pattern; it needs {{agency}}, {{day}} and {{seq}} once each."),
+    "dossier_code.bad_agency": N_("“{agency_code}” cannot be used as an agency code in a dossier code."),
+    "dossier_code.seq_out_of_range": N_("Sequence number {seq} is outside 1–{max_seq}."),
+    "dossier_code.malformed": N_("“{value}” is not a valid dossier code."),
+    "dossier_code.lease_invalid": N_("The number block {first}–{last} for {agency_code} ({valid_from} to {valid_to}, device {device_id}) is not valid."),
+    "dossier_code.no_lease": N_("This computer has no block of dossier numbers for {agency_code} on {day}."),
+    "dossier_code.lease_exhausted": N_("This computer has used all its dossier numbers for {agency_code} on {day}."),
+    "dossier_code.lease_overlap": N_("Number blocks of devices {device_id} and {other_device_id} overlap for {agency_code}."),
+    "cccd.empty": N_("Enter the CCCD number."),
+    "cccd.not_digits": N_("A CCCD number has digits only."),
+    "cccd.length": N_("A CCCD number has 12 digits; this one has {length}."),
+    "cccd.province": N_("{code} is not a known province code (the first three digits of a CCCD)."),
+    "cccd.future_birth": N_("This CCCD number gives birth year {year}, which has not come yet."),
+    "cccd.birth_year_mismatch": N_("The CCCD number gives birth year {number_year}, but the date of birth is in {birth_year}."),
+    "cccd.gender_mismatch": N_("The CCCD number is for a {number_gender} person, but {gender} was entered."),
+    "cmnd.empty": N_("Enter the CMND number."),
+    "cmnd.not_digits": N_("A CMND number has digits only."),
+    "cmnd.length": N_("A CMND number has 9 digits; this one has {length}."),
+    "passport.empty": N_("Enter the passport number."),
+    "passport.characters": N_("A passport number has letters and digits only."),
+    "passport.vietnamese_format": N_("A Vietnamese passport number is one letter followed by 7 digits."),
+    "passport.length": N_("A passport number has 6 to 9 characters; this one has {length}."),
+    "s10.empty": N_("Enter the postal item code."),
+    "s10.length": N_("A postal item code has 13 characters; this one has {length}."),
+    "s10.format": N_("“{value}” is not a postal item code (2 letters, 9 digits, 2 letters)."),
+    "s10.check_digit": N_("“{value}” has a wrong check digit; it should be {expected}."),
+    "s10.country": N_("The postal item is from {country}; only {expected} is accepted."),
+    "s10.serial": N_("“{serial}” is not an 8-digit serial number."),
+    "duration.negative": N_("A duration cannot be negative ({amount})."),
     # province data files (services/catalog_data.py)
     "catalog_data.missing_field": N_("Province data: {path} has no “{field}”."),
     "catalog_data.bad_value": N_("Province data: {path}.{field} has an invalid value: {value}."),
@@ -52,4 +92,11 @@ OS_REASONS: dict[str, str] = {
     "ENOENT": N_("the folder does not exist"),
     "EEXIST": N_("a file of that name already exists"),
     "EIO": N_("the disk could not be read or written"),
+}
+
+
+# Parameter values that are words (enum values) rather than names or numbers.
+PARAM_WORDS: dict[str, str] = {
+    "male": N_("male"),
+    "female": N_("female"),
 }
