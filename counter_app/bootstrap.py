@@ -6,14 +6,14 @@ import logging
 import logging.handlers
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
+from counter_app.domain.calendar import VIETNAM_TIME
 from counter_app.services.app_services import AppServices
 from counter_app.services.i18n import set_language
 from counter_app.services.resources import resource_path
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam has one zone and no daylight saving
 DEMO_FILE = ("demo", "province.json")
 CALENDAR_YEARS_BACK = 1
 CALENDAR_YEARS_AHEAD = 4
@@ -166,8 +166,15 @@ def open_services(
 
         return render(guide_data, printed_at=printed_at, staff_name=staff_name, counter_name=counter_name)
 
+    from counter_app.services.dossiers import DossierService
+
+    dossiers = DossierService(
+        uow=factory, clock=clock, calendar_for=guide.calendar, units=units, procedures=guide.procedure,
+        device_id=device_id,
+    )
     return AppServices(
         data_dir=Path(data_dir),
+        dossiers=dossiers,
         device_id=device_id,
         uow=factory,
         clock=clock,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.domain.errors import DomainError
+
+# Vietnam has one time zone and no daylight saving; office hours are read in it.
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 DEFAULT_SESSIONS: tuple[tuple[time, time], ...] = (
     (time(7, 0), time(11, 30)),
@@ -239,6 +242,12 @@ class _Plan:
         total = amount * per_unit
         return self.moment(state, start + total, tz, at_end=True)
 
+    def add_working_time(self, start: datetime, delta: timedelta) -> datetime:
+        ordinal = start.toordinal()
+        state = self.covering(ordinal, ordinal)
+        position = self.start_position(state, ordinal, _day_us(start))
+        return self.moment(state, position + delta // timedelta(microseconds=1), start.tzinfo, at_end=True)
+
     def working_time(self, start: datetime, end: datetime) -> timedelta:
         first, last = start.toordinal(), end.toordinal()
         state = self.covering(min(first, last), max(first, last))
@@ -340,3 +349,13 @@ class WorkingCalendar:
         """
         _require_aware(received)
         return self._get_plan().appointment(received, duration)
+
+    def add_working_time(self, start: datetime, delta: timedelta) -> datetime:
+        """``start`` moved on by ``delta`` of working time (office sessions of working days).
+
+        Used when a paused dossier resumes: its appointment moves by the working time of the pause.
+        """
+        _require_aware(start)
+        if delta < timedelta(0):
+            raise DomainError("duration.negative", amount=str(delta))
+        return self._get_plan().add_working_time(start, delta)

@@ -12,6 +12,7 @@ from pathlib import Path
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import search_key
 from counter_app.services import auth
+from counter_app.services.dossiers import DossierService
 from counter_app.services.guide import ProcedureGuideService
 from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
 from counter_app.services.read_models import (
@@ -36,6 +37,7 @@ class AppServices:
     guide_service: ProcedureGuideService
     render_guidance_sheet: GuidanceSheetRenderer
     store_path: Path
+    dossiers: DossierService | None = None
     backup_path: Path | None = None
 
     def __post_init__(self) -> None:

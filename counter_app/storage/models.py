@@ -42,6 +42,7 @@ class DeviceRow(Base):
     slot: Mapped[int] = mapped_column(Integer)  # small number used to hand out sequence leases
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     next_seq: Mapped[int] = mapped_column(Integer, default=1)  # outbox device_seq counter
+    next_receipt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # payment receipts
 
 
 class UnitRow(Base):
@@ -238,3 +239,151 @@ class OutboxRow(Base):
     hlc: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     pushed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+# --- dossiers (issue: dossier life cycle) ---------------------------------------------------------
+
+
+class DossierRow(Base):
+    """One application dossier: the registered facts plus its current status (history in events)."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        Index("ix_dossiers_applicant_key", "applicant_key"),
+        Index("ix_dossiers_id_number", "id_number"),
+        Index("ix_dossiers_phone", "phone"),
+        Index("ix_dossiers_status_appointment", "status", "appointment"),
+        Index("ix_dossiers_centre_received", "centre_id", "received_at"),
+        CheckConstraint("sets >= 1", name="sets_positive"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)  # one Save click, one dossier
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"))
+    procedure_id: Mapped[str] = mapped_column(ForeignKey("procedures.id"), index=True)
+    procedure_code: Mapped[str] = mapped_column(String(64))
+    procedure_name: Mapped[str] = mapped_column(Text)  # as received (catalog may change later)
+    catalog_version: Mapped[int] = mapped_column(Integer)
+    agency_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    agency_code: Mapped[str] = mapped_column(String(64))
+    form_set: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(30))
+    applicant_type: Mapped[str] = mapped_column(String(20))
+    applicant_name: Mapped[str] = mapped_column(String(300))
+    applicant_key: Mapped[str] = mapped_column(String(300))  # accent-free lower case, for search
+    id_number: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    province_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    commune_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    address_line: Mapped[str] = mapped_column(String(500), default="")
+    owner_name: Mapped[str] = mapped_column(String(300), default="")
+    channel: Mapped[str] = mapped_column(String(20))
+    request_summary: Mapped[str] = mapped_column(Text, default="")
+    sets: Mapped[int] = mapped_column(Integer, default=1)
+    result_delivery: Mapped[str] = mapped_column(String(10))
+    delivery_receiver: Mapped[str] = mapped_column(String(300), default="")
+    delivery_address: Mapped[str] = mapped_column(String(500), default="")
+    delivery_phone: Mapped[str] = mapped_column(String(30), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # incomplete / refusal / stop reason
+    missing_components: Mapped[str] = mapped_column(Text, default="")  # JSON list
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    appointment: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    original_appointment: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    paused_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    handover_due: Mapped[date | None] = mapped_column(Date)
+    result_ready_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    timeliness: Mapped[str] = mapped_column(String(10), default="")
+    recipient_name: Mapped[str] = mapped_column(String(300), default="")
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
+    device_id: Mapped[str] = mapped_column(String(36))
+    fee_due: Mapped[int] = mapped_column(Integer, default=0)  # đồng, fees + postal charge
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class DossierComponentRow(Base):
+    __tablename__ = "dossier_components"
+    __table_args__ = (UniqueConstraint("dossier_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    originals: Mapped[int] = mapped_column(Integer, default=0)
+    certified_copies: Mapped[int] = mapped_column(Integer, default=0)
+    photocopies: Mapped[int] = mapped_column(Integer, default=0)
+    provided: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DossierEventRow(Base):
+    """Append-only history of a dossier: never updated, never deleted."""
+
+    __tablename__ = "dossier_events"
+    __table_args__ = (UniqueConstraint("dossier_id", "seq"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(30))
+    status_after: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    staff_id: Mapped[str] = mapped_column(String(64))
+    counter_id: Mapped[str] = mapped_column(String(64), default="")
+    device_id: Mapped[str] = mapped_column(String(36))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("total >= 0", name="total_not_negative"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    payer_name: Mapped[str] = mapped_column(String(300))
+    method: Mapped[str] = mapped_column(String(20))  # cash | transfer
+    total: Mapped[int] = mapped_column(Integer)  # đồng
+    lines: Mapped[str] = mapped_column(Text)  # JSON [{name, amount}]
+    paid_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
+    device_id: Mapped[str] = mapped_column(String(36))
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)  # idempotency: one click, one payment
+
+
+class HandoverBatchRow(Base):
+    __tablename__ = "handover_batches"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"))
+    agency_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    handed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    receiver_name: Mapped[str] = mapped_column(String(300), default="")
+
+
+class HandoverItemRow(Base):
+    __tablename__ = "handover_items"
+    batch_id: Mapped[str] = mapped_column(ForeignKey("handover_batches.id"), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class PostalItemRow(Base):
+    """A result carried home by the public postal service (BCCI)."""
+
+    __tablename__ = "postal_items"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(13), unique=True)  # UPU S10
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    receiver_name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(500))
+    phone: Mapped[str] = mapped_column(String(30))
+    charge: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))  # sent | delivered | returned
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())

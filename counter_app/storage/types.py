@@ -9,9 +9,14 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from counter_app.domain.calendar import VIETNAM_TIME
+
 
 class AwareDateTime(TypeDecorator[datetime]):
-    """Stores aware datetimes as UTC ISO-8601 text (sorts correctly); refuses naive ones."""
+    """Stores aware datetimes as UTC ISO-8601 text (sorts correctly); refuses naive ones.
+
+    Values come back in Vietnam time, the zone office hours and printed forms are read in.
+    """
 
     impl = String(32)
     cache_ok = True
@@ -26,4 +31,4 @@ class AwareDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat(value).astimezone(VIETNAM_TIME)

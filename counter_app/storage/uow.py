@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app.domain.errors import DomainError
+from counter_app.storage.dossier_repo import SqlDossierRepository
+from counter_app.storage.ids import new_id
 from counter_app.storage.repositories import (
     SqlCalendarRepository,
     SqlCatalogRepository,
@@ -31,6 +33,7 @@ class SqlAlchemyUnitOfWork:
     calendars: SqlCalendarRepository
     sequences: SqlSequenceRepository
     outbox: SqlOutbox
+    dossiers: SqlDossierRepository
     session: Session
 
     def __init__(
@@ -57,6 +60,7 @@ class SqlAlchemyUnitOfWork:
         self.staff = SqlStaffRepository(self.session)
         self.calendars = SqlCalendarRepository(self.session)
         self.sequences = SqlSequenceRepository(self.session)
+        self.dossiers = SqlDossierRepository(self.session)
         self.outbox = SqlOutbox(
             self.session, device_id=self._device_id, schema_version=self._schema_version, now=self._now
         )
@@ -87,6 +91,11 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    @staticmethod
+    def new_id() -> str:
+        """A UUIDv7 made on this PC for a new row that will leave it."""
+        return new_id()
 
 
 class UnitOfWorkFactory:

@@ -1,0 +1,694 @@
+"""Dossier use cases at the counter: intake, hand-over, results, return, postal delivery, fees, book."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from counter_app.domain import dossier as rules
+from counter_app.domain.calendar import WorkingCalendar
+from counter_app.domain.catalog import Channel, Procedure
+from counter_app.domain.dossier import (
+    INTAKE_EVENT,
+    DossierComponentRecord,
+    DossierEvent,
+    DossierRecord,
+    DossierStatus,
+    EventType,
+    Outcome,
+    next_status,
+)
+from counter_app.domain.errors import DomainError
+from counter_app.domain.identity import (
+    validate_cccd,
+    validate_cmnd,
+    validate_passport,
+    validate_s10,
+)
+from counter_app.domain.text import normalize, search_key
+from counter_app.domain.units import UnitTree
+from counter_app.services.codes import allocate_dossier_code
+from counter_app.services.documents import FormSet
+from counter_app.services.ports import Clock
+
+MAX_NAME = 200
+MAX_SUMMARY = 2000
+MAX_LINE = 300
+FORM_SET_2025_FROM = date(2025, 7, 1)
+_PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Who is acting and where: the staff member on duty at a counter."""
+
+    staff_id: str
+    staff_name: str
+    centre_id: str
+    counter_id: str | None = None
+    counter_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeComponent:
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+    provided: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRequest:
+    """Everything the intake dialog collected; ``request_key`` is made when the dialog opens."""
+
+    request_key: str
+    procedure_code: str
+    outcome: Outcome
+    applicant_type: str
+    applicant_name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    province_unit_id: str | None = None
+    commune_unit_id: str | None = None
+    address_line: str = ""
+    owner_name: str = ""
+    channel: str = Channel.IN_PERSON.value
+    components: tuple[IntakeComponent, ...] = ()
+    sets: int = 1
+    request_summary: str = ""
+    result_delivery: str = "counter"
+    delivery_receiver: str = ""
+    delivery_address: str = ""
+    delivery_phone: str = ""
+    reason: str = ""
+    missing_components: tuple[str, ...] = ()
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DossierSummary:
+    """One dossier as a list or a scan shows it; personal data reduced to what the step needs."""
+
+    code: str
+    status: DossierStatus
+    applicant_name: str
+    id_hint: str  # last 4 digits of the ID number
+    phone_hint: str  # last 3 digits of the phone
+    procedure_code: str
+    procedure_name: str
+    agency_name: str
+    received_at: datetime
+    appointment: datetime | None
+    result_delivery: str
+    fee_due: int
+    paid: int
+    centre_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    seq: int
+    at: datetime
+    type: EventType
+    status_after: DossierStatus
+    staff_name: str
+    counter_id: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    receipt_number: str
+    total: int
+    method: str
+    paid_at: datetime
+    lines: tuple[tuple[str, int], ...]
+    staff_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostalView:
+    item_code: str
+    receiver_name: str
+    address: str
+    phone: str
+    charge: int
+    status: str
+    sent_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DossierDetail:
+    summary: DossierSummary
+    record: DossierRecord
+    history: tuple[HistoryLine, ...]
+    payments: tuple[PaymentView, ...]
+    postal_items: tuple[PostalView, ...]
+    batches: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    code: str
+    status: DossierStatus
+    appointment: datetime | None
+    fee_due: int
+    created: bool  # False when the same request was saved before (double click, retry)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverProposal:
+    agency_unit_id: str
+    agency_name: str
+    dossiers: tuple[DossierSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverResult:
+    batch_id: str
+    batch_code: str
+    agency_name: str
+    dossier_codes: tuple[str, ...]
+    handed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    receipt_number: str
+    total: int
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CashSummary:
+    staff_id: str
+    day: date
+    count: int
+    cash: int
+    transfer: int
+
+    @property
+    def total(self) -> int:
+        return self.cash + self.transfer
+
+
+def form_set_for(received_at: datetime) -> FormSet:
+    return FormSet.CIRCULAR_03_2025 if received_at.date() >= FORM_SET_2025_FROM else FormSet.CIRCULAR_01_2018
+
+
+def _hint(value: str, n: int) -> str:
+    digits = re.sub(r"\s", "", value)
+    return ("•" * max(0, min(4, len(digits) - n)) + digits[-n:]) if digits else ""
+
+
+def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    cleaned = normalize(value or "")
+    if required and not cleaned:
+        raise DomainError("intake.required", field=field)
+    if len(cleaned) > limit:
+        raise DomainError("intake.too_long", field=field, limit=limit, length=len(cleaned))
+    return cleaned
+
+
+def _identity(applicant_type: str, number: str, birth_date: date | None, today: date) -> str:
+    number = re.sub(r"\s", "", number or "").upper()
+    if not number:
+        return ""
+    if applicant_type != "citizen":
+        if len(number) > 30:
+            raise DomainError("intake.too_long", field="id_number", limit=30, length=len(number))
+        return number
+    if number.isdigit():
+        if len(number) == 9:
+            return validate_cmnd(number)
+        return validate_cccd(number, birth_date=birth_date, today=today).number
+    return validate_passport(number)
+
+
+def _phone(value: str, field: str = "phone") -> str:
+    phone = re.sub(r"[\s.\-()]", "", value or "")
+    if phone and not _PHONE.match(phone):
+        raise DomainError("intake.bad_phone", value=value)
+    return phone
+
+
+class DossierService:
+    """The counter's dossier work over a unit of work factory, a clock and the working calendar."""
+
+    def __init__(self, *, uow: Any, clock: Clock, calendar_for: Any, units: UnitTree, procedures: Any, device_id: str):
+        self._uow = uow
+        self._clock = clock
+        self._calendar_for = calendar_for  # centre_id -> WorkingCalendar (cached by the guide)
+        self._units = units
+        self._procedure = procedures  # code -> Procedure (raises catalog.unknown_procedure)
+        self.device_id = device_id
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _calendar(self, centre_id: str) -> WorkingCalendar:
+        return self._calendar_for(centre_id)
+
+    def _agency_name(self, unit_id: str) -> str:
+        return self._units.get(unit_id).name if unit_id in self._units else ""
+
+    def summary(self, record: DossierRecord, paid: int = 0) -> DossierSummary:
+        return DossierSummary(
+            code=record.code,
+            status=record.status,
+            applicant_name=record.applicant_name,
+            id_hint=_hint(record.id_number, 4),
+            phone_hint=_hint(record.phone, 3),
+            procedure_code=record.procedure_code,
+            procedure_name=record.procedure_name,
+            agency_name=self._agency_name(record.agency_unit_id),
+            received_at=record.received_at,
+            appointment=record.appointment,
+            result_delivery=record.result_delivery,
+            fee_due=record.fee_due,
+            paid=paid,
+            centre_id=record.centre_id,
+        )
+
+    def _event(self, uow: Any, record: DossierRecord, type_: EventType, desk: Desk, at: datetime, **data: Any) -> DossierRecord:
+        status_after = next_status(record.status, type_)
+        assert status_after is not None
+        event = DossierEvent(type_, at, desk.staff_id, desk.counter_id or "", self.device_id, data)
+        seq = uow.dossiers.append_event(record, event, status_after)
+        record = replace(record, status=status_after, event_count=seq, updated_at=at)
+        uow.outbox.add(
+            "dossier_event",
+            record.id,
+            type_.value,
+            {"dossier_code": record.code, "seq": seq, "at": at.isoformat(), "staff_id": desk.staff_id,
+             "counter_id": desk.counter_id, "status_after": status_after.value, **data},
+        )
+        return record
+
+    def _load(self, uow: Any, code: str, desk: Desk | None = None) -> DossierRecord:
+        cleaned = normalize(code or "").upper()
+        if not cleaned:
+            raise DomainError("dossier.code_required")
+        record = uow.dossiers.by_code(cleaned)
+        if record is None:
+            raise DomainError("dossier.unknown_code", code=cleaned)
+        if desk is not None and record.centre_id != desk.centre_id:
+            raise DomainError("dossier.other_centre", code=cleaned)
+        return record
+
+    # -- intake -----------------------------------------------------------------------------
+    def preview_appointment(self, procedure_code: str, centre_id: str) -> datetime:
+        procedure: Procedure = self._procedure(procedure_code)
+        return self._calendar(centre_id).appointment(self._clock.now(), procedure.duration)
+
+    def receive(self, req: IntakeRequest, desk: Desk) -> IntakeResult:
+        """Register a dossier (complete), or record an incomplete / refused intake; one per request key."""
+        now = self._clock.now()
+        procedure: Procedure = self._procedure(req.procedure_code)
+        name = _text(req.applicant_name, "applicant_name", MAX_NAME, required=True)
+        if req.outcome is not Outcome.COMPLETE and not normalize(req.reason):
+            raise DomainError("intake.reason_required")
+        if not 1 <= req.sets <= 99:
+            raise DomainError("intake.bad_sets", sets=req.sets)
+        for c in req.components:
+            if min(c.originals, c.certified_copies, c.photocopies) < 0 or max(c.originals, c.certified_copies, c.photocopies) > 99:
+                raise DomainError("intake.bad_count", component=c.name)
+        id_number = _identity(req.applicant_type, req.id_number, req.birth_date, now.date())
+        phone = _phone(req.phone)
+        email = _text(req.email, "email", 200)
+        if email and not _EMAIL.match(email):
+            raise DomainError("intake.bad_email", value=email)
+        channel = Channel(req.channel)
+        if channel is Channel.POST and not procedure.post_dossier:
+            raise DomainError("intake.post_not_allowed", procedure=procedure.name)
+        by_post = req.result_delivery == "post"
+        if by_post:
+            if not procedure.post_result:
+                raise DomainError("intake.post_result_not_allowed", procedure=procedure.name)
+            if not (normalize(req.delivery_receiver) and normalize(req.delivery_address) and req.delivery_phone):
+                raise DomainError("intake.delivery_incomplete")
+        if req.outcome is Outcome.COMPLETE:
+            missing_required = [c.name for c in req.components if not c.provided and self._is_required(procedure, c.name)]
+            if missing_required:
+                raise DomainError("intake.components_missing", names=", ".join(missing_required))
+        calendar = self._calendar(desk.centre_id)
+        appointment = calendar.appointment(now, procedure.duration) if req.outcome is Outcome.COMPLETE else None
+        agency = self._units.get(procedure.agency_unit_id)
+        components = tuple(
+            DossierComponentRecord(
+                _text(c.name, "component", MAX_LINE, required=True), c.originals, c.certified_copies,
+                c.photocopies, c.provided,
+            )
+            for c in req.components
+        )
+        fee_due = procedure.total_fee if req.outcome is Outcome.COMPLETE else 0
+        with self._uow() as uow:
+            existing = uow.dossiers.by_request_key(req.request_key)
+            if existing is not None:  # the same Save arrived twice: answer with what was stored
+                return IntakeResult(existing.code, existing.status, existing.appointment, existing.fee_due, created=False)
+            code = allocate_dossier_code(agency.code, now.date(), uow=uow, device_id=self.device_id)
+            record = DossierRecord(
+                id=uow.new_id(), code=code, request_key=req.request_key, centre_id=desk.centre_id,
+                procedure_id=procedure.id, procedure_code=procedure.code, procedure_name=procedure.name,
+                catalog_version=procedure.catalog_version, agency_unit_id=agency.id, agency_code=agency.code,
+                form_set=form_set_for(now).value, status=DossierStatus.RECEIVED,  # replaced by the event below
+                applicant_type=req.applicant_type, applicant_name=name, applicant_key=search_key(name),
+                id_number=id_number, phone=phone, email=email, province_unit_id=req.province_unit_id,
+                commune_unit_id=req.commune_unit_id,
+                address_line=_text(req.address_line, "address_line", 500),
+                owner_name=_text(req.owner_name, "owner_name", MAX_NAME), channel=channel.value,
+                request_summary=_text(req.request_summary, "request_summary", MAX_SUMMARY),
+                sets=req.sets, result_delivery="post" if by_post else "counter",
+                delivery_receiver=_text(req.delivery_receiver, "delivery_receiver", MAX_NAME),
+                delivery_address=_text(req.delivery_address, "delivery_address", 500),
+                delivery_phone=_phone(req.delivery_phone, "delivery_phone"),
+                reason=_text(req.reason, "reason", MAX_SUMMARY),
+                missing_components=tuple(_text(m, "missing", MAX_LINE) for m in req.missing_components if normalize(m)),
+                received_at=now, appointment=appointment, original_appointment=appointment, paused_at=None,
+                supplement_requests=0, extensions=0,
+                handover_due=rules.handover_day(now, calendar) if req.outcome is Outcome.COMPLETE else None,
+                result_ready_at=None, returned_at=None, timeliness="", recipient_name="",
+                staff_id=desk.staff_id, counter_id=desk.counter_id, device_id=self.device_id,
+                fee_due=fee_due, event_count=0, updated_at=now, components=components,
+            )
+            status = next_status(None, INTAKE_EVENT[req.outcome])
+            assert status is not None
+            record = replace(record, status=status)
+            uow.dossiers.add(record)
+            uow.outbox.add("dossier", record.id, "created", _snapshot(record))
+            event = DossierEvent(INTAKE_EVENT[req.outcome], now, desk.staff_id, desk.counter_id or "", self.device_id,
+                                 {"appointment": appointment.isoformat() if appointment else None})
+            seq = uow.dossiers.append_event(record, event, status)
+            record = replace(record, event_count=seq)
+            uow.dossiers.save(record)
+            uow.commit()
+        return IntakeResult(record.code, record.status, appointment, fee_due, created=True)
+
+    # -- finding dossiers -------------------------------------------------------------------
+    def find(self, code: str, desk: Desk | None = None) -> DossierSummary:
+        """A scanned or typed dossier code; other centres' dossiers are refused when a desk is given."""
+        with self._uow(readonly=True) as uow:
+            record = self._load(uow, code, desk)
+            return self.summary(record, uow.dossiers.paid_total(record.id))
+
+    def search(self, text: str, desk: Desk | None = None, limit: int = 50) -> list[DossierSummary]:
+        """By dossier code (or its start), CCCD/CMND, phone, or the applicant's name without accents."""
+        query = normalize(text or "")
+        if not query:
+            return []
+        compact = re.sub(r"[\s.\-()]", "", query)
+        centre = desk.centre_id if desk else None
+        with self._uow(readonly=True) as uow:
+            if compact.isdigit() and len(compact) in (9, 12):
+                found = uow.dossiers.search(id_number=compact, centre_id=centre, limit=limit)
+            elif _PHONE.match(compact):
+                found = uow.dossiers.search(phone=compact if compact.startswith("0") else "0" + compact[-9:], centre_id=centre, limit=limit)
+            elif "-" in query or (any(ch.isdigit() for ch in query) and "." in query):
+                found = uow.dossiers.search(code_prefix=query.upper(), centre_id=centre, limit=limit)
+            else:
+                found = uow.dossiers.search(name_prefix=search_key(query), centre_id=centre, limit=limit)
+            return [self.summary(r, uow.dossiers.paid_total(r.id)) for r in found]
+
+    def list_by_status(self, status: DossierStatus, desk: Desk | None = None, limit: int = 500) -> list[DossierSummary]:
+        with self._uow(readonly=True) as uow:
+            rows = uow.dossiers.by_status(status, centre_id=desk.centre_id if desk else None, limit=limit)
+            return [self.summary(r, uow.dossiers.paid_total(r.id)) for r in rows]
+
+    def detail(self, code: str) -> DossierDetail:
+        with self._uow(readonly=True) as uow:
+            record = self._load(uow, code)
+            paid = uow.dossiers.paid_total(record.id)
+            history = tuple(
+                HistoryLine(seq, e.at, e.type, status, staff_name, e.counter_id, e.data)
+                for seq, e, status, staff_name in uow.dossiers.events(record.id)
+            )
+            payments = tuple(
+                PaymentView(p.receipt_number, p.total, p.method, p.paid_at,
+                            tuple((line["name"], line["amount"]) for line in _json(p.lines)), p.staff_id)
+                for p in uow.dossiers.payments(record.id)
+            )
+            postal = tuple(
+                PostalView(p.item_code, p.receiver_name, p.address, p.phone, p.charge, p.status, p.sent_at, p.updated_at)
+                for p in uow.dossiers.postal_items_of(record.id)
+            )
+            batches = tuple(b.code for b in uow.dossiers.batches_of(record.id))
+            return DossierDetail(self.summary(record, paid), record, history, payments, postal, batches)
+
+    # -- hand-over to agencies ---------------------------------------------------------------
+    def handover_proposals(self, desk: Desk, day: date | None = None) -> list[HandoverProposal]:
+        """Received dossiers due to go by ``day`` (default today), grouped by agency."""
+        day = day or self._clock.now().date()
+        with self._uow(readonly=True) as uow:
+            due = [r for r in uow.dossiers.by_status(DossierStatus.RECEIVED, centre_id=desk.centre_id, limit=5000)
+                   if r.handover_due is None or r.handover_due <= day]
+        groups: dict[str, list[DossierRecord]] = {}
+        for r in due:
+            groups.setdefault(r.agency_unit_id, []).append(r)
+        return [
+            HandoverProposal(agency, self._agency_name(agency), tuple(self.summary(r) for r in records))
+            for agency, records in sorted(groups.items(), key=lambda kv: self._agency_name(kv[0]))
+        ]
+
+    def hand_over(self, codes: list[str], desk: Desk, *, receiver_name: str = "") -> HandoverResult:
+        """Record one batch to one agency; every dossier must be received here and for that agency."""
+        now = self._clock.now()
+        cleaned = list(dict.fromkeys(normalize(c).upper() for c in codes if normalize(c)))
+        if not cleaned:
+            raise DomainError("handover.empty")
+        with self._uow() as uow:
+            records = [self._load(uow, code, desk) for code in cleaned]
+            agencies = {r.agency_unit_id for r in records}
+            if len(agencies) > 1:
+                raise DomainError("handover.mixed_agencies")
+            agency_id = agencies.pop()
+            agency = self._units.get(agency_id)
+            for r in records:
+                if r.status is not DossierStatus.RECEIVED:
+                    raise DomainError("handover.not_waiting", code=r.code, status=r.status.value)
+            n = uow.dossiers.count_batches_on(desk.centre_id, now.date()) + 1
+            slot = self.device_id[-4:].upper()
+            batch_code = f"BG-{agency.code}-{now:%y%m%d}-{slot}-{n:02d}"
+            batch_id = uow.new_id()
+            uow.dossiers.add_batch(
+                [r.id for r in records], id=batch_id, code=batch_code, centre_id=desk.centre_id,
+                agency_unit_id=agency_id, day=now.date(), created_at=now, handed_at=now,
+                staff_id=desk.staff_id, receiver_name=_text(receiver_name, "receiver_name", MAX_NAME),
+            )
+            for r in records:
+                state = rules.hand_over(r.state, now)
+                moved = self._event(uow, r, EventType.HANDED_OVER, desk, now, batch=batch_code,
+                                    agency=agency.name, timeliness=_handover_timeliness(r, now).value)
+                uow.dossiers.save(moved.with_state(replace(state, status=moved.status)))
+            uow.outbox.add("handover_batch", batch_id, "created",
+                           {"code": batch_code, "agency_code": agency.code, "dossiers": [r.code for r in records],
+                            "handed_at": now.isoformat()})
+            uow.commit()
+        return HandoverResult(batch_id, batch_code, agency.name, tuple(r.code for r in records), now)
+
+    # -- results back from the agency --------------------------------------------------------
+    def _step(self, code: str, desk: Desk, type_: EventType, apply: Any, **data: Any) -> DossierSummary:
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = self._load(uow, code, desk)
+            state, changes = apply(record, now)
+            moved = self._event(uow, record, type_, desk, now, **data)
+            record = moved.with_state(replace(state, status=moved.status), **changes)
+            uow.dossiers.save(record)
+            uow.commit()
+            return self.summary(record)
+
+    def result_ready(self, code: str, desk: Desk) -> DossierSummary:
+        return self._step(code, desk, EventType.RESULT_READY,
+                          lambda r, now: (r.state, {"result_ready_at": now}))
+
+    def request_supplement(self, code: str, desk: Desk, *, reason: str, missing: list[str]) -> DossierSummary:
+        reason = _text(reason, "reason", MAX_SUMMARY, required=True)
+        missing = [_text(m, "missing", MAX_LINE) for m in missing if normalize(m)]
+        return self._step(
+            code, desk, EventType.SUPPLEMENT_REQUESTED,
+            lambda r, now: (rules.request_supplement(r.state, now),
+                            {"reason": reason, "missing_components": tuple(missing)}),
+            reason=reason, missing=missing,
+        )
+
+    def supplement_provided(self, code: str, desk: Desk) -> DossierSummary:
+        calendar = self._calendar(desk.centre_id)
+        return self._step(code, desk, EventType.SUPPLEMENT_PROVIDED,
+                          lambda r, now: (rules.provide_supplement(r.state, now, calendar), {}))
+
+    def extend(self, code: str, desk: Desk, *, new_appointment: datetime, reason: str) -> DossierSummary:
+        reason = _text(reason, "reason", MAX_SUMMARY, required=True)
+        return self._step(
+            code, desk, EventType.EXTENDED,
+            lambda r, now: (rules.extend(r.state, now, new_appointment), {"reason": reason}),
+            reason=reason, new_appointment=new_appointment.isoformat(),
+        )
+
+    def stop(self, code: str, desk: Desk, *, requested_on: date, reason: str) -> DossierSummary:
+        reason = _text(reason, "reason", MAX_SUMMARY, required=True)
+        return self._step(
+            code, desk, EventType.STOP_REQUESTED,
+            lambda r, now: (r.state, {"reason": reason}),
+            reason=reason, requested_on=requested_on.isoformat(),
+        )
+
+    # -- fees -------------------------------------------------------------------------------
+    def pay(self, code: str, desk: Desk, *, amount: int, method: str, request_key: str,
+            lines: list[tuple[str, int]] | None = None) -> PaymentResult:
+        """Collect money for a dossier; one request key gives one payment, never more than is due."""
+        if method not in ("cash", "transfer"):
+            raise DomainError("payment.bad_method", method=method)
+        if amount <= 0:
+            raise DomainError("payment.bad_amount", amount=amount)
+        now = self._clock.now()
+        with self._uow() as uow:
+            done = uow.dossiers.payment_by_request_key(request_key)
+            if done is not None:
+                return PaymentResult(done.receipt_number, done.total, created=False)
+            record = self._load(uow, code, desk)
+            if record.status in (DossierStatus.INCOMPLETE, DossierStatus.REFUSED):
+                raise DomainError("payment.not_registered", code=record.code)
+            outstanding = record.fee_due - uow.dossiers.paid_total(record.id)
+            if outstanding <= 0:
+                raise DomainError("payment.already_paid", code=record.code)
+            if amount > outstanding:
+                raise DomainError("payment.too_much", amount=amount, outstanding=outstanding)
+            seq = uow.dossiers.next_receipt_seq(self.device_id)
+            receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
+            payment_id = uow.new_id()
+            items = [{"name": n, "amount": a} for n, a in (lines or [("Phí, lệ phí", amount)])]
+            if sum(i["amount"] for i in items) != amount:
+                raise DomainError("payment.lines_mismatch")
+            uow.dossiers.add_payment(
+                id=payment_id, receipt_number=receipt, dossier_id=record.id, payer_name=record.applicant_name,
+                method=method, total=amount, lines=items, paid_at=now, staff_id=desk.staff_id,
+                counter_id=desk.counter_id, device_id=self.device_id, request_key=request_key,
+            )
+            moved = self._event(uow, record, EventType.PAYMENT, desk, now, receipt=receipt, amount=amount, method=method)
+            uow.dossiers.save(moved)
+            uow.outbox.add("payment", payment_id, "created",
+                           {"receipt": receipt, "dossier_code": record.code, "amount": amount, "method": method,
+                            "paid_at": now.isoformat(), "staff_id": desk.staff_id})
+            uow.commit()
+        return PaymentResult(receipt, amount, created=True)
+
+    def cash_summary(self, desk: Desk, day: date | None = None) -> CashSummary:
+        day = day or self._clock.now().date()
+        tz = self._clock.now().tzinfo
+        start = datetime.combine(day, time(0), tz)
+        with self._uow(readonly=True) as uow:
+            rows = [(p.method, p.total) for p in uow.dossiers.payments_between(desk.staff_id, start, start + timedelta(days=1))]
+        return CashSummary(
+            desk.staff_id, day, len(rows),
+            sum(t for m, t in rows if m == "cash"), sum(t for m, t in rows if m == "transfer"),
+        )
+
+    # -- return ------------------------------------------------------------------------------
+    def return_result(self, code: str, desk: Desk, *, recipient_name: str, recipient_id: str = "",
+                      authorised: bool = False, authorisation_note: str = "") -> DossierSummary:
+        """Hand the result over: to the applicant, or to an authorised person with a note; fees paid first."""
+        recipient = _text(recipient_name, "recipient_name", MAX_NAME, required=True)
+        recipient_id = re.sub(r"\s", "", recipient_id or "")
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = self._load(uow, code, desk)
+            next_status(record.status, EventType.RETURNED)  # the state first: "not ready" before "not paid"
+            is_applicant = (recipient_id and recipient_id == record.id_number) or (
+                search_key(recipient) == record.applicant_key and (not record.id_number or recipient_id == record.id_number)
+            )
+            if not is_applicant and not (authorised and normalize(authorisation_note)):
+                raise DomainError("return.not_the_applicant", name=record.applicant_name)
+            if record.fee_due > uow.dossiers.paid_total(record.id):
+                raise DomainError("return.fees_outstanding", code=record.code)
+            assert record.appointment is not None
+            on_time = rules.timeliness(now, record.appointment)
+            moved = self._event(uow, record, EventType.RETURNED, desk, now, recipient=recipient,
+                                authorised=not is_applicant, note=normalize(authorisation_note),
+                                timeliness=on_time.value)
+            record = replace(moved, returned_at=now, timeliness=on_time.value, recipient_name=recipient)
+            uow.dossiers.save(record)
+            uow.commit()
+            return self.summary(record)
+
+    # -- postal delivery (BCCI) ----------------------------------------------------------------
+    def send_by_post(self, code: str, desk: Desk, *, item_code: str, receiver_name: str, address: str,
+                     phone: str, charge: int) -> DossierSummary:
+        item = validate_s10(item_code)
+        receiver = _text(receiver_name, "receiver_name", MAX_NAME, required=True)
+        address = _text(address, "address", 500, required=True)
+        phone = _phone(phone)
+        if not phone:
+            raise DomainError("intake.required", field="phone")
+        if charge < 0:
+            raise DomainError("payment.bad_amount", amount=charge)
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = self._load(uow, code, desk)
+            next_status(record.status, EventType.POSTAL_SENT)
+            if uow.dossiers.postal_item(item) is not None:
+                raise DomainError("postal.item_used", item_code=item)
+            if record.fee_due > uow.dossiers.paid_total(record.id):
+                raise DomainError("return.fees_outstanding", code=record.code)
+            assert record.appointment is not None
+            on_time = rules.timeliness(now, record.appointment)
+            moved = self._event(uow, record, EventType.POSTAL_SENT, desk, now, item_code=item, charge=charge,
+                                timeliness=on_time.value)
+            uow.dossiers.add_postal_item(
+                id=uow.new_id(), item_code=item, dossier_id=record.id, receiver_name=receiver, address=address,
+                phone=phone, charge=charge, status="sent", sent_at=now, updated_at=now,
+            )
+            record = replace(moved, returned_at=now, timeliness=on_time.value, recipient_name=receiver,
+                             fee_due=record.fee_due + charge)
+            uow.dossiers.save(record)
+            uow.commit()
+            return self.summary(record)
+
+    def postal_status(self, item_code: str, desk: Desk, *, status: str) -> DossierSummary:
+        """Delivered, or returned to sender (the result then waits at the counter again)."""
+        item = validate_s10(item_code)
+        type_ = {"delivered": EventType.POSTAL_DELIVERED, "returned": EventType.POSTAL_RETURNED}.get(status)
+        if type_ is None:
+            raise DomainError("postal.bad_status", status=status)
+        now = self._clock.now()
+        with self._uow() as uow:
+            row = uow.dossiers.postal_item(item)
+            if row is None:
+                raise DomainError("postal.unknown_item", item_code=item)
+            if row.status != "sent":
+                raise DomainError("postal.already_final", item_code=item, status=row.status)
+            record = uow.dossiers.by_id(row.dossier_id)
+            moved = self._event(uow, record, type_, desk, now, item_code=item)
+            if type_ is EventType.POSTAL_RETURNED:
+                moved = replace(moved, returned_at=None, timeliness="", recipient_name="")
+            uow.dossiers.save(moved)
+            uow.dossiers.set_postal_status(item, status, now)
+            uow.commit()
+            return self.summary(moved)
+
+
+def _handover_timeliness(record: DossierRecord, now: datetime) -> rules.Timeliness:
+    due = record.handover_due or record.received_at.date()
+    if now.date() < due:
+        return rules.Timeliness.EARLY
+    return rules.Timeliness.ON_TIME if now.date() == due else rules.Timeliness.LATE
+
+
+def _json(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+def _snapshot(record: DossierRecord) -> dict[str, Any]:
+    return {
+        "code": record.code, "centre_id": record.centre_id, "procedure_code": record.procedure_code,
+        "catalog_version": record.catalog_version, "agency_code": record.agency_code, "status": record.status.value,
+        "applicant_type": record.applicant_type, "applicant_name": record.applicant_name,
+        "id_number": record.id_number, "phone": record.phone, "received_at": record.received_at.isoformat(),
+        "appointment": record.appointment.isoformat() if record.appointment else None,
+        "result_delivery": record.result_delivery, "form_set": record.form_set, "fee_due": record.fee_due,
+    }
