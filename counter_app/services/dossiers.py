@@ -248,6 +248,10 @@ class DossierService:
         self._units = units
         self._procedure = procedures  # code -> Procedure (raises catalog.unknown_procedure)
         self.device_id = device_id
+        # read-only views for the document builder of the same layer
+        self.uow = uow
+        self.units = units
+        self.procedure = procedures
 
     # -- helpers ----------------------------------------------------------------------------
     def _calendar(self, centre_id: str) -> WorkingCalendar:

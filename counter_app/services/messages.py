@@ -68,6 +68,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "postal.bad_status": N_("Unknown delivery status {status}."),
     "postal.unknown_item": N_("No postal item {item_code} was sent from here."),
     "postal.already_final": N_("Postal item {item_code} is already final ({status})."),
+    "dossier.unknown_centre": N_("There is no centre {centre_id}."),
+    "document.not_a_dossier_form": N_("“{kind}” is not a dossier form."),
+    "payment.unknown_receipt": N_("No payment has receipt number {receipt}."),
+    "handover.unknown_batch": N_("No hand-over batch has the code {code}."),
     # catalog and printing
     "catalog.unknown_procedure": N_("There is no procedure with code {code}."),
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),

@@ -184,6 +184,15 @@ class SqlDossierRepository:
     def payment_by_request_key(self, key: str) -> PaymentRow | None:
         return self._s.scalars(select(PaymentRow).where(PaymentRow.request_key == key)).one_or_none()
 
+    def payment_by_number(self, receipt_number: str) -> dict[str, Any] | None:
+        row = self._s.scalars(select(PaymentRow).where(PaymentRow.receipt_number == receipt_number)).one_or_none()
+        if row is None:
+            return None
+        return {
+            "dossier_id": row.dossier_id, "staff_id": row.staff_id, "payer_name": row.payer_name,
+            "lines": json.loads(row.lines), "method": row.method, "paid_at": row.paid_at, "total": row.total,
+        }
+
     def payments(self, dossier_id: str) -> list[PaymentRow]:
         return list(self._s.scalars(select(PaymentRow).where(PaymentRow.dossier_id == dossier_id).order_by(PaymentRow.paid_at)))
 
