@@ -172,9 +172,23 @@ def open_services(
         uow=factory, clock=clock, calendar_for=guide.calendar, units=units, procedures=guide.procedure,
         device_id=device_id,
     )
+    from counter_app.devices.virtual_printer import VirtualPrinter
+    from counter_app.services.dossier_documents import DossierDocuments
+    from counter_app.services.print_jobs import PrintService
+
+    def render_pdf(document):  # type: ignore[no-untyped-def]
+        from counter_app.printing.forms import render_document
+
+        return render_document(document)
+
+    printing = PrintService(
+        documents=DossierDocuments(dossiers), render_pdf=render_pdf,
+        printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock,
+    )
     return AppServices(
         data_dir=Path(data_dir),
         dossiers=dossiers,
+        printing=printing,
         device_id=device_id,
         uow=factory,
         clock=clock,

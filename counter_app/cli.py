@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -57,7 +57,155 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--received", required=True, metavar="'YYYY-MM-DD HH:MM'")
     p.add_argument("--centre", default=None, help=_("centre id (its office hours)"))
     _data_dir_arg(p)
+    dos = sub.add_parser("dossier", help=_("dossiers"))
+    dossub = dos.add_subparsers(dest="dossier_command", required=True, parser_class=_Parser)
+    p = dossub.add_parser("show", help=_("everything about one dossier, with its history"))
+    p.add_argument("code")
+    _data_dir_arg(p)
+    p = dossub.add_parser("list", help=_("dossiers in one status"))
+    p.add_argument("--status", required=True, choices=[s.value for s in _statuses()])
+    p.add_argument("--limit", type=int, default=100)
+    _data_dir_arg(p)
+
+    p = sub.add_parser("render", help=_("render a document to a file"))
+    p.add_argument("form", choices=[k.value for k in _kinds() if k.value not in ("book", "handover")] + ["handover"])
+    p.add_argument("code", help=_("dossier code, receipt number, postal item code or batch code"))
+    p.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    p.add_argument("--out", type=Path, required=True)
+    _data_dir_arg(p)
+
+    p = sub.add_parser("book", help=_("the tracking book (Mẫu 07) of a period as A4 PDF"))
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--centre", default=None, help=_("centre id (default: the first centre)"))
+    p.add_argument("--out", type=Path, required=True)
+    _data_dir_arg(p)
+
+    voice = sub.add_parser("voice", help=_("voice call-outs"))
+    vsub = voice.add_subparsers(dest="voice_command", required=True, parser_class=_Parser)
+    p = vsub.add_parser("say", help=_("play a call: “Mời công dân có số … đến quầy số …”"))
+    p.add_argument("number", help=_("ticket number, e.g. 12 or A012"))
+    p.add_argument("--counter", type=int, required=True)
+    p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
     return parser
+
+
+def _statuses():  # type: ignore[no-untyped-def]
+    from counter_app.domain.dossier import DossierStatus
+
+    return list(DossierStatus)
+
+
+def _kinds():  # type: ignore[no-untyped-def]
+    from counter_app.services.documents import DocumentKind
+
+    return list(DocumentKind)
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError("cli.bad_date", value=value) from None
+
+
+def _cli_desk(services, centre_id: str | None = None):  # type: ignore[no-untyped-def]
+    """The command line acts as the store's administrator at a centre (no counter)."""
+    from counter_app.services.dossiers import Desk
+
+    with services.uow(readonly=True) as uow:
+        centres = uow.units.centres()
+        if not centres:
+            raise DomainError("store.no_counter", centre="?")
+        centre = next((c for c in centres if c.id == centre_id), None) if centre_id else centres[0]
+        if centre is None:
+            raise DomainError("dossier.unknown_centre", centre_id=centre_id)
+    return Desk(staff_id="cli", staff_name="", centre_id=centre.id)
+
+
+def _cmd_dossier(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+    from counter_app.domain.dossier import DossierStatus
+    from counter_app.services.formatting import format_datetime, format_money
+
+    services = open_services(_data_dir(args), language=args.lang)
+    if args.dossier_command == "list":
+        rows = services.dossiers.list_by_status(DossierStatus(args.status), limit=args.limit)
+        for d in rows:
+            due = format_datetime(d.appointment) if d.appointment else "—"
+            print(f"{d.code}\t{d.applicant_name}\t{d.procedure_name}\t{due}")
+        print(_("{n} dossiers").format(n=len(rows)))
+        return EXIT_OK
+    detail = services.dossiers.detail(args.code)
+    s, r = detail.summary, detail.record
+    print(_("Dossier: {code}").format(code=s.code))
+    print(_("Status: {status}").format(status=s.status.value))
+    print(_("Procedure: {name} ({code})").format(name=s.procedure_name, code=s.procedure_code))
+    print(_("Agency: {name}").format(name=s.agency_name))
+    print(_("Applicant: {name}").format(name=s.applicant_name))
+    print(_("Received: {when}").format(when=format_datetime(s.received_at)))
+    if s.appointment:
+        print(_("Appointment: {when}").format(when=format_datetime(s.appointment)))
+    print(_("Fees: {due}, paid {paid}").format(due=format_money(s.fee_due), paid=format_money(s.paid)))
+    print(_("History:"))
+    for h in detail.history:
+        print(f"  {h.seq:>3}  {format_datetime(h.at)}  {h.type.value:<22} {h.staff_name}  {h.counter_id}")
+    for p in detail.payments:
+        print(_("  Receipt {number}: {amount} ({method})").format(number=p.receipt_number, amount=format_money(p.total), method=p.method))
+    for item in detail.postal_items:
+        print(_("  Postal item {code}: {status}").format(code=item.item_code, status=item.status))
+    return EXIT_OK if r else EXIT_FAILURE
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        import errno
+
+        raise DomainError("print.cannot_write", path=str(out), reason=errno.errorcode.get(exc.errno or 0, str(exc))) from exc
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+    from counter_app.services.documents import DocumentKind
+
+    services = open_services(_data_dir(args), language=args.lang)
+    kind = DocumentKind(args.form)
+    desk = _cli_desk(services)
+    if kind in (DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT, DocumentKind.REFUSAL, DocumentKind.APOLOGY,
+                DocumentKind.STOP, DocumentKind.CONTROL):
+        desk = _cli_desk(services, services.dossiers.find(args.code).centre_id)
+    pdf = services.printing.render(kind, args.code.strip(), desk)
+    if args.format == "png":
+        from counter_app.printing.preview import pdf_pages_png
+
+        _write(args.out, pdf_pages_png(pdf, dpi=150, count=1)[0])
+    else:
+        _write(args.out, pdf)
+    print(_("Written: {path}").format(path=args.out))
+    return EXIT_OK
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+    from counter_app.services.documents import DocumentKind
+
+    start, end = _parse_day(args.start), _parse_day(args.end)
+    if end < start:
+        raise DomainError("cli.bad_period", start=args.start, end=args.end)
+    services = open_services(_data_dir(args), language=args.lang)
+    desk = _cli_desk(services, args.centre)
+    _write(args.out, services.printing.render(DocumentKind.BOOK, "", desk, period=(start, end)))
+    print(_("Written: {path}").format(path=args.out))
+    return EXIT_OK
+
+
+def _cmd_voice(args: argparse.Namespace) -> int:
+    from counter_app.devices.audio import say
+
+    return say(args.number, args.counter, dry_run=args.dry_run)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -163,7 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         data_dir = getattr(args, "data_dir", None)
         configure_logging(data_dir if data_dir is not None and Path(data_dir).is_dir() else None)
-        handler = {"init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar}
+        handler = {
+            "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
+            "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
+        }
         return handler[args.command](args)
     except DomainError as exc:
         print(f"counter: {describe_error(exc)}", file=sys.stderr)

@@ -15,6 +15,7 @@ from counter_app.services import auth
 from counter_app.services.dossiers import DossierService
 from counter_app.services.guide import ProcedureGuideService
 from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
+from counter_app.services.print_jobs import PrintService
 from counter_app.services.read_models import (
     CounterView,
     ProcedureGuide,
@@ -38,6 +39,7 @@ class AppServices:
     render_guidance_sheet: GuidanceSheetRenderer
     store_path: Path
     dossiers: DossierService | None = None
+    printing: PrintService | None = None
     backup_path: Path | None = None
 
     def __post_init__(self) -> None:

@@ -37,6 +37,14 @@ DOSSIER_FORMS = frozenset(
 )
 
 
+def _place_name(unit_name: str) -> str:
+    """"Ủy ban nhân dân tỉnh Hà Tĩnh" → "Hà Tĩnh" (the place on the date line of forms)."""
+    for prefix in ("Ủy ban nhân dân tỉnh ", "UBND tỉnh ", "Ủy ban nhân dân thành phố ", "UBND thành phố ", "tỉnh ", "thành phố "):
+        if unit_name.lower().startswith(prefix.lower()):
+            return unit_name[len(prefix):].strip()
+    return unit_name
+
+
 class DossierDocuments:
     """Builds document data; the printing layer renders it, the printer port prints it."""
 
@@ -52,7 +60,7 @@ class DossierDocuments:
         path = self._units.path(centre.unit_id) if centre.unit_id in self._units else []
         authority = path[-1].name if path else ""
         province = next((u for u in path if u.kind is UnitKind.PROVINCE), None)
-        place = (province.short_name or province.name.replace("Ủy ban nhân dân tỉnh", "").strip()) if province else ""
+        place = _place_name(province.name) if province else ""
         return Issuer(authority.upper(), centre.name, centre.address, centre.phone, place)
 
     def _duration(self, record: DossierRecord) -> Duration | None:

@@ -68,6 +68,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "postal.bad_status": N_("Unknown delivery status {status}."),
     "postal.unknown_item": N_("No postal item {item_code} was sent from here."),
     "postal.already_final": N_("Postal item {item_code} is already final ({status})."),
+    "document.period_required": N_("Choose the period (from … to …) of the tracking book."),
     "dossier.unknown_centre": N_("There is no centre {centre_id}."),
     "document.not_a_dossier_form": N_("“{kind}” is not a dossier form."),
     "payment.unknown_receipt": N_("No payment has receipt number {receipt}."),
@@ -119,6 +120,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "catalog_data.unreadable": N_("Province data file {path} cannot be read: {reason}."),
     # command line
     "cli.bad_device_slot": N_("The device slot must be a number from 1 to 9, not {value}."),
+    "cli.bad_date": N_("“{value}” is not a date like 2026-11-30."),
+    "cli.bad_period": N_("The period ends ({end}) before it starts ({start})."),
     "cli.bad_datetime": N_("“{value}” is not a date and time like 2026-11-30 14:30."),
 }
 

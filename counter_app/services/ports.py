@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from counter_app.domain.calendar import WorkingCalendar
 from counter_app.domain.catalog import Field, Procedure
@@ -130,6 +131,14 @@ class CounterAppServices(Protocol):
 
     def counters(self, centre_id: str) -> list[CounterView]: ...
 
+    def open_counter(self, session: StaffSession, counter_id: str) -> str:
+        """Record the start of a duty period at the counter; returns its id."""
+        ...
+
+    def demo_session(self) -> tuple[StaffSession, CounterView]:
+        """The first active staff member and counter (screenshots, support)."""
+        ...
+
     def search_procedures(self, text: str, limit: int = 50) -> list[ProcedureSummary]: ...
 
     def procedure_guide(self, code: str, *, centre_id: str | None = None) -> ProcedureGuide: ...
@@ -137,3 +146,28 @@ class CounterAppServices(Protocol):
     def print_guidance_sheet(
         self, code: str, *, centre_id: str | None, staff_name: str, counter_name: str
     ) -> Path: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """What a printer did with a document: where it went, or why it failed."""
+
+    printer: str
+    ok: bool
+    path: Path | None = None  # the virtual printer's file
+    error: str = ""  # for the log; the ui words failures itself
+
+
+class Printer(Protocol):
+    """A printer port: the virtual printer (files + preview), later ESC/POS and office printers."""
+
+    name: str
+
+    def print_pdf(self, pdf: bytes, *, title: str, at: datetime) -> PrintJob: ...
+
+
+@runtime_checkable
+class ClipPlayer(Protocol):
+    """Plays voice clips in order and returns when done (see services/voice.py)."""
+
+    def play(self, paths: list[Path]) -> None: ...

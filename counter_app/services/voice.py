@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from counter_app.domain.vietnamese_numbers import (
     LETTER_NAMES,
@@ -19,6 +18,7 @@ from counter_app.domain.vietnamese_numbers import (
     read_number_in,
     read_ticket,
 )
+from counter_app.services.ports import ClipPlayer
 from counter_app.services.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,6 @@ PHRASES: dict[str, str] = {
     INVITE: "Mời công dân có số",
     TO_COUNTER: "đến quầy số",
 }
-
-
-@runtime_checkable
-class ClipPlayer(Protocol):
-    """Plays clips back to back; returns when the last one has finished."""
-
-    def play(self, paths: list[Path]) -> None: ...
 
 
 def clip_texts() -> dict[str, str]:

@@ -30,8 +30,9 @@ def _source_msgids() -> set[str]:
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         ROOT / "counter_app", method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        if isinstance(message, tuple):
-            ids.update(m for m in message if m)
+        if isinstance(message, tuple):  # ngettext: the catalog is keyed by the singular
+            if message[0]:
+                ids.add(message[0])
         elif message:
             ids.add(message)
     return ids

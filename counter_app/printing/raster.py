@@ -1,0 +1,363 @@
+"""Short receipts for thermal printers (Mẫu 01 short version, payment receipt) as 1-bit images."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from counter_app.printing.codes import code128_image, code128_modules, qr_image
+from counter_app.printing.fonts import BOLD_FILE, REGULAR_FILE, fit_to_font
+from counter_app.printing.layout import plain_text
+from counter_app.services.documents import (
+    DocumentKind,
+    DossierDocument,
+    PaymentReceipt,
+    ResultDelivery,
+)
+from counter_app.services.formatting import format_datetime, format_money
+from counter_app.services.i18n import _
+from counter_app.services.resources import resource_path
+
+# Printable width of common receipt paper: 80 mm paper prints 72 mm, 58 mm paper prints 48 mm
+# (Epson TM-T20II, Xprinter XP-58 data sheets); 576 and 384 dots at 203 dpi.
+PRINTABLE_MM: dict[int, float] = {80: 72.0, 58: 48.0}
+
+INK = 0  # mode "1": 0 is black (a printed dot), 1 is paper
+PAPER = 1
+MAX_HEIGHT = 4000  # rows drawn before cropping; a short receipt never comes near
+
+
+def printable_width_px(width_mm: int, dpi: int) -> int:
+    """Dots across the printable width, a multiple of 8 (raster bytes): 576 for 80 mm at 203 dpi."""
+    if width_mm not in PRINTABLE_MM:
+        raise ValueError(
+            f"receipt paper {width_mm} mm is not supported; use one of {sorted(PRINTABLE_MM)}"
+        )
+    if not 100 <= dpi <= 600:
+        raise ValueError(f"{dpi} dpi is not a receipt printer resolution")
+    dots = PRINTABLE_MM[width_mm] / 25.4 * dpi
+    return max(8, round(dots / 8) * 8)
+
+
+@lru_cache(maxsize=32)
+def _font(size_px: int, bold: bool) -> ImageFont.FreeTypeFont:
+    path = resource_path("fonts", BOLD_FILE if bold else REGULAR_FILE)
+    return ImageFont.truetype(str(path), size_px)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sizes:
+    """Type sizes in dots for one resolution (points × dpi / 72)."""
+
+    small: int
+    body: int
+    title: int
+    code: int
+    gap: int
+
+    @classmethod
+    def for_dpi(cls, dpi: int) -> _Sizes:
+        def px(points: float) -> int:
+            return max(8, round(points * dpi / 72))
+
+        return cls(small=px(6.5), body=px(7.5), title=px(8.5), code=px(11), gap=px(2.5))
+
+
+class _Sheet:
+    """A white strip of paper with a cursor; text and codes go under each other.
+
+    ``float_right`` puts an image (the QR code) at the right edge; text beside it wraps short
+    of it (and of its quiet zone) until the cursor has passed its bottom.
+    """
+
+    def __init__(self, width: int, dpi: int) -> None:
+        self.width = width
+        self.dpi = dpi
+        self.sizes = _Sizes.for_dpi(dpi)
+        self.image = Image.new("1", (width, MAX_HEIGHT), PAPER)
+        self.draw = ImageDraw.Draw(self.image)
+        self.draw.fontmode = "1"  # FreeType monochrome rendering: crisp dots, no grey to threshold
+        self.y = 0
+        self._clear_width = 0  # dots kept free on the right …
+        self._clear_until = 0  # … for lines starting above this row
+
+    def available(self, indent: int = 0) -> int:
+        reserve = self._clear_width if self.y < self._clear_until else 0
+        return self.width - indent - reserve
+
+    # text
+
+    def text(
+        self,
+        value: str,
+        *,
+        size: int,
+        bold: bool = False,
+        centre: bool = False,
+        max_lines: int = 3,
+        indent: int = 0,
+    ) -> None:
+        """Wrapped text, at most ``max_lines`` (the last cut with an ellipsis); centred lines are
+        balanced so that a title never leaves one word alone on its last line."""
+        font = _font(size, bold)
+        ascent, descent = font.getmetrics()
+        line_height = ascent + descent
+        remaining = " ".join(plain_text(value).split())
+        if centre and self.available(indent) == self.width - indent:
+            width = _balanced_width(remaining, font, self.width - indent, max_lines)
+        else:
+            width = 0
+        lines_left = max_lines
+        while remaining and lines_left > 0:
+            available = width or self.available(indent)
+            line, remaining = _take_line(remaining, font, available, last=lines_left == 1)
+            x = indent
+            if centre:
+                x += max(0, (self.available(indent) - round(font.getlength(line))) // 2)
+            self.draw.text((x, self.y), line, font=font, fill=INK)
+            self.y += line_height
+            lines_left -= 1
+
+    def pair(
+        self, label: str, value: str, *, size: int, bold_value: bool = False, max_lines: int = 2
+    ) -> None:
+        """``Label: value`` with the label bold and the value wrapping under itself (or, when
+        the label takes more than half the line, starting on the next line)."""
+        font = _font(size, True)
+        head = fit_to_font(label).strip() + ": "
+        head_width = round(font.getlength(head))
+        top = self.y
+        self.draw.text((0, self.y), head, font=font, fill=INK)
+        if head_width > self.available() // 2:
+            ascent, descent = font.getmetrics()
+            self.y += ascent + descent
+            head_width = 0
+        self.text(value or "—", size=size, bold=bold_value, max_lines=max_lines, indent=head_width)
+        self.y = max(self.y, top + sum(font.getmetrics()))
+
+    def amount_line(self, name: str, amount: str, *, size: int, bold: bool = False) -> None:
+        """A fee line: the name wraps on the left, the amount is flush right on its first line."""
+        font = _font(size, bold)
+        amount = plain_text(amount)
+        amount_width = round(font.getlength(amount))
+        top = self.y
+        self._clear_width, self._clear_until = amount_width + 12, top + 1
+        self.text(name, size=size, bold=bold, max_lines=2)
+        self._clear_width = self._clear_until = 0
+        self.draw.text((self.width - amount_width, top), amount, font=font, fill=INK)
+
+    def rule(self) -> None:
+        y = self.y + self.sizes.gap // 2
+        self.draw.line((0, y, self.width - 1, y), fill=INK, width=2)
+        self.y += self.sizes.gap + 2
+
+    def space(self, dots: int) -> None:
+        self.y += dots
+
+    # images
+
+    def paste(self, image: Image.Image, x: int) -> None:
+        self.image.paste(image.convert("1"), (x, self.y))
+        self.y += image.height
+
+    def float_right(self, image: Image.Image, *, quiet: int) -> None:
+        """``image`` at the right edge from the cursor down; text keeps ``quiet`` dots away."""
+        self.image.paste(image.convert("1"), (self.width - image.width, self.y))
+        self._clear_width = image.width + quiet
+        self._clear_until = self.y + image.height + quiet // 2
+
+    def clear_float(self) -> None:
+        """Move the cursor under the floating image, if text has not gone past it already."""
+        self.y = max(self.y, self._clear_until)
+        self._clear_width = self._clear_until = 0
+
+    def code128(self, data: str, height: int) -> None:
+        """Code128 as wide as it can be at a whole number of dots a module (2 on 80 mm paper).
+
+        Quiet zones: whatever is left of the width, and the paper's unprinted margins beyond it.
+        """
+        modules = len(code128_modules(data))
+        module_px = max(1, min(3, self.width // modules))
+        quiet = min(10, max(0, (self.width // module_px - modules) // 2))
+        image = code128_image(data, module_px=module_px, height_px=height, quiet_modules=quiet)
+        self.paste(image, (self.width - image.width) // 2)
+
+    def crop(self) -> Image.Image:
+        """The strip cut just under the last printed dot (full width kept: rows are whole bytes)."""
+        drawn = self.image.crop((0, 0, self.width, min(MAX_HEIGHT, self.y + 64)))
+        box = ImageChops.invert(drawn.convert("L")).getbbox()  # (invert of mode "1" is not 0/255)
+        bottom = box[3] if box else 1
+        return self.image.crop((0, 0, self.width, bottom))
+
+
+def _take_line(
+    text: str, font: ImageFont.FreeTypeFont, width: int, *, last: bool
+) -> tuple[str, str]:
+    """The longest head of ``text`` that fits ``width``, broken between words when it can.
+
+    On the ``last`` allowed line the rest is cut off and marked with an ellipsis.
+    """
+    if font.getlength(text) <= width:
+        return text, ""
+    if last:
+        cut = _fit_chars(text, font, width - font.getlength("…"))
+        head = text[:cut].rstrip()
+        space = head.rfind(" ")
+        if text[cut : cut + 1] not in ("", " ") and space > len(head) // 2:
+            head = head[:space]  # don't cut a word in two when a space is close by
+        return head.rstrip(" ,;:–-") + "…", ""
+    cut = _fit_chars(text, font, width)
+    space = text.rfind(" ", 0, cut + 1)
+    if space > 0:
+        return text[:space], text[space + 1 :]
+    return text[:cut], text[cut:]
+
+
+def _fit_chars(text: str, font: ImageFont.FreeTypeFont, width: float) -> int:
+    """How many leading characters of ``text`` fit ``width`` (at least one)."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+    lines: list[str] = []
+    while text and len(lines) < max_lines:
+        line, text = _take_line(text, font, width, last=len(lines) == max_lines - 1)
+        lines.append(line)
+    return lines
+
+
+def _balanced_width(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> int:
+    """The narrowest width that wraps ``text`` into as few lines as ``width`` does."""
+    lines = _wrap(text, font, width, max_lines)
+    if len(lines) < 2 or lines[-1].endswith("…"):
+        return width
+    low, high = width // len(lines), width
+    while low < high:
+        middle = (low + high) // 2
+        trial = _wrap(text, font, middle, max_lines)
+        if len(trial) == len(lines) and not trial[-1].endswith("…"):
+            high = middle
+        else:
+            low = middle + 1
+    return high
+
+
+def render_thermal(
+    doc: DossierDocument | PaymentReceipt, *, width_mm: int = 80, dpi: int = 203
+) -> Image.Image:
+    """The short receipt for a thermal printer as a mode ``"1"`` image, full printable width.
+
+    ``doc`` is the Mẫu 01 receipt (short version: codes, procedure, applicant, times, where to
+    collect) or a payment receipt. Height is what the content needs, trailing white cut off.
+    """
+    sheet = _Sheet(printable_width_px(width_mm, dpi), dpi)
+    if isinstance(doc, PaymentReceipt):
+        _payment(sheet, doc)
+    elif isinstance(doc, DossierDocument) and doc.kind is DocumentKind.RECEIPT:
+        _receipt(sheet, doc)
+    else:
+        kind = getattr(doc, "kind", type(doc).__name__)
+        raise ValueError(f"no thermal layout for {kind}; thermal receipts are Mẫu 01 and payments")
+    return sheet.crop()
+
+
+def _header(sheet: _Sheet, centre: str, title: str) -> None:
+    sizes = sheet.sizes
+    if centre.strip():
+        sheet.text(centre.upper(), size=sizes.small, bold=True, centre=True, max_lines=2)
+        sheet.space(sizes.gap // 2)
+    size = _one_line_size(title, sheet, largest=sizes.title, smallest=sizes.body)
+    sheet.text(title, size=size, bold=True, centre=True, max_lines=3)
+    sheet.space(sizes.gap)
+
+
+def _receipt(sheet: _Sheet, doc: DossierDocument) -> None:
+    sizes = sheet.sizes
+    _header(sheet, doc.issuer.centre_name, _("RECEIPT OF DOSSIER AND APPOINTMENT FOR RESULTS"))
+    code = doc.dossier_code.strip()
+    sheet.text(code, size=_code_size(code, sheet), bold=True, centre=True, max_lines=2)
+    sheet.space(sizes.gap // 2)
+    sheet.code128(code, height=round(6.5 * sheet.dpi / 25.4))  # 6.5 mm bars
+    sheet.space(sizes.gap + sizes.gap // 2)
+
+    # The QR code on the right with the facts beside it, the rest at full width under it.
+    module_px = max(2, round(0.5 * sheet.dpi / 25.4))  # 0.5 mm modules: phones read them easily
+    sheet.float_right(qr_image(code, module_px=module_px, border_modules=0), quiet=4 * module_px)
+    body = sizes.body
+    sheet.pair(_("Procedure"), doc.procedure_name, size=body, max_lines=3)
+    sheet.pair(_("Applicant"), doc.applicant.name, size=body)
+    sheet.pair(_("Received"), format_datetime(doc.received_at), size=body)
+    sheet.pair(_("Collect at"), _collect_at(doc), size=body)
+    sheet.clear_float()
+    appointment = format_datetime(doc.appointment) if doc.appointment else "—"
+    sheet.pair(_("Appointment"), appointment, size=body, bold_value=True)
+    sheet.pair(_("Staff"), _staff(doc.staff_name, doc.counter_name), size=body)
+    sheet.space(sizes.gap)
+    sheet.text(
+        _("Please bring this receipt when you collect the result."),
+        size=sizes.small,
+        centre=True,
+        max_lines=2,
+    )
+
+
+def _collect_at(doc: DossierDocument) -> str:
+    if doc.result_delivery is ResultDelivery.BY_POST:
+        return _("By post (public postal service)")
+    return doc.counter_name.strip() or doc.issuer.centre_name.strip() or "—"
+
+
+def _staff(name: str, counter: str) -> str:
+    return " – ".join(part.strip() for part in (name, counter) if part.strip()) or "—"
+
+
+def _code_size(code: str, sheet: _Sheet) -> int:
+    """The dossier code as big as fits on one line, never smaller than body text."""
+    return _one_line_size(code, sheet, largest=sheet.sizes.code, smallest=sheet.sizes.body)
+
+
+def _one_line_size(text: str, sheet: _Sheet, *, largest: int, smallest: int) -> int:
+    """The largest bold size from ``largest`` down to ``smallest`` that keeps ``text`` on one line."""
+    text = plain_text(text)
+    size = largest
+    while size > smallest and _font(size, True).getlength(text) > sheet.width:
+        size -= 1
+    return size
+
+
+def _payment(sheet: _Sheet, receipt: PaymentReceipt) -> None:
+    sizes = sheet.sizes
+    _header(sheet, receipt.issuer.centre_name, _("RECEIPT FOR FEES AND CHARGES"))
+    sheet.text(
+        _("No.: {number}").format(number=receipt.receipt_number),
+        size=sizes.body,
+        bold=True,
+        centre=True,
+        max_lines=1,
+    )
+    sheet.space(sizes.gap)
+    sheet.pair(_("Payer"), receipt.payer_name, size=sizes.body)
+    if receipt.dossier_code.strip():
+        sheet.pair(_("Dossier code"), receipt.dossier_code, size=sizes.body)
+    sheet.rule()
+    for line in receipt.lines:
+        sheet.amount_line(line.name, format_money(line.amount), size=sizes.body)
+    sheet.rule()
+    sheet.amount_line(_("Total"), format_money(receipt.total), size=sizes.title, bold=True)
+    sheet.space(sizes.gap)
+    sheet.pair(_("Payment method"), _payment_method(receipt.method), size=sizes.body)
+    sheet.pair(_("Paid at"), format_datetime(receipt.paid_at), size=sizes.body)
+    sheet.pair(_("Collector"), _staff(receipt.staff_name, receipt.counter_name), size=sizes.body)
+
+
+def _payment_method(method: str) -> str:
+    return {"cash": _("Cash"), "transfer": _("Bank transfer")}.get(method, method)

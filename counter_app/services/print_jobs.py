@@ -1,0 +1,74 @@
+"""Printing after commit: build a document's data, render it, send it to the printer, report the outcome."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_documents import DOSSIER_FORMS, DossierDocuments
+from counter_app.services.dossiers import Desk
+from counter_app.services.ports import Clock, Printer, PrintJob
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    """A print never undoes a record: ``ok`` False means "reprint from the dossier view"."""
+
+    kind: DocumentKind
+    key: str  # dossier code, receipt number, item code, batch code or period
+    job: PrintJob
+    pdf: bytes  # what was (or would have been) printed, for the on-screen preview
+
+    @property
+    def ok(self) -> bool:
+        return self.job.ok
+
+
+class PrintService:
+    def __init__(
+        self, *, documents: DossierDocuments, render_pdf: Callable[[Any], bytes], printer: Printer, clock: Clock
+    ) -> None:
+        self._documents = documents
+        self._render = render_pdf
+        self.printer = printer
+        self._clock = clock
+
+    def document_data(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> Any:
+        """The plain data of a document (also what `counter render` renders)."""
+        now = self._clock.now()
+        if kind in DOSSIER_FORMS:
+            return self._documents.dossier_document(key, kind, desk, printed_at=now)
+        if kind is DocumentKind.PAYMENT_RECEIPT:
+            return self._documents.payment_receipt(key, desk)
+        if kind is DocumentKind.DELIVERY_LABEL:
+            return self._documents.delivery_label(key, printed_at=now)
+        if kind is DocumentKind.HANDOVER:
+            return self._documents.handover_record(key, printed_at=now)
+        if kind is DocumentKind.BOOK:
+            if period is None:
+                raise DomainError("document.period_required")
+            return self._documents.tracking_book(desk.centre_id, period[0], period[1], printed_at=now)
+        raise DomainError("document.not_a_dossier_form", kind=kind.value)
+
+    def render(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> bytes:
+        return self._render(self.document_data(kind, key, desk, period=period))
+
+    def print(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> PrintOutcome:
+        """Render and print. Data problems raise DomainError; printer problems come back as ok=False."""
+        pdf = self.render(kind, key, desk, period=period)
+        title = f"{kind.value}-{key}"
+        try:
+            job = self.printer.print_pdf(pdf, title=title, at=self._clock.now())
+        except Exception as exc:  # a driver may fail in ways we cannot list; the record stays
+            _log.exception("printer %s failed on %s", getattr(self.printer, "name", "?"), title)
+            job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))
+        if not job.ok:
+            _log.error("print of %s failed on %s: %s", title, job.printer, job.error)
+        return PrintOutcome(kind, key, job, pdf)

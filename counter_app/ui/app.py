@@ -1,0 +1,176 @@
+"""GUI composition root: `counter-app` starts a role's windows, or renders one to a PNG and exits."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtWidgets import QApplication, QWidget
+
+from counter_app.domain.errors import DomainError
+from counter_app.services import i18n
+from counter_app.ui.counter_role import (
+    EXIT_STORE_FAILED,
+    CounterRole,
+    StoreOpenFailed,
+    counter_screenshot_window,
+    store_error_text,
+)
+from counter_app.ui.errors import install_error_hooks
+from counter_app.ui.tasks import shutdown_tasks
+from counter_app.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from counter_app.services.ports import CounterAppServices
+
+_log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+DEFAULT_SIZE = QSize(1366, 768)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchOptions:
+    data_dir: Path | None  # None: bootstrap.default_data_dir(), resolved off the GUI thread
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One kind of station. Kiosk, hall display and rating pad plug in here as they are built."""
+
+    name: str
+    start: Callable[[LaunchOptions], QObject]  # shows the first window; the result is kept alive
+    screenshot_window: Callable[[CounterAppServices], QWidget]
+
+
+def _start_counter(options: LaunchOptions) -> QObject:
+    role = CounterRole(lambda: open_store(options))
+    role.start()
+    return role
+
+
+ROLES: dict[str, Role] = {
+    "counter": Role("counter", _start_counter, counter_screenshot_window),
+}
+
+
+def open_store(options: LaunchOptions) -> CounterAppServices:
+    """Open (and upgrade) the local store. Imports bootstrap, and so SQLAlchemy, only now."""
+    data_dir = options.data_dir
+    try:
+        from counter_app import bootstrap
+
+        if data_dir is None:
+            data_dir = bootstrap.default_data_dir()
+        # The log file lives in the data folder; never create the folder just to log into it.
+        bootstrap.configure_logging(data_dir if data_dir.is_dir() else None)
+        return bootstrap.open_services(data_dir, language=options.language)
+    except Exception as exc:
+        raise StoreOpenFailed(data_dir, exc) from exc
+
+
+def _size(text: str) -> QSize:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1366x768, not {text!r}") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"size {text!r} out of range (200 to 8000 pixels)")
+    return QSize(width, height)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counter-app", description="Quầy một cửa — counter application"
+    )
+    parser.add_argument("--data-dir", type=Path, help="folder of the local store (default: per-user data folder)")
+    parser.add_argument("--role", choices=sorted(ROLES), default="counter", help="which station this PC is")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default="vi", help="language of the screens")
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the role's window to FILE.png and exit")
+    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH", help="window size for --screenshot (default 1366x768)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    role = ROLES[args.role]
+    options = LaunchOptions(data_dir=args.data_dir, language=args.lang)
+    i18n.set_language(options.language)
+    if args.screenshot is not None:
+        return _screenshot(role, options, args.screenshot, args.size)
+
+    app = _application(headless=False)
+    install_error_hooks(dialogs=True)
+    _controller = role.start(options)  # noqa: F841 - keeps the role's windows alive while the loop runs
+    code = app.exec()
+    shutdown_tasks()
+    return code
+
+
+def _application(*, headless: bool) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        if headless:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        QCoreApplication.setOrganizationName("VNPost")
+        QCoreApplication.setApplicationName("counter-app")
+        app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    return app
+
+
+def _screenshot(role: Role, options: LaunchOptions, path: Path, size: QSize) -> int:
+    app = _application(headless=True)
+    install_error_hooks(dialogs=False)
+    try:
+        services = open_store(options)
+    except StoreOpenFailed as error:
+        if isinstance(error.cause, DomainError):  # expected: the one line below says it all
+            _log.info("screenshot: %s", error)
+        else:
+            _log.error("screenshot: %s", error, exc_info=error.cause)
+        _print_error("counter-app: " + " ".join(store_error_text(error).split()))
+        return EXIT_STORE_FAILED
+    try:
+        window = role.screenshot_window(services)
+        window.setFixedSize(size)
+        window.show()
+        for _ in range(3):  # layouts, text documents and the splitter settle over a few passes
+            app.processEvents()
+        pixmap = window.grab()
+        if pixmap.size() != size:  # a device pixel ratio other than 1
+            pixmap = pixmap.scaled(size)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not pixmap.save(str(path), "PNG"):
+            _print_error(f"counter-app: could not write {path}")
+            return EXIT_FAILED
+        window.close()
+        window.deleteLater()
+        shutdown_tasks()
+    except Exception as exc:
+        _log.exception("screenshot of role %s failed", role.name)
+        _print_error(f"counter-app: screenshot failed: {exc}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_error(line: str) -> None:
+    if sys.stderr is not None:  # a windowed (pythonw) process has no stderr
+        print(line, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The counter role: sign in (while the store opens), pick the counter, work in the counter window."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import _, describe_error
+from counter_app.services.read_models import CounterView, StaffSession
+from counter_app.ui.counter_select import CounterSelectWindow
+from counter_app.ui.errors import show_error
+from counter_app.ui.login import LoginWindow
+from counter_app.ui.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from counter_app.services.ports import CounterAppServices
+    from counter_app.ui.main_window import CounterWindow
+
+_log = logging.getLogger(__name__)
+
+EXIT_STORE_FAILED = 2
+
+
+class StoreOpenFailed(Exception):
+    """Opening the local store failed; carries the data folder for the message."""
+
+    def __init__(self, data_dir: Path | None, cause: BaseException) -> None:
+        super().__init__(f"could not open the store in {data_dir}: {cause}")
+        self.data_dir = data_dir
+        self.cause = cause
+
+
+def store_error_text(error: BaseException) -> str:
+    """Words for a failed store opening (DomainError codes store.*; anything else is unexpected)."""
+    cause = error.cause if isinstance(error, StoreOpenFailed) else error
+    if isinstance(cause, DomainError):
+        return describe_error(cause)
+    return _("The data could not be opened because of an unexpected error. The details were written to the log.")
+
+
+class CounterRole(QObject):
+    """Owns the windows of the counter role and walks the staff member through them."""
+
+    def __init__(
+        self, open_store: Callable[[], CounterAppServices], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._open_store = open_store
+        self.services: CounterAppServices | None = None
+        self.login_window = LoginWindow()
+        self.select_window: CounterSelectWindow | None = None
+        self.counter_window: CounterWindow | None = None
+        self._session: StaffSession | None = None
+        self.login_window.sig_logged_in.connect(self._on_login_window_logged_in)
+
+    def start(self) -> None:
+        self.login_window.show()
+        # Open the store once the login window is on screen: SQLAlchemy alone takes 0.3 s to import.
+        QTimer.singleShot(0, self._start_opening_store)
+
+    def _start_opening_store(self) -> None:
+        run_in_background(
+            self._open_store, self._on_store_opened, self._on_store_failed, name="open_store"
+        )
+
+    def _on_store_opened(self, services: object) -> None:
+        self.services = services  # type: ignore[assignment]
+        self.login_window.set_services(services)  # type: ignore[arg-type]
+
+    def _on_store_failed(self, error: BaseException) -> None:
+        text = store_error_text(error)
+        self.login_window.set_store_failed(text)
+        data_dir = error.data_dir if isinstance(error, StoreOpenFailed) else None
+        details = _("Data folder: {path}").format(path=data_dir) if data_dir is not None else ""
+        show_error(self.login_window, _("Could not open the data"), text, details)
+        QApplication.exit(EXIT_STORE_FAILED)
+
+    def _on_login_window_logged_in(self, session: object) -> None:
+        assert isinstance(session, StaffSession)
+        services = self.services
+        assert services is not None
+        self._session = session
+        run_in_background(
+            lambda: services.counters(session.centre_id),
+            self._on_counters_loaded,
+            self._on_counters_failed,
+            owner=self,
+            name="counters",
+        )
+
+    def _on_counters_loaded(self, counters: object) -> None:
+        session = self._session
+        assert session is not None and isinstance(counters, list)
+        if not counters:
+            self.login_window.reset()
+            self.login_window.set_message(
+                _("{centre} has no counters yet. Ask an administrator to add them.").format(
+                    centre=session.centre_name
+                ),
+                "error",
+            )
+            return
+        window = CounterSelectWindow(session, counters)
+        window.sig_chosen.connect(self._on_select_window_chosen)
+        window.sig_back.connect(self._on_select_window_back)
+        self._replace(self.login_window, window)
+        self.select_window = window
+
+    def _on_counters_failed(self, error: BaseException) -> None:
+        self.login_window.reset()
+        self.login_window.set_message(
+            describe_error(error)
+            if isinstance(error, DomainError)
+            else _("The counters could not be loaded. The details were written to the log."),
+            "error",
+        )
+
+    def _on_select_window_chosen(self, counter: object) -> None:
+        from counter_app.ui.main_window import CounterContext, CounterWindow
+
+        assert isinstance(counter, CounterView) and self._session is not None
+        assert self.services is not None
+        services, session = self.services, self._session
+        run_in_background(  # record the duty period; a failure is logged, work goes on
+            lambda: services.open_counter(session, counter.id), owner=self, name="open-counter"
+        )
+        window = CounterWindow(CounterContext(self.services, self._session, counter))
+        window.showMaximized()
+        if self.select_window is not None:
+            self.select_window.close()
+            self.select_window.deleteLater()
+            self.select_window = None
+        self.counter_window = window
+
+    def _on_select_window_back(self) -> None:
+        self._session = None
+        if self.select_window is not None:
+            self._replace(self.select_window, self.login_window)
+            self.select_window.deleteLater()
+            self.select_window = None
+        self.login_window.reset()
+
+    @staticmethod
+    def _replace(old: QWidget, new: QWidget) -> None:
+        # Show the next window before hiding the old one, or Qt sees no window and quits.
+        new.show()
+        new.raise_()
+        new.activateWindow()
+        old.hide()
+
+
+def counter_screenshot_window(services: CounterAppServices) -> QWidget:
+    """The counter window of the demo session, guide searched for "khai sinh", first result open."""
+    from counter_app.ui.guide import GuidePage
+    from counter_app.ui.main_window import CounterContext, CounterWindow
+
+    session, counter = services.demo_session()
+    window = CounterWindow(CounterContext(services, session, counter))
+    guide = window.page_of(GuidePage)
+    if isinstance(guide, GuidePage):
+        guide.search("khai sinh")
+        guide.open_row(0)
+    return window

@@ -1,0 +1,689 @@
+"""Procedure guide page: instant search of the catalog and what to tell the citizen about one procedure."""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.formatting import (
+    format_channels,
+    format_datetime,
+    format_duration,
+    format_fee_kind,
+    format_level,
+    format_money,
+)
+from counter_app.services.i18n import N_, _, describe_error, ngettext
+from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
+from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.tasks import run_in_background
+from counter_app.ui.theme import set_tone
+
+_log = logging.getLogger(__name__)
+_AnyIndex = QModelIndex | QPersistentModelIndex
+
+SEARCH_DEBOUNCE_MS = 150
+SEARCH_LIMIT = 50
+SLOW_SEARCH_S = 0.05  # search runs on the GUI thread; above this it should move to a worker
+APPOINTMENT_REFRESH_MS = 60_000  # the appointment moves with the clock (closing time, next day)
+
+
+def short_agency_name(name: str) -> str:
+    """"Ủy ban nhân dân phường Thành Sen" → "UBND phường Thành Sen", as written on forms."""
+    for long, short in _AGENCY_ABBREVIATIONS:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
+_AGENCY_ABBREVIATIONS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"))
+
+
+def post_service_text(post_dossier: bool, post_result: bool) -> str:
+    """What the post may carry for a procedure, in a few words."""
+    if post_dossier and post_result:
+        return _("Dossier and result")
+    if post_result:
+        return _("Result only")
+    if post_dossier:
+        return _("Dossier only")
+    return _("No")
+
+
+class ProcedureTableModel(QAbstractTableModel):
+    """Search results: one row per ProcedureSummary, in the order the search ranked them."""
+
+    CODE, NAME, AGENCY, TIME, POST = range(5)
+    _HEADERS = (N_("Code"), N_("Procedure"), N_("Deciding agency"), N_("Time limit"), N_("By post"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[ProcedureSummary] = []
+
+    def set_procedures(self, procedures: Sequence[ProcedureSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(procedures)
+        self.endResetModel()
+
+    def procedure_at(self, row: int) -> ProcedureSummary:
+        return self._rows[row]
+
+    def row_of(self, code: str) -> int | None:
+        return next((i for i, p in enumerate(self._rows) if p.code == code), None)
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(self._HEADERS[section])
+        return None
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        p = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.CODE:
+                return p.code
+            if column == self.NAME:
+                return p.name
+            if column == self.AGENCY:
+                return short_agency_name(p.agency_name)
+            if column == self.TIME:
+                return format_duration(p.duration)
+            if column == self.POST:
+                return post_service_text(p.post_dossier, p.post_result)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.NAME:
+                return f"{p.name}\n{p.field_name} · {format_level(p.level)}"
+            if column == self.AGENCY:
+                return p.agency_name
+            if column == self.POST:
+                return _("Post carries the dossier: {dossier}\nPost delivers the result: {result}").format(
+                    dossier=_yes_no(p.post_dossier), result=_yes_no(p.post_result)
+                )
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        return None
+
+
+class _SearchEdit(QLineEdit):
+    """Search box; Down moves into the results."""
+
+    sig_down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.sig_down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class GuidePage(CounterPage):
+    """Search box, results table and the guide of the selected procedure."""
+
+    sig_guide_opened = Signal(object)  # ProcedureGuide
+    sig_sheet_saved = Signal(object)  # Path of the guidance sheet PDF
+
+    def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("guidePage")
+        self._guide: ProcedureGuide | None = None
+        self._printing = False
+        self._sheet_path: Path | None = None
+        self._searched_text: str | None = None
+
+        # -- search ----------------------------------------------------------------------
+        self.search_edit = _SearchEdit()
+        self.search_edit.setObjectName("guideSearch")
+        self.search_edit.setPlaceholderText(
+            _("Search procedures by name, code or field — accents optional (F2)")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("resultCount")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+
+        # -- results ---------------------------------------------------------------------
+        self.model = ProcedureTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("procedureTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(ProcedureTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # Codes of local variants are long (1.001193.000.00.31.H27) and, with the agency, tell
+        # apart the same procedure of many communes: both stay readable, the name gives way.
+        for column in (ProcedureTableModel.CODE, ProcedureTableModel.TIME, ProcedureTableModel.POST):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ProcedureTableModel.AGENCY, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(
+            ProcedureTableModel.AGENCY, self.fontMetrics().horizontalAdvance("UBND phường Bắc Hồng Lĩnh") + 24
+        )
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyHint")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.table)
+        self.results_stack.addWidget(self.empty_label)
+
+        # -- detail ----------------------------------------------------------------------
+        self.title_label = QLabel()
+        self.title_label.setObjectName("procedureTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("procedureMeta")
+        self.print_button = QPushButton(_("Print guidance sheet (Ctrl+P)"))
+        self.print_button.setObjectName("primary")
+        self.print_button.setMinimumHeight(40)
+        self.print_button.setEnabled(False)
+        self.appointment_label = QLabel()
+        self.appointment_label.setObjectName("appointment")
+        self.appointment_label.setWordWrap(True)
+        self.appointment_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.sheet_label = QLabel()
+        self.sheet_label.setObjectName("sheetStatus")
+        self.sheet_label.setWordWrap(True)
+        self.sheet_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_sheet_button = QPushButton(_("Open the sheet"))
+        self.open_sheet_button.hide()
+        self.sheet_bar = QFrame()
+        self.sheet_bar.setObjectName("sheetBar")
+        sheet_layout = QHBoxLayout(self.sheet_bar)
+        sheet_layout.setContentsMargins(10, 6, 10, 6)
+        sheet_layout.addWidget(self.sheet_label, 1)
+        sheet_layout.addWidget(self.open_sheet_button)
+        self.sheet_bar.hide()
+
+        self.body = QTextBrowser()
+        self.body.setObjectName("procedureBody")
+        self.body.setOpenLinks(False)
+
+        title_row = QHBoxLayout()
+        title_box = QVBoxLayout()
+        title_box.setSpacing(2)
+        title_box.addWidget(self.title_label)
+        title_box.addWidget(self.meta_label)
+        title_row.addLayout(title_box, 1)
+        title_row.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 6, 0, 0)
+        detail_layout.setSpacing(8)
+        detail_layout.addLayout(title_row)
+        detail_layout.addWidget(self.appointment_label)
+        detail_layout.addWidget(self.sheet_bar)
+        detail_layout.addWidget(self.body, 1)
+
+        self.detail_hint = QLabel(_("Choose a procedure in the list to see what the citizen needs."))
+        self.detail_hint.setObjectName("emptyHint")
+        self.detail_hint.setWordWrap(True)
+        self.detail_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.detail_hint)
+        self.detail_stack.addWidget(detail)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.results_stack)
+        splitter.addWidget(self.detail_stack)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        splitter.setSizes([row_height * 6 + 8, row_height * 14])  # five result rows stay in view
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.result_label)
+        layout.addWidget(splitter, 1)
+
+        self._appointment_timer = QTimer(self)
+        self._appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
+
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.search_edit.sig_down.connect(self._on_search_edit_down)
+        self._debounce.timeout.connect(self._on_debounce_timeout)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.open_sheet_button.clicked.connect(self._on_open_sheet_button_clicked)
+        self._appointment_timer.timeout.connect(self._on_appointment_timer_timeout)
+
+        self.run_search()
+
+    # -- CounterPage -----------------------------------------------------------------------
+
+    def page_title(self) -> str:
+        return _("Procedure guide")
+
+    def page_shown(self) -> None:
+        self.search_edit.setFocus()
+
+    def focus_search(self) -> bool:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+        return True
+
+    def clear_search(self) -> bool:
+        self.search_edit.clear()
+        self.run_search()
+        self.search_edit.setFocus()
+        return True
+
+    def print_current(self) -> bool:
+        if self._guide is None:
+            return False
+        self._on_print_button_clicked()
+        return True
+
+    # -- actions (also used by the screenshot and tests) -----------------------------------
+
+    def search(self, text: str) -> None:
+        """Type ``text`` into the search box and search at once (no debounce)."""
+        self.search_edit.setText(text)
+        self.run_search()
+
+    def run_search(self) -> None:
+        self._debounce.stop()
+        text = self.search_edit.text().strip()
+        if text == self._searched_text:
+            return
+        self._searched_text = text
+        started = time.perf_counter()
+        results = self.context.services.search_procedures(text, SEARCH_LIMIT)
+        elapsed = time.perf_counter() - started
+        if elapsed > SLOW_SEARCH_S:
+            _log.warning("search for %r took %.0f ms on the GUI thread", text, elapsed * 1000)
+        self._show_results(text, results)
+
+    def open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, ProcedureTableModel.NAME))
+
+    def open_procedure(self, code: str) -> None:
+        """Show the guide of ``code``; the appointment is computed afresh from the clock."""
+        try:
+            guide = self.context.services.procedure_guide(
+                code, centre_id=self.context.session.centre_id
+            )
+        except DomainError as error:
+            _log.info("guide for %s refused: %s", code, error)
+            self._guide = None
+            self._appointment_timer.stop()
+            self.print_button.setEnabled(False)
+            self.detail_hint.setText(describe_error(error))
+            set_tone(self.detail_hint, "error")
+            self.detail_stack.setCurrentIndex(0)
+            return
+        self._show_guide(guide)
+
+    def current_guide(self) -> ProcedureGuide | None:
+        return self._guide
+
+    def searched_text(self) -> str | None:
+        """The text the results on screen were searched for (None before the first search)."""
+        return self._searched_text
+
+    def refresh_appointment(self) -> None:
+        """Recompute the appointment of the open procedure from the clock."""
+        guide = self._guide
+        if guide is None:
+            return
+        try:
+            fresh = self.context.services.procedure_guide(
+                guide.code, centre_id=self.context.session.centre_id
+            )
+        except DomainError as error:
+            _log.info("refreshing the guide of %s refused: %s", guide.code, error)
+            return
+        if fresh.code == guide.code:
+            self._guide = fresh
+            self._show_appointment(fresh)
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def _on_debounce_timeout(self) -> None:
+        self.run_search()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        self.run_search()
+        if self.model.rowCount() > 0:
+            if not self.table.currentIndex().isValid():
+                self.open_row(0)
+            self.table.setFocus()
+
+    def _on_search_edit_down(self) -> None:
+        self.run_search()
+        if self.model.rowCount() > 0:
+            if not self.table.currentIndex().isValid():
+                self.open_row(0)
+            self.table.setFocus()
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_procedure(self.model.procedure_at(current.row()).code)
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        # A click on the row already open is opening it again: the appointment moves with the clock.
+        if self._guide is not None and self.model.procedure_at(index.row()).code == self._guide.code:
+            self.refresh_appointment()
+
+    def _on_appointment_timer_timeout(self) -> None:
+        self.refresh_appointment()
+
+    def _on_print_button_clicked(self) -> None:
+        guide = self._guide
+        if guide is None or self._printing:
+            return
+        self._printing = True
+        self.print_button.setEnabled(False)
+        self._show_sheet_status(_("Preparing the guidance sheet…"), "info", None)
+        services = self.context.services
+        code, centre_id = guide.code, self.context.session.centre_id
+        staff_name, counter_name = self.context.session.full_name, self.context.counter_name
+        run_in_background(
+            lambda: services.print_guidance_sheet(
+                code, centre_id=centre_id, staff_name=staff_name, counter_name=counter_name
+            ),
+            self._on_print_done,
+            self._on_print_failed,
+            owner=self,
+            name="print_guidance_sheet",
+        )
+
+    def _on_print_done(self, path: object) -> None:
+        self._printing = False
+        self.print_button.setEnabled(self._guide is not None)
+        sheet = Path(str(path))
+        self._show_sheet_status(
+            _("Guidance sheet saved: {path}").format(path=str(sheet)), "ok", sheet
+        )
+        self.sig_sheet_saved.emit(sheet)
+
+    def _on_print_failed(self, error: BaseException) -> None:
+        self._printing = False
+        self.print_button.setEnabled(self._guide is not None)
+        if isinstance(error, DomainError):
+            text = _("The guidance sheet was not made: {reason}").format(reason=describe_error(error))
+        else:
+            text = _("The guidance sheet was not made because of an unexpected error. The details were written to the log.")
+        self._show_sheet_status(text, "error", None)
+
+    def _on_open_sheet_button_clicked(self) -> None:
+        if self._sheet_path is None:
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._sheet_path))):
+            self._show_sheet_status(
+                _("Could not open {path}. Open it from its folder.").format(path=str(self._sheet_path)),
+                "error",
+                self._sheet_path,
+            )
+
+    # -- display ---------------------------------------------------------------------------
+
+    def _show_results(self, text: str, results: Sequence[ProcedureSummary]) -> None:
+        open_code = self._guide.code if self._guide is not None else None
+        self.model.set_procedures(results)
+        n = len(results)
+        if n == 0:
+            self.result_label.setText("")
+            if text:
+                self.empty_label.setText(
+                    _(
+                        "No procedure matches “{text}”.\n"
+                        "Try fewer words, another word from the name, or the procedure code."
+                    ).format(text=text)
+                )
+            else:
+                self.empty_label.setText(
+                    _("Type part of a procedure's name or its code to find it. Accents are optional.")
+                )
+            self.results_stack.setCurrentWidget(self.empty_label)
+        else:
+            if n >= SEARCH_LIMIT:
+                self.result_label.setText(
+                    _("Showing the first {n} procedures — type more to narrow the list.").format(n=n)
+                )
+            else:
+                self.result_label.setText(
+                    ngettext("{n} procedure found", "{n} procedures found", n).format(n=n)
+                )
+            self.results_stack.setCurrentWidget(self.table)
+        row = self.model.row_of(open_code) if open_code is not None else None
+        if row is not None:
+            self.table.selectionModel().blockSignals(True)
+            self.table.setCurrentIndex(self.model.index(row, ProcedureTableModel.NAME))
+            self.table.selectionModel().blockSignals(False)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _show_guide(self, guide: ProcedureGuide) -> None:
+        first_time = self._guide is None or self._guide.code != guide.code
+        self._guide = guide
+        self.title_label.setText(guide.name)
+        self.meta_label.setText(
+            " · ".join(
+                part
+                for part in (
+                    _("Code {code}").format(code=guide.code),
+                    guide.field_name,
+                    format_level(guide.level),
+                )
+                if part
+            )
+        )
+        self._show_appointment(guide)
+        if first_time:
+            self.sheet_bar.hide()
+            self._sheet_path = None
+        self.body.setHtml(guide_html(guide))
+        self.print_button.setEnabled(not self._printing)
+        set_tone(self.detail_hint, "")
+        self.detail_stack.setCurrentIndex(1)
+        self._appointment_timer.start()
+        self.sig_guide_opened.emit(guide)
+
+    def _show_appointment(self, guide: ProcedureGuide) -> None:
+        self.appointment_label.setText(
+            _("If received now, the appointment is: {appointment}").format(
+                appointment=format_datetime(guide.appointment)
+            )
+        )
+
+    def _show_sheet_status(self, text: str, tone: str, path: Path | None) -> None:
+        self._sheet_path = path
+        self.sheet_label.setText(text)
+        set_tone(self.sheet_bar, tone)
+        self.open_sheet_button.setVisible(path is not None)
+        self.sheet_bar.show()
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def guide_html(guide: ProcedureGuide) -> str:
+    """The body of a procedure's guide (agency, documents, fees, channels, post, result, legal basis).
+
+    Two columns so it fits a 1366×768 screen: agency, time, fees and channels on the left, the
+    documents to bring on the right. Name and appointment are widgets above it.
+    """
+    agency = " › ".join(guide.agency_path) if guide.agency_path else guide.agency_name
+    left: list[str] = [
+        _section(_("Deciding agency"), f"<p>{_e(agency)}</p>"),
+        _section(
+            _("Statutory time limit"), f"<p><b>{_e(format_duration(guide.duration))}</b></p>"
+        ),
+        _section(_("Fees and charges"), _fees_html(guide)),
+        _section(_("How to apply and collect"), _channels_html(guide)),
+    ]
+    if guide.result_description:
+        left.append(_section(_("Result"), f"<p>{_e(guide.result_description)}</p>"))
+    if guide.legal_basis:
+        left.append(
+            _section(_("Legal basis"), f"<p class='small'>{_e(guide.legal_basis)}</p>")
+        )
+    left.append(
+        "<p class='small muted'>"
+        + _e(
+            _("Catalog version {version} · {centre}").format(
+                version=guide.catalog_version, centre=guide.centre_name
+            )
+        )
+        + "</p>"
+    )
+    right = [_section(_("Documents to bring"), _components_html(guide))]
+    return (
+        "<html><head><style>"
+        "h3 { font-size: 12pt; color: #0b4f8a; margin-top: 10px; margin-bottom: 4px; }"
+        "p { margin-top: 0px; margin-bottom: 4px; }"
+        ".small { font-size: 10pt; } .muted { color: #666666; }"
+        ".warn { color: #9a3412; font-weight: bold; }"
+        "th { background-color: #e8eef5; text-align: left; font-weight: bold; }"
+        "td.n, th.n { text-align: center; }"
+        ".total { font-weight: bold; }"
+        "</style></head><body>"
+        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td width='42%' valign='top' style='padding-right: 18px;'>{''.join(left)}</td>"
+        f"<td width='58%' valign='top'>{''.join(right)}</td>"
+        "</tr></table></body></html>"
+    )
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h3>{_e(title)}</h3>{body}"
+
+
+def _channels_html(guide: ProcedureGuide) -> str:
+    rows = [
+        (_("Apply"), format_channels(guide.channels)),
+        (_("Post carries the dossier"), _yes_no(guide.post_dossier)),
+        (_("Post delivers the result home"), _yes_no(guide.post_result)),
+    ]
+    table = "".join(
+        f"<tr><td style='padding-right: 10px;'>{_e(label)}:</td><td><b>{_e(value)}</b></td></tr>"
+        for label, value in rows
+    )
+    out = f"<table cellspacing='0' cellpadding='2'>{table}</table>"
+    if guide.requires_in_person:
+        out += "<p class='warn'>" + _e(
+            _("The applicant must come in person: this dossier cannot be sent by post.")
+        ) + "</p>"
+    return out
+
+
+def _components_html(guide: ProcedureGuide) -> str:
+    if not guide.components:
+        return "<p>" + _e(_("No documents are listed for this procedure.")) + "</p>"
+    required_label = _("Required")
+    document, counts = _("Document"), (_("Original"), _("Certified copy"), _("Plain copy"))
+    head = (
+        f"<tr><th width='44%'>{_e(document)}</th>"
+        + "".join(
+            f"<th class='n' width='{width}%'>{_e(label)}</th>"
+            for label, width in zip(counts, (12, 17, 12), strict=True)
+        )
+        + f"<th class='n' width='15%'>{_e(required_label)}</th></tr>"
+    )
+    rows: list[str] = []
+    for c in guide.components:
+        note = f"<br><span class='small muted'>{_e(c.note)}</span>" if c.note else ""
+        required = _("Required") if c.required else _("Optional")
+        style = "" if c.required else " class='muted'"
+        rows.append(
+            f"<tr><td{style}>{_e(c.name)}{note}</td>"
+            f"<td class='n'>{_count(c.originals)}</td>"
+            f"<td class='n'>{_count(c.certified_copies)}</td>"
+            f"<td class='n'>{_count(c.photocopies)}</td>"
+            f"<td class='n'>{_e(required)}</td></tr>"
+        )
+    return (
+        "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
+        "style='border-color: #b8c4d0; border-style: solid;'>"
+        f"{head}{''.join(rows)}</table>"
+    )
+
+
+def _count(n: int) -> str:
+    return str(n) if n else "–"
+
+
+def _fees_html(guide: ProcedureGuide) -> str:
+    if not guide.fees:
+        return "<p><b>" + _e(_("No fee or charge.")) + "</b></p>"
+    rows = "".join(
+        f"<tr><td>{_e(f.name)}"
+        + (f"<br><span class='small muted'>{_e(f.note)}</span>" if f.note else "")
+        + f"</td><td>{_e(format_fee_kind(f.kind))}</td>"
+        f"<td align='right'>{_e(format_money(f.amount))}</td></tr>"
+        for f in guide.fees
+    )
+    total_label = _("Total")
+    total = (
+        f"<tr><td colspan='2' class='total'>{_e(total_label)}</td>"
+        f"<td align='right' class='total'>{_e(format_money(guide.total_fee))}</td></tr>"
+    )
+    return (
+        "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
+        "style='border-color: #b8c4d0; border-style: solid;'>"
+        f"{rows}{total}</table>"
+    )
