@@ -113,9 +113,23 @@ def main(argv: list[str] | None = None) -> int:
     app = _application(headless=False)
     install_error_hooks(dialogs=True)
     _controller = role.start(options)  # noqa: F841 - keeps the role's windows alive while the loop runs
+    if os.environ.get("COUNTER_STARTUP_PROBE"):  # benchmarks/bench_startup.py: time to a shown window
+        _report_shown_and_quit(app)
     code = app.exec()
     shutdown_tasks()
     return code
+
+
+def _report_shown_and_quit(app: QApplication) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def shown() -> None:
+        print("SHOWN", time.time(), flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
 
 
 def _application(*, headless: bool) -> QApplication:
