@@ -84,7 +84,8 @@ class InitResult:
 
 
 def init_store(  # type: ignore[no-untyped-def]
-    data_dir: Path, *, demo: bool, clock: SystemClock | None = None, hasher=None, device_slot: int = 1
+    data_dir: Path, *, demo: bool, clock: SystemClock | None = None, hasher=None, device_slot: int = 1,
+    demo_dossiers: int = 300,
 ) -> InitResult:
     """Create or upgrade the store; with demo=True load the sample province into an empty store.
 
@@ -118,8 +119,33 @@ def init_store(  # type: ignore[no-untyped-def]
             uow.commit()
     finally:
         engine.dispose()
+    if seeded and demo_dossiers:
+        _populate_demo_dossiers(data_dir, now, count=demo_dossiers)
     _log.info("store %s ready (created=%s, demo seeded=%s)", path, not existed, seeded)
     return InitResult(path, not existed, seeded, backup)
+
+
+def _populate_demo_dossiers(data_dir: Path, now: datetime, *, count: int) -> dict[str, int]:
+    """A few hundred sample dossiers in every state, made through the real use cases."""
+    from counter_app.services.demo_dossiers import DemoStaff, ManualClock, populate
+    from counter_app.services.dossiers import Desk
+
+    clock = ManualClock(now)
+    services = open_services(data_dir, clock=clock)
+    staff: list[DemoStaff] = []
+    with services.uow(readonly=True) as uow:
+        procedures = uow.catalog.procedures()
+        for centre in uow.units.centres():
+            agencies = set(uow.units.centre_agencies(centre.id))
+            counters = [c for c in uow.units.counters(centre.id) if c.active]
+            member = uow.staff.first_clerk(centre.id)
+            offered = tuple(p for p in procedures if p.agency_unit_id in agencies)
+            if member is None or not counters or not offered:
+                continue
+            staff.append(DemoStaff(Desk(member.id, member.full_name, centre.id, counters[0].id, counters[0].name), offered))
+    made = populate(services.dossiers, clock, staff, today=now, count=count)
+    _log.info("demo dossiers: %s", made)
+    return made
 
 
 def open_services(

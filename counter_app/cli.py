@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -227,11 +228,18 @@ def _parse_received(value: str) -> datetime:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from counter_app.bootstrap import init_store
+    from counter_app.bootstrap import configure_logging, init_store
+
+    data_dir = _data_dir(args)
+    if not data_dir.exists():
+        with contextlib.suppress(OSError):  # init_store reports it in words
+            data_dir.mkdir(parents=True)
+    if data_dir.is_dir():
+        configure_logging(data_dir)
 
     if not 1 <= args.device_slot <= 9:
         raise DomainError("cli.bad_device_slot", value=args.device_slot)
-    result = init_store(_data_dir(args), demo=args.demo, device_slot=args.device_slot)
+    result = init_store(data_dir, demo=args.demo, device_slot=args.device_slot)
     if result.seeded:
         print(_("Demo store created at {path}").format(path=result.store_path))
     elif result.created:

@@ -50,7 +50,7 @@ def demo_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from counter_app.bootstrap import init_store
 
     data_dir = tmp_path_factory.mktemp("demo-template")
-    init_store(data_dir, demo=True, clock=FakeClock())
+    init_store(data_dir, demo=True, clock=FakeClock(), demo_dossiers=0)  # dossier tests start empty
     return data_dir
 
 

@@ -117,7 +117,9 @@ def decode_escpos(job: bytes, *, width: int | None = None, line_dots: int = 30) 
             else:
                 raise EscPosDecodeError(f"unknown GS {op:#04x} at offset {i}")
         else:
-            raise EscPosDecodeError(f"unexpected byte {byte:#04x} at offset {i} (text is not expected)")
+            raise EscPosDecodeError(
+                f"unexpected byte {byte:#04x} at offset {i} (text is not expected)"
+            )
 
     image = _paper(bands, width)
     bottom = max((b.y + b.height for b in bands), default=0)
@@ -137,9 +139,12 @@ def _paper(bands: list[_Band], width: int | None) -> Image.Image:
     bottom = max((b.y + b.height for b in bands), default=1)
     paper = Image.new("1", (paper_width, max(1, bottom)), 1)
     for band in bands:
-        if band.width_bytes * 8 > paper_width:
-            raise EscPosDecodeError(f"a band {band.width_bytes * 8} dots wide is wider than the paper")
         # GS v 0 data: MSB first, 1 = dot. PIL's raw "1;I" mode reads exactly that (inverted bits).
         rows = Image.frombytes("1", (band.width_bytes * 8, band.height), band.data, "raw", "1;I")
+        if rows.width > paper_width:
+            overflow = rows.crop((paper_width, 0, rows.width, rows.height)).convert("L")
+            if overflow.getextrema()[0] == 0:
+                raise EscPosDecodeError(f"a band prints dots beyond the paper's {paper_width} dots")
+            rows = rows.crop((0, 0, paper_width, rows.height))
         paper.paste(rows, (0, band.y))
     return paper

@@ -187,7 +187,7 @@ def _code_block(
     code = code.strip()
     caption = Paragraph(labelled(_("Dossier code"), bold(code)), st["code"])
     if not qr:
-        return [caption, _barcode(code, width * 0.8, bar_height), Spacer(1, 3)]
+        return [caption, _barcode(code, width * 0.8, bar_height), Spacer(1, 2 * mm)]
     qr_side = 19 * mm
     left_width = width - qr_side - 2 * mm
     left = [Spacer(1, 2 * mm), caption, _barcode(code, left_width, bar_height)]
@@ -656,7 +656,6 @@ def _control(doc: DossierDocument) -> bytes:
     style += [
         ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None]),
         ("TOPPADDING", (0, first_blank), (-1, -1), 5 * mm),
         ("BOTTOMPADDING", (0, first_blank), (-1, -1), 5 * mm),
         ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib import colors
@@ -29,7 +27,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from counter_app.printing.fonts import RENDER_LOCK, fit_to_font, register_fonts
+from counter_app.printing.fonts import RENDER_LOCK, register_fonts
+from counter_app.printing.layout import markup as _text
+from counter_app.printing.layout import plain_text as _plain
 from counter_app.services.formatting import (
     format_channels,
     format_datetime,
@@ -56,7 +56,6 @@ TEXT_MIN_SPACE = 14 * mm  # title and two lines
 _GRID = colors.Color(0.55, 0.55, 0.55)
 _HEADER_FILL = colors.Color(0.9, 0.9, 0.9)
 _NOTE_COLOUR = "#444444"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def guidance_qr_payload(code: str) -> str:
@@ -114,17 +113,6 @@ def render_guidance_sheet(
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def _plain(value: str) -> str:
-    """Data as the fonts can draw it: NFC, boxes for missing glyphs, no control characters."""
-    value = value.replace("\r\n", "\n").replace("\t", " ")
-    return fit_to_font(_CONTROL.sub("", value))
-
-
-def _text(value: str) -> str:
-    """Plain data → Paragraph markup: escaped, newlines kept as line breaks."""
-    return escape(_plain(value)).replace("\n", "<br/>")
 
 
 def _label(label: str, value_markup: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -131,18 +132,19 @@ def _advance(service, clock, desk, code, received, appointment, today, rng, by_p
             return
         service.supplement_provided(code, desk)
     if rng.random() < 0.05 and appointment and move_to(appointment - timedelta(days=2)):
-        try:
+        with contextlib.suppress(DomainError):
             service.extend(code, desk, new_appointment=appointment + timedelta(days=3), reason="Cần thêm thời gian xác minh")
-        except DomainError:
-            pass
-    finish = received + span * rng.choice([0.5, 0.7, 0.9, 0.95, 1.1])
+    finish = received + span * rng.choice([0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 1.08])
     if not move_to(finish):
         return
     service.result_ready(code, desk)
     summary = service.find(code)
     if summary.fee_due:
         service.pay(code, desk, amount=summary.fee_due, method=rng.choice(["cash", "cash", "transfer"]), request_key=f"{code}-pay")
-    if rng.random() < 0.2 or not move_to(clock.current + timedelta(hours=rng.randint(1, 60))):
+    collect = clock.current + timedelta(hours=rng.randint(1, 40))
+    if appointment and collect > appointment and rng.random() < 0.85:
+        collect = max(clock.current + timedelta(minutes=10), appointment - timedelta(minutes=30))
+    if rng.random() < 0.2 or not move_to(collect):
         return  # result waiting at the counter
     if by_post:
         serial = f"{rng.randint(0, 99_999_999):08d}"

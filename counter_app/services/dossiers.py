@@ -392,6 +392,10 @@ class DossierService:
             uow.commit()
         return IntakeResult(record.code, record.status, appointment, fee_due, created=True)
 
+    @staticmethod
+    def _is_required(procedure: Procedure, name: str) -> bool:
+        return any(c.name == name and c.required for c in procedure.components)
+
     # -- finding dossiers -------------------------------------------------------------------
     def find(self, code: str, desk: Desk | None = None) -> DossierSummary:
         """A scanned or typed dossier code; other centres' dossiers are refused when a desk is given."""
@@ -473,7 +477,7 @@ class DossierService:
             for r in records:
                 if r.status is not DossierStatus.RECEIVED:
                     raise DomainError("handover.not_waiting", code=r.code, status=r.status.value)
-            n = uow.dossiers.count_batches_on(desk.centre_id, now.date()) + 1
+            n = uow.dossiers.count_batches_on(agency_id, now.date()) + 1  # per agency and day on this PC
             slot = self.device_id[-4:].upper()
             batch_code = f"BG-{agency.code}-{now:%y%m%d}-{slot}-{n:02d}"
             batch_id = uow.new_id()

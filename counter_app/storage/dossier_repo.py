@@ -247,10 +247,10 @@ class SqlDossierRepository:
             )
         )
 
-    def count_batches_on(self, centre_id: str, day: date) -> int:
+    def count_batches_on(self, agency_unit_id: str, day: date) -> int:
         return self._s.scalar(
             select(func.count()).select_from(HandoverBatchRow).where(
-                HandoverBatchRow.centre_id == centre_id, HandoverBatchRow.day == day
+                HandoverBatchRow.agency_unit_id == agency_unit_id, HandoverBatchRow.day == day
             )
         ) or 0
 

@@ -153,6 +153,14 @@ class SqlStaffRepository:
             select(StaffRow).where(StaffRow.active.is_(True)).order_by(StaffRow.username).limit(1)
         ).first()
 
+    def first_clerk(self, centre_id: str) -> StaffRow | None:
+        return self._s.scalars(
+            select(StaffRow)
+            .where(StaffRow.centre_id == centre_id, StaffRow.active.is_(True), StaffRow.role == "clerk")
+            .order_by(StaffRow.username)
+            .limit(1)
+        ).first()
+
     def record_login_failure(self, staff_id: str, failed_logins: int, locked_until: datetime | None) -> None:
         self._s.execute(
             update(StaffRow)

@@ -34,8 +34,8 @@ def at(d: int, h: int, m: int = 0) -> datetime:
     return datetime(2026, 11, d, h, m, tzinfo=TZ)
 
 
-def processing(appointment: datetime = at(30, 9)) -> DossierState:
-    return DossierState(DossierStatus.PROCESSING, received_at=at(23, 9), appointment=appointment)
+def processing(appointment: datetime | None = None) -> DossierState:
+    return DossierState(DossierStatus.PROCESSING, received_at=at(23, 9), appointment=appointment or at(30, 9))
 
 
 def test_the_normal_path() -> None:
