@@ -207,9 +207,14 @@ def open_services(
 
         return render_document(document)
 
+    def preview(pdf: bytes, dpi: int) -> list[bytes]:
+        from counter_app.printing.preview import pdf_pages_png
+
+        return pdf_pages_png(pdf, dpi=dpi)
+
     printing = PrintService(
         documents=DossierDocuments(dossiers), render_pdf=render_pdf,
-        printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock,
+        printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock, preview=preview,
     )
     return AppServices(
         data_dir=Path(data_dir),

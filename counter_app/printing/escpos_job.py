@@ -1,21 +1,20 @@
-"""ESC/POS job bytes for a 1-bit receipt image: initialise, GS v 0 raster bands, feed, cut.
+"""ESC/POS job bytes for a 1-bit receipt image: initialise, GS v 0 raster bands, feed, cut."""
 
-What python-escpos 3.1 emits, checked with ``escpos.printer.Dummy``:
-
-- ``image(img, impl="bitImageRaster")`` → ``GS v 0 m xL xH yL yH`` + rows of ``xL + 256·xH``
-  bytes, most significant bit leftmost, 1 = printed dot (it inverts the image itself);
-  ``m = 0`` (normal density). Images taller than ``fragment_height`` (960) are split into
-  several such commands.
-- ``cut()`` → ``ESC d 6`` (print and feed six lines) then ``GS V 0`` (full cut).
-- It never sends ``ESC @`` by itself, so the job starts with ``hw("INIT")``.
-- With the "default" profile, ``image()`` prints a warning to stdout about the unknown paper
-  width, so jobs are built with a profile whose width is known.
-
-To keep jobs small (a serial printer at 9600 baud moves about 1 KB a second), the image is
-sent in bands: runs of blank rows become ``ESC J n`` (feed n dots) instead of rows of zero
-bytes, and each band is only as wide as its rightmost dot. The printer puts the bands under
-each other exactly as in the image.
-"""
+# What python-escpos 3.1 emits, checked with ``escpos.printer.Dummy``:
+#
+# - ``image(img, impl="bitImageRaster")`` → ``GS v 0 m xL xH yL yH`` + rows of ``xL + 256·xH``
+#   bytes, most significant bit leftmost, 1 = printed dot (it inverts the image itself);
+#   ``m = 0`` (normal density). Images taller than ``fragment_height`` (960) are split into
+#   several such commands.
+# - ``cut()`` → ``ESC d 6`` (print and feed six lines) then ``GS V 0`` (full cut).
+# - It never sends ``ESC @`` by itself, so the job starts with ``hw("INIT")``.
+# - With the "default" profile, ``image()`` prints a warning to stdout about the unknown paper
+#   width, so jobs are built with a profile whose width is known.
+#
+# To keep jobs small (a serial printer at 9600 baud moves about 1 KB a second), the image is
+# sent in bands: runs of blank rows become ``ESC J n`` (feed n dots) instead of rows of zero
+# bytes, and each band is only as wide as its rightmost dot. The printer puts the bands under
+# each other exactly as in the image.
 
 from __future__ import annotations
 
@@ -27,9 +26,8 @@ from PIL import Image
 ESC = b"\x1b"
 FEED_DOTS = ESC + b"J"  # ESC J n: print the buffer and feed n dots (n ≤ 255)
 DEFAULT_PROFILE = "TM-T20II"  # 80 mm, 576 dots at 203 dpi; any 58 mm image fits as well
-MIN_GAP_ROWS = (
-    1  # split at every blank run: a band costs 11 bytes, a blank row ~70; joins fall on white
-)
+# Split at every blank run: a band costs 11 bytes, a blank row up to 72; joins fall on white.
+MIN_GAP_ROWS = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -722,26 +722,26 @@ def _tracking_book(book: TrackingBook) -> bytes:
     )
 
 
-BOOK_COLUMNS: tuple[tuple[str, float], ...] = (
+BOOK_COLUMNS: tuple[tuple[str, float], ...] = (  # widths in mm; cells at 7 pt fit codes and dates
     (N_("No."), 8),
-    (N_("Dossier code"), 35),
-    (N_("Procedure"), 33),
-    (N_("Sets"), 9),
+    (N_("Dossier code"), 37.5),
+    (N_("Procedure"), 31),
+    (N_("Sets"), 8),
     (N_("Applicant"), 25),
-    (N_("Address, phone"), 28),
+    (N_("Address, phone"), 27),
     (N_("Lead agency"), 25),
-    (N_("Received"), 15),
-    (N_("Appointment"), 15),
-    (N_("Sent to the agency"), 15),
-    (N_("Result back from the agency"), 15),
-    (N_("Result returned"), 15),
+    (N_("Received"), 15.5),
+    (N_("Appointment"), 15.5),
+    (N_("Sent to the agency"), 15.5),
+    (N_("Result back from the agency"), 15.5),
+    (N_("Result returned"), 15.5),
     (N_("Recipient's signature"), 16),
     (N_("Note"), 0),  # the rest
 )
 
 
 def _book_table(rows: Sequence[BookRow], width: float) -> Table:
-    st = styles(7.5)
+    st = styles(8.5)
     head = st["cell_head"]
     cell = st["cell"]
     fixed = sum(w for _label, w in BOOK_COLUMNS) * mm
@@ -769,7 +769,7 @@ def _book_table(rows: Sequence[BookRow], width: float) -> Table:
         )
     style = grid_style()
     style += [
-        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize - 0.5, cell.leading - 0.5),
+        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (3, 1), (3, -1), "CENTER"),
         ("ALIGN", (7, 1), (11, -1), "CENTER"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,8 @@ PRINTABLE_MM: dict[int, float] = {80: 72.0, 58: 48.0}
 INK = 0  # mode "1": 0 is black (a printed dot), 1 is paper
 PAPER = 1
 MAX_HEIGHT = 4000  # rows drawn before cropping; a short receipt never comes near
+# The cached FreeType faces are shared; one receipt is drawn at a time (a few ms each).
+_DRAW_LOCK = threading.Lock()
 
 
 def printable_width_px(width_mm: int, dpi: int) -> int:
@@ -259,15 +262,18 @@ def render_thermal(
     ``doc`` is the Mẫu 01 receipt (short version: codes, procedure, applicant, times, where to
     collect) or a payment receipt. Height is what the content needs, trailing white cut off.
     """
-    sheet = _Sheet(printable_width_px(width_mm, dpi), dpi)
-    if isinstance(doc, PaymentReceipt):
-        _payment(sheet, doc)
-    elif isinstance(doc, DossierDocument) and doc.kind is DocumentKind.RECEIPT:
-        _receipt(sheet, doc)
-    else:
+    is_receipt = isinstance(doc, DossierDocument) and doc.kind is DocumentKind.RECEIPT
+    if not (is_receipt or isinstance(doc, PaymentReceipt)):
         kind = getattr(doc, "kind", type(doc).__name__)
         raise ValueError(f"no thermal layout for {kind}; thermal receipts are Mẫu 01 and payments")
-    return sheet.crop()
+    width = printable_width_px(width_mm, dpi)
+    with _DRAW_LOCK:
+        sheet = _Sheet(width, dpi)
+        if isinstance(doc, PaymentReceipt):
+            _payment(sheet, doc)
+        else:
+            _receipt(sheet, doc)
+        return sheet.crop()
 
 
 def _header(sheet: _Sheet, centre: str, title: str) -> None:

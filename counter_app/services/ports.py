@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from counter_app.domain.calendar import WorkingCalendar
 from counter_app.domain.catalog import Field, Procedure
@@ -122,10 +122,16 @@ class GuidanceSheetRenderer(Protocol):
 
 
 class CounterAppServices(Protocol):
-    """What the counter window is handed by bootstrap: one method per user action."""
+    """What the counter window is handed by bootstrap: one method per user action.
+
+    ``dossiers`` (services.dossiers.DossierService) and ``printing``
+    (services.print_jobs.PrintService) carry the dossier work of the counter.
+    """
 
     data_dir: Path
     device_id: str
+    dossiers: Any
+    printing: Any
 
     def login(self, username: str, password: str) -> StaffSession: ...
 

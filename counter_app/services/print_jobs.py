@@ -33,12 +33,20 @@ class PrintOutcome:
 
 class PrintService:
     def __init__(
-        self, *, documents: DossierDocuments, render_pdf: Callable[[Any], bytes], printer: Printer, clock: Clock
+        self, *, documents: DossierDocuments, render_pdf: Callable[[Any], bytes], printer: Printer, clock: Clock,
+        preview: Callable[[bytes, int], list[bytes]] | None = None,
     ) -> None:
         self._documents = documents
         self._render = render_pdf
         self.printer = printer
         self._clock = clock
+        self._preview = preview
+
+    def preview_pages(self, pdf: bytes, dpi: int = 96) -> list[bytes]:
+        """PNG images of the pages, for the on-screen paper preview."""
+        if self._preview is None:
+            return []
+        return self._preview(pdf, dpi)
 
     def document_data(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> Any:
         """The plain data of a document (also what `counter render` renders)."""

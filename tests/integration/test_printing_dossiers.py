@@ -104,3 +104,12 @@ def test_virtual_printer_never_overwrites(tmp_path, clock) -> None:  # type: ign
     (tmp_path / "file").write_text("x")
     job = blocked.print_pdf(b"%PDF", title="t", at=clock.now())
     assert isinstance(job, PrintJob) and not job.ok
+
+
+def test_preview_pages_are_png_images_of_the_pdf(services, desk) -> None:  # type: ignore[no-untyped-def]
+    code = _receive(services, desk)
+    pdf = services.printing.render(DocumentKind.RECEIPT, code, desk)
+    pages = services.printing.preview_pages(pdf, dpi=72)
+    assert pages and all(p.startswith(b"\x89PNG") for p in pages)
+    width, height = Image.open(io.BytesIO(pages[0])).size
+    assert abs(width - 420) <= 2 and abs(height - 595) <= 2  # A5 at 72 dpi

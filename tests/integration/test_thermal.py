@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -72,6 +73,13 @@ class TestImage:
 
     def test_same_input_same_image(self) -> None:
         assert same_pixels(render_thermal(make_doc()), render_thermal(make_doc()))
+
+    def test_renders_from_worker_threads_at_once(self) -> None:
+        docs = [make_doc(dossier_code=f"000.00.06.H56-261130-{i:04d}") for i in range(6)]
+        expected = [render_thermal(d) for d in docs]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(render_thermal, docs * 2))
+        assert all(same_pixels(a, b) for a, b in zip(results, expected * 2, strict=True))
 
     def test_by_post_and_without_appointment(self) -> None:
         doc = make_doc(result_delivery=ResultDelivery.BY_POST, appointment=None, counter_name="")
