@@ -293,11 +293,11 @@ class DossierService:
         )
         return record
 
-    def _load(self, uow: Any, code: str, desk: Desk | None = None) -> DossierRecord:
+    def _load(self, uow: Any, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
         cleaned = normalize(code or "").upper()
         if not cleaned:
             raise DomainError("dossier.code_required")
-        record = uow.dossiers.by_code(cleaned)
+        record = uow.dossiers.by_code(cleaned, with_components=components)
         if record is None:
             raise DomainError("dossier.unknown_code", code=cleaned)
         if desk is not None and record.centre_id != desk.centre_id:
@@ -400,7 +400,7 @@ class DossierService:
     def find(self, code: str, desk: Desk | None = None) -> DossierSummary:
         """A scanned or typed dossier code; other centres' dossiers are refused when a desk is given."""
         with self._uow(readonly=True) as uow:
-            record = self._load(uow, code, desk)
+            record = self._load(uow, code, desk, components=False)
             return self.summary(record, uow.dossiers.paid_total(record.id))
 
     def search(self, text: str, desk: Desk | None = None, limit: int = 50) -> list[DossierSummary]:
@@ -419,12 +419,14 @@ class DossierService:
                 found = uow.dossiers.search(code_prefix=query.upper(), centre_id=centre, limit=limit)
             else:
                 found = uow.dossiers.search(name_prefix=search_key(query), centre_id=centre, limit=limit)
-            return [self.summary(r, uow.dossiers.paid_total(r.id)) for r in found]
+            paid = uow.dossiers.paid_totals([r.id for r in found])
+            return [self.summary(r, paid.get(r.id, 0)) for r in found]
 
     def list_by_status(self, status: DossierStatus, desk: Desk | None = None, limit: int = 500) -> list[DossierSummary]:
         with self._uow(readonly=True) as uow:
             rows = uow.dossiers.by_status(status, centre_id=desk.centre_id if desk else None, limit=limit)
-            return [self.summary(r, uow.dossiers.paid_total(r.id)) for r in rows]
+            paid = uow.dossiers.paid_totals([r.id for r in rows])
+            return [self.summary(r, paid.get(r.id, 0)) for r in rows]
 
     def detail(self, code: str) -> DossierDetail:
         with self._uow(readonly=True) as uow:

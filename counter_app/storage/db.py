@@ -14,6 +14,8 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA cache_size=-65536",  # 64 MB page cache per connection: lookups in a big store stay in memory
+    "PRAGMA mmap_size=268435456",  # read through a 256 MB memory map (no read() per page)
 )
 
 

@@ -199,6 +199,16 @@ class SqlDossierRepository:
     def paid_total(self, dossier_id: str) -> int:
         return self._s.scalar(select(func.coalesce(func.sum(PaymentRow.total), 0)).where(PaymentRow.dossier_id == dossier_id)) or 0
 
+    def paid_totals(self, dossier_ids: Sequence[str]) -> dict[str, int]:
+        if not dossier_ids:
+            return {}
+        rows = self._s.execute(
+            select(PaymentRow.dossier_id, func.sum(PaymentRow.total))
+            .where(PaymentRow.dossier_id.in_(list(dossier_ids)))
+            .group_by(PaymentRow.dossier_id)
+        )
+        return {dossier_id: total for dossier_id, total in rows}
+
     def payments_between(self, staff_id: str | None, start: datetime, end: datetime) -> list[PaymentRow]:
         q = select(PaymentRow).where(PaymentRow.paid_at >= start, PaymentRow.paid_at < end)
         if staff_id:

@@ -1,0 +1,147 @@
+"""What the queue windows share: the in-process event bus, the station's centre, and the queue's words."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import N_, _, describe_error
+from counter_app.services.queue_port import Priority, TicketStatus, TicketView
+
+if TYPE_CHECKING:
+    from counter_app.services.ports import PrintJob
+    from counter_app.services.queue_port import QueueService
+
+_log = logging.getLogger(__name__)
+
+
+class Announcer(Protocol):
+    """Says a call out loud (services.voice.VoiceQueue); returns at once, queues, never cuts off."""
+
+    def announce(self, ticket_number: str, counter_number: int) -> object: ...
+
+    def recall(self, ticket_number: str, counter_number: int) -> object: ...
+
+
+class TicketPrinter(Protocol):
+    """Prints a queue ticket (number, service, time, people ahead, QR); may fail with ``ok`` False."""
+
+    def print_ticket(self, ticket: TicketView, centre_name: str) -> PrintJob: ...
+
+
+class QueueEvents(QObject):
+    """In-process bus of queue events, so windows of one process repaint at once.
+
+    Windows in other processes (the hall display on its own PC) see the same events by polling
+    the QueueService; the bus only makes the common case immediate.
+    """
+
+    sig_called = Signal(object)  # CallView: a number was called (or recalled) to a counter
+    sig_finished = Signal(object)  # TicketView: service ended at a counter (the rating pad listens)
+    sig_changed = Signal()  # waiting counts changed (ticket issued, transferred, no-show …)
+
+
+_events: QueueEvents | None = None
+
+
+def queue_events() -> QueueEvents:
+    """The process's bus; created on first use, which must be on the GUI thread."""
+    global _events
+    if _events is None:
+        _events = QueueEvents()
+    return _events
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """The centre a kiosk, hall display or rating pad serves."""
+
+    centre_id: str
+    centre_name: str
+
+
+def station_of(services: Any) -> Station:
+    """The centre of this PC. Until stations have a setting of their own: the demo session's centre."""
+    station = getattr(services, "station", None)
+    if callable(station):
+        found = station()
+        return Station(found.centre_id, found.centre_name)
+    session, _counter = services.demo_session()
+    return Station(session.centre_id, session.centre_name)
+
+
+def queue_of(services: Any) -> QueueService | None:
+    """``services.queue``, or None while the queue is not wired (the windows then say so)."""
+    return getattr(services, "queue", None)
+
+
+def announcer_of(services: Any) -> Announcer | None:
+    return getattr(services, "announcer", None)
+
+
+def ticket_printer_of(services: Any) -> TicketPrinter | None:
+    return getattr(services, "ticket_printer", None)
+
+
+_PRIORITIES: dict[Priority, str] = {
+    Priority.NONE: N_("No priority"),
+    Priority.ELDERLY: N_("Elderly person"),
+    Priority.DISABILITY: N_("Person with a disability"),
+    Priority.PREGNANT: N_("Pregnant woman"),
+    Priority.SMALL_CHILD: N_("Person with a small child"),
+    Priority.VETERAN: N_("War invalid or veteran"),
+}
+
+_STATUSES: dict[TicketStatus, str] = {
+    TicketStatus.WAITING: N_("Waiting"),
+    TicketStatus.CALLED: N_("Called — walking to the counter"),
+    TicketStatus.SERVING: N_("Being served"),
+    TicketStatus.DONE: N_("Done"),
+}
+
+_SERVICES: dict[str, str] = {
+    "submit": N_("Submit a dossier"),
+    "collect": N_("Collect a result"),
+}
+
+# The priority categories the kiosk offers unless a centre configures its own (Decree 118 Art. 13
+# names the first three; small children and veterans are local practice).
+DEFAULT_PRIORITIES: tuple[Priority, ...] = tuple(p for p in Priority if p is not Priority.NONE)
+
+
+def priority_text(priority: Priority) -> str:
+    return _(_PRIORITIES.get(priority, str(priority)))
+
+
+def status_text(status: TicketStatus) -> str:
+    return _(_STATUSES.get(status, str(status)))
+
+
+def service_text(service: str) -> str:
+    """Words for a line's service key; unknown keys are shown as configured."""
+    label = _SERVICES.get(service)
+    return _(label) if label is not None else service
+
+
+def error_text(error: BaseException) -> str:
+    """Words for a failed queue action: the rule that refused it, or a polite "see the log"."""
+    if isinstance(error, DomainError):
+        return describe_error(error)
+    return _("The queue could not be reached. The details were written to the log.")
+
+
+def minutes_text(minutes: float) -> str:
+    """A duration in whole minutes for people: "under 1 minute", "12 minutes"."""
+    whole = round(minutes)
+    if whole < 1:
+        return _("under 1 minute")
+    return _("{n} min").format(n=whole)
+
+
+def clock_text(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
