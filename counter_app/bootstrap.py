@@ -149,7 +149,7 @@ def _populate_demo_dossiers(data_dir: Path, now: datetime, *, count: int) -> dic
 
 
 def open_services(
-    data_dir: Path, *, language: str = "vi", clock=None, hasher=None  # type: ignore[no-untyped-def]
+    data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None  # type: ignore[no-untyped-def]
 ) -> AppServices:
     """Upgrade (after a dated backup) and open the store, then wire the services for the windows."""
     from counter_app.domain.units import UnitTree
@@ -164,7 +164,7 @@ def open_services(
     set_language(language)
     clock = clock or SystemClock()
     path, backup = upgrade_store(Path(data_dir), now=clock.now(), create=False)
-    engine = make_engine(path)
+    engine = make_engine(path) if busy_timeout_ms is None else make_engine(path, busy_timeout_ms=busy_timeout_ms)
     probe = UnitOfWorkFactory(engine, device_id="", schema_version="", now=clock.now)
     with probe(readonly=True) as uow:
         device = device_row(uow.session)

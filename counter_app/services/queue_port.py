@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
-
-class TicketStatus(StrEnum):
-    WAITING = "waiting"
-    CALLED = "called"  # called to a counter, citizen walking there
-    SERVING = "serving"  # service started
-    DONE = "done"  # ended with an outcome
-
-
-class TicketOutcome(StrEnum):
-    SERVED = "served"
-    NO_SHOW = "no_show"
-    TRANSFERRED = "transferred"  # moved to another line/counter (a new ticket row continues it)
-    REMOVED = "removed"
-    REMOVED_AT_RESET = "removed_at_reset"
-    WALK_IN = "walk_in"  # served without a ticket
-
-
-class Priority(StrEnum):
-    NONE = "none"
-    ELDERLY = "elderly"
-    DISABILITY = "disability"
-    PREGNANT = "pregnant"
-    SMALL_CHILD = "small_child"
-    VETERAN = "veteran"
+# The enums are domain vocabulary (counter_app.domain.queue); the screens import them from here.
+from counter_app.domain.queue import Priority as Priority
+from counter_app.domain.queue import TicketOutcome as TicketOutcome
+from counter_app.domain.queue import TicketStatus as TicketStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +41,11 @@ class TicketView:
     estimated_wait_minutes: int
     outcome: TicketOutcome | None = None
     dossier_code: str = ""
+    centre_id: str = ""
+    counter_id: str = ""  # the counter that called / serves it ("" while waiting)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    target_counter_number: int | None = None  # transferred to this counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +56,9 @@ class CallView:
     counter_number: int
     at: datetime
     recall: bool = False
+    centre_id: str = ""
+    counter_id: str = ""
+    line_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +74,17 @@ class QueueKpis:
     no_show_share: float
     idle_minutes_by_counter: dict[int, float]
     wait_buckets: dict[str, int]  # 3-minute buckets: "0-3", "3-6", …
+    walk_ins: int = 0
+    transferred: int = 0
+    removed: int = 0  # removed, and removed at day reset
+    average_walk_minutes: float = 0.0
+    average_time_in_centre_minutes: float = 0.0
+    target_wait_minutes: int = 0
+    service_buckets: dict[str, int] = field(default_factory=dict)
+
+
+QueueUpdate = CallView | TicketView
+"""What subscribers get after each commit: every changed ticket, and a CallView for each call/recall."""
 
 
 class QueueService(Protocol):
@@ -125,3 +124,7 @@ class QueueService(Protocol):
     def rate(self, ticket_id: str, level: int, reason: str = "") -> None: ...
 
     def reset_day(self, centre_id: str, *, carry_over: bool = False) -> int: ...
+
+    def subscribe(self, callback: Callable[[QueueUpdate], None]) -> Callable[[], None]:
+        """Call ``callback`` after each commit (in the committing thread); returns the unsubscribe."""
+        ...

@@ -387,3 +387,5 @@ class PostalItemRow(Base):
     status: Mapped[str] = mapped_column(String(20))  # sent | delivered | returned
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime())
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+from counter_app.storage import queue_models  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -145,3 +146,16 @@ def minutes_text(minutes: float) -> str:
 
 def clock_text(moment: datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+_PX = re.compile(r"(\d+)px")
+
+
+def scaled_stylesheet(template: str, scale: float) -> str:
+    """A stylesheet written for 1920x1080 with every ``Npx`` scaled (the windows fill any screen)."""
+    return _PX.sub(lambda m: f"{max(1, round(int(m.group(1)) * scale))}px", template)
+
+
+def screen_scale(width: int, height: int) -> float:
+    """How much smaller (or larger) than 1920x1080 a window is; the tighter side decides."""
+    return max(0.3, min(width / 1920, height / 1080))

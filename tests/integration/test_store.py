@@ -166,3 +166,18 @@ def downgrade() -> None:
     assert new.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"
     assert new.execute("SELECT count(*) FROM counters WHERE note IS NULL").fetchone()[0] == counters_before
     assert new.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_store_busy_in_another_program_is_said_in_words(demo_data_dir: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    services = open_services(demo_data_dir, clock=clock, busy_timeout_ms=200)
+    other = sqlite3.connect(store_path(demo_data_dir), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with pytest.raises(DomainError) as caught:
+            services.login("nv01", "demo123")  # a login writes (last login time)
+        assert caught.value.code == "store.locked"
+        assert "chương trình khác" in describe_error(caught.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert services.login("nv01", "demo123").username == "nv01"  # and works again afterwards

@@ -1,0 +1,256 @@
+"""Printing after commit from the screens, and the on-screen paper preview with "Print again"."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.documents import DocumentKind
+from counter_app.services.i18n import _
+from counter_app.ui.dossier_words import describe_dossier_error, document_text
+from counter_app.ui.main_window import CounterContext
+from counter_app.ui.tasks import run_in_background
+from counter_app.ui.widgets import StatusLine, add_shortcut, desk_of
+
+_log = logging.getLogger(__name__)
+
+PREVIEW_DPI = 96
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedDocument:
+    """What one print did, in plain data: the ui words it and shows the pages."""
+
+    kind: DocumentKind
+    key: str
+    ok: bool
+    printer: str
+    path: Path | None
+    pages: tuple[bytes, ...]  # PNG per page, for the preview
+    period: tuple[date, date] | None = None
+
+
+def print_document(
+    services: Any,
+    kind: DocumentKind,
+    key: str,
+    desk: Any,
+    *,
+    period: tuple[date, date] | None = None,
+    preview: bool = True,
+) -> PrintedDocument:
+    """Runs on a worker: render, print, and render the preview images (plain data in and out)."""
+    outcome = services.printing.print(kind, key, desk, period=period)
+    pages: list[bytes] = []
+    if preview:
+        try:
+            pages = services.printing.preview_pages(outcome.pdf, PREVIEW_DPI)
+        except Exception:  # the preview is a convenience; the print outcome is what counts
+            _log.exception("preview of %s %s failed", kind.value, key)
+    return PrintedDocument(
+        kind, key, outcome.ok, outcome.job.printer, outcome.job.path, tuple(pages), period
+    )
+
+
+def printed_text(printed: PrintedDocument) -> str:
+    """"Printed: …" or why not, in words, with what to do."""
+    name = document_text(printed.kind)
+    if printed.ok:
+        if printed.path is not None:
+            return _("{document} printed: {path}").format(document=name, path=str(printed.path))
+        return _("{document} printed on {printer}.").format(document=name, printer=printed.printer)
+    return _(
+        "{document} was NOT printed on printer {printer}. The record is saved: check the printer, "
+        "then press “Print again” (also possible later from the dossier view)."
+    ).format(document=name, printer=printed.printer)
+
+
+Done = Callable[[PrintedDocument], None]
+Failed = Callable[[str], None]
+
+
+def start_print(
+    owner: QWidget,
+    context: CounterContext,
+    kind: DocumentKind,
+    key: str,
+    *,
+    period: tuple[date, date] | None = None,
+    preview: bool = True,
+    on_done: Done | None = None,
+    on_failed: Failed | None = None,
+) -> None:
+    """Print ``kind`` of ``key`` in the background; the outcome (or the words of a failure) comes back."""
+    services, desk = context.services, desk_of(context)
+
+    def failed(error: BaseException) -> None:
+        text = _("{document} could not be made: {reason}").format(
+            document=document_text(kind), reason=describe_dossier_error(error)
+        )
+        if on_failed is not None:
+            on_failed(text)
+
+    run_in_background(
+        lambda: print_document(services, kind, key, desk, period=period, preview=preview),
+        on_done,
+        failed,
+        owner=owner,
+        name=f"print {kind.value}",
+    )
+
+
+def print_and_preview(
+    owner: QWidget,
+    context: CounterContext,
+    kind: DocumentKind,
+    key: str,
+    *,
+    period: tuple[date, date] | None = None,
+    on_done: Done | None = None,
+    on_failed: Failed | None = None,
+) -> None:
+    """Print, then open the paper preview (which also says whether the printer took it)."""
+
+    def done(printed: PrintedDocument) -> None:
+        if not shiboken6.isValid(owner):
+            return
+        dialog = PreviewDialog(context, printed, owner)
+        dialog.open()
+        if on_done is not None:
+            on_done(printed)
+
+    start_print(owner, context, kind, key, period=period, on_done=done, on_failed=on_failed)
+
+
+class PreviewDialog(QDialog):
+    """"Xem trước bản in": the pages as they came out, whether the printer took them, Print again."""
+
+    sig_printed = Signal(object)  # PrintedDocument of a reprint
+
+    def __init__(
+        self, context: CounterContext, printed: PrintedDocument, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewDialog")
+        self.setWindowTitle(_("Print preview"))
+        self.setModal(True)
+        self.context = context
+        self.printed = printed
+        self._printing = False
+
+        self.title_label = QLabel(f"{document_text(printed.kind)} · {printed.key}")
+        self.title_label.setObjectName("dialogHeading")
+        self.title_label.setWordWrap(True)
+        self.status = StatusLine()
+
+        self.pages_box = QWidget()
+        self.pages_box.setObjectName("previewPages")
+        self._pages_layout = QVBoxLayout(self.pages_box)
+        self._pages_layout.setSpacing(16)
+        self._pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.page_labels: list[QLabel] = []
+        scroll = QScrollArea()
+        scroll.setObjectName("previewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages_box)
+        self.scroll = scroll
+
+        self.reprint_button = QPushButton(_("Print again (Ctrl+P)"))
+        self.reprint_button.setObjectName("primary")
+        self.close_button = QPushButton(_("Close (Esc)"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+        self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        add_shortcut(self, QKeySequence(QKeySequence.StandardKey.Print), self._on_reprint_button_clicked)
+
+        self._show(printed)
+        self.resize(760, 720)
+        self.close_button.setDefault(True)
+
+    def take_scan(self, code: str) -> None:
+        """A scan while the preview is open: the preview closes, the page underneath acts."""
+        parent = self.parentWidget()
+        self.reject()
+        if parent is not None:
+            from counter_app.ui.scanner import scan_filter
+
+            scan_filter().dispatch(code, parent)
+
+    def page_count(self) -> int:
+        """Pages shown as images (0 when there was no preview)."""
+        return len(self.printed.pages)
+
+    def _show(self, printed: PrintedDocument) -> None:
+        self.printed = printed
+        self.status.show_message(printed_text(printed), "ok" if printed.ok else "error")
+        for label in self.page_labels:
+            label.deleteLater()
+        self.page_labels = []
+        for png in printed.pages:
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            label = QLabel()
+            label.setObjectName("previewPage")
+            label.setPixmap(pixmap)
+            self._pages_layout.addWidget(label)
+            self.page_labels.append(label)
+        if not printed.pages:
+            label = QLabel(_("No preview of this document."))
+            label.setObjectName("emptyHint")
+            self._pages_layout.addWidget(label)
+            self.page_labels.append(label)
+
+    def _on_reprint_button_clicked(self) -> None:
+        if self._printing:
+            return
+        self._printing = True
+        self.reprint_button.setEnabled(False)
+        self.status.show_message(_("Printing…"), "info")
+        printed = self.printed
+        start_print(
+            self,
+            self.context,
+            printed.kind,
+            printed.key,
+            period=printed.period,
+            on_done=self._on_reprint_done,
+            on_failed=self._on_reprint_failed,
+        )
+
+    def _on_reprint_done(self, printed: PrintedDocument) -> None:
+        self._printing = False
+        self.reprint_button.setEnabled(True)
+        self._show(printed)
+        self.sig_printed.emit(printed)
+
+    def _on_reprint_failed(self, text: str) -> None:
+        self._printing = False
+        self.reprint_button.setEnabled(True)
+        self.status.show_message(text, "error")

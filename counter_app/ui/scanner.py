@@ -1,0 +1,246 @@
+"""Keyboard-wedge barcode scanner: one app-wide event filter tells scans from typing by timing and terminator."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+_log = logging.getLogger(__name__)
+
+MAX_GAP_MS = 30  # a scanner types a character every 1–20 ms; a person needs 60 ms or more
+MIN_LENGTH = 4  # shorter bursts are typing (fast pairs of keys happen), not codes
+TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+_COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+
+ScanHandler = Callable[[str], None]
+
+
+@dataclass
+class _Held:
+    """A key press kept back while the filter decides whether it is part of a scan."""
+
+    receiver: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+    released: bool = False  # its release came while held (swallowed, replayed with the press)
+
+
+@dataclass
+class _Target:
+    widget: QWidget
+    handler: ScanHandler
+    fallback: bool
+
+
+class KeyboardWedgeFilter(QObject):
+    """Recognises a scan: printable characters less than ``max_gap_ms`` apart, then Enter or Tab.
+
+    The filter only watches key events of windows that have a scan target (the counter window
+    and dialogs opened from it), so the login window and other stations type normally. Keys
+    that might start a scan are held back for ``max_gap_ms``; if no fast key follows they are
+    replayed, unchanged, to the widget they were meant for. A recognised scan never reaches
+    the focused field: ``sig_scanned`` carries it, then it is delivered to the innermost open
+    dialog that has ``take_scan(text)``, or else to the visible target page, or else to the
+    fallback target.
+    """
+
+    sig_scanned = Signal(str)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        max_gap_ms: float = MAX_GAP_MS,
+        min_length: int = MIN_LENGTH,
+        clock_ms: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.max_gap_ms = max_gap_ms
+        self.min_length = min_length
+        self._clock_ms = clock_ms or (lambda: time.monotonic() * 1000.0)
+        self._held: list[_Held] = []
+        self._last_ms = 0.0
+        self._replaying = False
+        self._release_to_swallow: set[int] = set()
+        self._targets: list[_Target] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(int(max_gap_ms) + 1)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    # -- targets ---------------------------------------------------------------------------
+
+    def add_target(self, widget: QWidget, handler: ScanHandler, *, fallback: bool = False) -> None:
+        """``handler`` gets the scans while ``widget`` is visible (a fallback: while its window is)."""
+        self._targets.append(_Target(widget, handler, fallback))
+        widget.destroyed.connect(self._on_target_destroyed)
+
+    def remove_target(self, widget: QWidget) -> None:
+        self._targets = [t for t in self._targets if t.widget is not widget]
+
+    def _live_targets(self) -> list[_Target]:
+        self._targets = [t for t in self._targets if shiboken6.isValid(t.widget)]
+        return self._targets
+
+    def _on_target_destroyed(self, _obj: QObject | None = None) -> None:
+        self._live_targets()
+
+    def _watches(self, widget: QWidget) -> bool:
+        windows = {t.widget.window() for t in self._live_targets()}
+        if not windows:
+            return False
+        current: QWidget | None = widget.window()
+        while current is not None:
+            if current in windows:
+                return True
+            parent = current.parentWidget()
+            current = parent.window() if parent is not None else None
+        return False
+
+    # -- the filter ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._replaying:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.InputMethod and self._held:
+            self.flush()  # Vietnamese typed through an input method comes after the held keys
+            return False
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
+            return False  # the window-level copy of a key event; the widget-level one decides
+        if kind == QEvent.Type.KeyRelease:
+            return self._release(event)
+        if not self._held and not self._watches(watched):
+            return False
+        return self._press(watched, event)
+
+    def _press(self, receiver: QWidget, event: QKeyEvent) -> bool:
+        now = self._clock_ms()
+        gap = now - self._last_ms
+        text = event.text()
+        commands = bool(event.modifiers() & _COMMAND_MODIFIERS)
+        if text and text.isprintable() and not commands:
+            if self._held and (gap > self.max_gap_ms or receiver is not self._held[0].receiver):
+                self.flush()
+            self._held.append(_Held(receiver, event.key(), event.modifiers(), text))
+            self._last_ms = now
+            self._timer.start()
+            return True
+        if (
+            event.key() in TERMINATORS
+            and not commands
+            and len(self._held) >= self.min_length
+            and gap <= self.max_gap_ms
+            and receiver is self._held[0].receiver
+        ):
+            code = "".join(h.text for h in self._held)
+            window = receiver
+            self._held = []
+            self._timer.stop()
+            self._release_to_swallow.add(event.key())
+            self._deliver(code, window)
+            return True
+        if self._held:
+            self.flush()  # Backspace, arrows, a slow Enter … come after the characters before them
+        return False
+
+    def _release(self, event: QKeyEvent) -> bool:
+        if event.key() in self._release_to_swallow:
+            self._release_to_swallow.discard(event.key())
+            return True
+        for held in self._held:
+            if held.key == event.key() and not held.released:
+                held.released = True
+                return True
+        return False
+
+    def flush(self) -> None:
+        """Replay the held keys, in order, to the widgets they were meant for (it was typing)."""
+        held, self._held = self._held, []
+        self._timer.stop()
+        if not held:
+            return
+        self._replaying = True
+        try:
+            for h in held:
+                if not shiboken6.isValid(h.receiver):
+                    continue
+                QApplication.sendEvent(
+                    h.receiver, QKeyEvent(QEvent.Type.KeyPress, h.key, h.modifiers, h.text)
+                )
+                if h.released and shiboken6.isValid(h.receiver):
+                    QApplication.sendEvent(
+                        h.receiver, QKeyEvent(QEvent.Type.KeyRelease, h.key, h.modifiers, h.text)
+                    )
+        finally:
+            self._replaying = False
+
+    def _on_timer_timeout(self) -> None:
+        self.flush()
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def _deliver(self, code: str, receiver: QWidget) -> None:
+        _log.info("scan of %d characters", len(code))
+        self.sig_scanned.emit(code)
+        self.dispatch(code, receiver)
+
+    def dispatch(self, code: str, receiver: QWidget | None = None) -> bool:
+        """Hand a scan to whoever should act on it; False when nobody took it."""
+        start: QWidget | None = receiver if receiver is not None and shiboken6.isValid(receiver) else None
+        if start is None:
+            start = QApplication.activeModalWidget() or QApplication.activeWindow()
+        current = start.window() if start is not None else None
+        while current is not None:
+            take = getattr(current, "take_scan", None)
+            if callable(take):
+                take(code)
+                return True
+            parent = current.parentWidget()
+            current = parent.window() if parent is not None else None
+        targets = self._live_targets()
+        for target in targets:
+            if not target.fallback and target.widget.isVisible():
+                target.handler(code)
+                return True
+        for target in targets:
+            if target.fallback and target.widget.window().isVisible():
+                target.handler(code)
+                return True
+        _log.info("a scan arrived where nothing takes scans; dropped")
+        return False
+
+
+_filter: KeyboardWedgeFilter | None = None
+
+
+def install_scanner(app: QApplication | None = None) -> KeyboardWedgeFilter:
+    """The application's one keyboard-wedge filter, installed on first use (GUI thread only)."""
+    global _filter
+    if _filter is not None and shiboken6.isValid(_filter):
+        return _filter
+    application = app or QApplication.instance()
+    if application is None:
+        raise RuntimeError("install_scanner needs a QApplication")
+    _filter = KeyboardWedgeFilter(application)
+    application.installEventFilter(_filter)
+    return _filter
+
+
+def scan_filter() -> KeyboardWedgeFilter:
+    """The installed filter (installing it if the counter role has not yet)."""
+    return install_scanner()

@@ -1,0 +1,242 @@
+"""Small pieces the dossier screens share: the desk, a status line, read-model table models, shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from counter_app.services.dossiers import Desk
+from counter_app.services.i18n import _
+from counter_app.ui.main_window import CounterContext
+from counter_app.ui.theme import set_tone
+
+_AnyIndex = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
+
+
+def desk_of(context: CounterContext) -> Desk:
+    """Who acts and where, as the dossier services want it."""
+    return Desk(
+        staff_id=context.session.staff_id,
+        staff_name=context.session.full_name,
+        centre_id=context.session.centre_id,
+        counter_id=context.counter.id,
+        counter_name=context.counter_name,
+    )
+
+
+def dossiers_of(context: CounterContext) -> Any | None:
+    """The dossier service, or None on a stand that has none (the guide's in-memory fake)."""
+    return getattr(context.services, "dossiers", None)
+
+
+def today_of(context: CounterContext) -> date:
+    """Today by the services' clock (the tests' fake clock), the computer's date otherwise."""
+    clock = getattr(context.services, "clock", None)
+    return clock.now().date() if clock is not None else date.today()
+
+
+class StatusLine(QLabel):
+    """One line that says what just happened, coloured by meaning (see ``tone`` in counter.qss)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusLine")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def show_message(self, text: str, tone: str = "info") -> None:
+        self.setText(text)
+        set_tone(self, tone if text else "")
+
+
+class FieldNote(QLabel):
+    """The words under an input field: what is wrong with it, or a hint that it is right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldNote")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_note(self, text: str, tone: str = "error") -> None:
+        self.setText(text)
+        set_tone(self, tone)
+        self.setVisible(bool(text))
+
+    def clear_note(self) -> None:
+        self.show_note("", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Row]):
+    """One column of a read-model table: a header msgid and how to word a row."""
+
+    header: str  # msgid, translated when shown
+    text: Callable[[Row], str]
+    align_right: bool = False
+    tooltip: Callable[[Row], str] | None = None
+
+
+class RowsTableModel(QAbstractTableModel, Generic[Row]):
+    """A table over plain read models; ``data()`` only words what it was given.
+
+    With ``checkable`` the first column is a tick box ("in this batch"); ticks are kept by key
+    so they survive a reload of the rows.
+    """
+
+    sig_checked_changed = Signal()
+
+    def __init__(
+        self,
+        columns: Sequence[Column[Row]],
+        *,
+        key: Callable[[Row], str] | None = None,
+        checkable: bool = False,
+        check_header: str = "",
+    ) -> None:
+        super().__init__()
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+        self._key = key or (lambda row: str(id(row)))
+        self._checkable = checkable
+        self._check_header = check_header
+        self._checked: set[str] = set()
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        keys = {self._key(r) for r in self._rows}
+        self._checked &= keys
+        self.endResetModel()
+        if self._checkable:
+            self.sig_checked_changed.emit()
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def row_of(self, key: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if self._key(r) == key), None)
+
+    # -- ticks -------------------------------------------------------------------------------
+
+    def checked_keys(self) -> list[str]:
+        return [self._key(r) for r in self._rows if self._key(r) in self._checked]
+
+    def set_checked(self, key: str, checked: bool = True) -> None:
+        row = self.row_of(key)
+        if row is None:
+            return
+        if checked:
+            self._checked.add(key)
+        else:
+            self._checked.discard(key)
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.sig_checked_changed.emit()
+
+    def clear_checked(self) -> None:
+        if not self._checked:
+            return
+        self.beginResetModel()
+        self._checked.clear()
+        self.endResetModel()
+        self.sig_checked_changed.emit()
+
+    # -- Qt --------------------------------------------------------------------------------
+
+    def _offset(self) -> int:
+        return 1 if self._checkable else 0
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._columns) + self._offset()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if self._checkable and section == 0:
+            return _(self._check_header) if self._check_header else ""
+        return _(self._columns[section - self._offset()].header)
+
+    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._checkable and index.column() == 0:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if self._checkable and index.column() == 0:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                checked = self._key(row) in self._checked
+                return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+            return None
+        column = self._columns[index.column() - self._offset()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip is not None else column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: _AnyIndex, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not (self._checkable and index.isValid() and index.column() == 0):
+            return False
+        if role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+        self.set_checked(self._key(self._rows[index.row()]), checked)
+        return True
+
+
+def make_table(model: QAbstractTableModel, object_name: str, *, stretch: int | None = None) -> QTableView:
+    """A read-only, row-selecting table in the house style; ``stretch`` column takes the width."""
+    table = QTableView()
+    table.setObjectName(object_name)
+    table.setProperty("dossierTable", True)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def add_shortcut(widget: QWidget, keys: str | QKeySequence, slot: Callable[[], object]) -> QShortcut:
+    """A shortcut that works while the focus is anywhere inside ``widget``."""
+    shortcut = QShortcut(QKeySequence(keys), widget)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+def current_row(table: QTableView) -> int | None:
+    index = table.currentIndex()
+    return index.row() if index.isValid() else None

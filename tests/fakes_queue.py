@@ -1,0 +1,417 @@
+"""In-memory fakes of the queue ports (QueueService, announcer, ticket printer) for the ui tests."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.ports import PrintJob
+from counter_app.services.queue_port import (
+    CallView,
+    LineView,
+    Priority,
+    QueueKpis,
+    TicketOutcome,
+    TicketStatus,
+    TicketView,
+)
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+MINUTES_PER_TICKET = 3
+TARGET_WAIT_MINUTES = 15
+NO_SHOW_TOLERANCE = timedelta(minutes=30)
+CENTRE_ID = "c-ht"  # CENTRE_PROVINCE of tests/fakes.py
+
+
+@dataclass(frozen=True)
+class FakeLine:
+    id: str
+    code: str
+    name: str
+    group: str
+    service: str
+
+
+DEMO_LINES: tuple[FakeLine, ...] = (
+    FakeLine("l-a", "A", "Nộp hồ sơ — Tư pháp, hộ tịch", "Tư pháp – Hộ tịch", "submit"),
+    FakeLine("l-b", "B", "Nhận kết quả — Tư pháp, hộ tịch", "Tư pháp – Hộ tịch", "collect"),
+    FakeLine("l-c", "C", "Nộp hồ sơ — Đất đai", "Tài nguyên – Đất đai", "submit"),
+    FakeLine("l-d", "D", "Nhận kết quả — Đất đai", "Tài nguyên – Đất đai", "collect"),
+    FakeLine("l-e", "E", "Cấp điện, hợp đồng mua bán điện", "Điện lực Hà Tĩnh", "submit"),
+)
+
+
+@dataclass
+class _Ticket:
+    id: str
+    number: str
+    line: FakeLine
+    priority: Priority
+    issued_at: datetime
+    waiting_ahead: int
+    estimated_wait_minutes: int
+    status: TicketStatus = TicketStatus.WAITING
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    counter_id: str | None = None
+    staff_id: str | None = None
+    reserved_counter_id: str | None = None  # transferred to a counter: only it may call the ticket
+    outcome: TicketOutcome | None = None
+    dossier_code: str = ""
+
+
+class FakeQueueService:
+    """``QueueService`` in memory: FIFO per centre, priority first, thread-safe.
+
+    ``counters`` maps counter id → number (every counter serves every line). Calls are recorded
+    so tests can check what the screens asked for; ``fail_next`` makes the next call raise.
+    """
+
+    def __init__(
+        self,
+        *,
+        centre_id: str = CENTRE_ID,
+        counters: dict[str, int] | None = None,
+        lines: tuple[FakeLine, ...] = DEMO_LINES,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.centre_id = centre_id
+        self.counters = counters if counters is not None else {"k1": 1, "k2": 2, "k3": 3}
+        self._lines = {line.id: line for line in lines}
+        self._now = now or (lambda: datetime(2026, 3, 2, 9, 30, tzinfo=VN_TZ))
+        self._lock = threading.RLock()
+        self._tickets: list[_Ticket] = []
+        self._by_key: dict[str, str] = {}
+        self._next_number: dict[str, int] = {line.id: 0 for line in lines}
+        self._calls: list[CallView] = []
+        self._paused: set[str] = set()
+        self._ids = itertools.count(1)
+        self.ratings: list[tuple[str, int, str]] = []
+        self.issue_calls = 0
+        self.fail_next: Exception | None = None
+
+    # -- QueueService ------------------------------------------------------------------------
+
+    def lines(self, centre_id: str) -> list[LineView]:
+        with self._lock:
+            self._maybe_fail()
+            if centre_id != self.centre_id:
+                return []
+            return [self._line_view(line) for line in self._lines.values()]
+
+    def issue_ticket(self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str) -> TicketView:
+        with self._lock:
+            self.issue_calls += 1
+            self._maybe_fail()
+            if request_key in self._by_key:  # the same tap sent twice: the same ticket
+                return self._view(self._ticket(self._by_key[request_key]))
+            line = self._lines.get(line_id)
+            if line is None:
+                raise DomainError("queue.unknown_line", line_id=line_id)
+            self._next_number[line_id] += 1
+            ahead = sum(1 for t in self._tickets if t.line.id == line_id and t.status is TicketStatus.WAITING)
+            ticket = _Ticket(
+                id=f"t{next(self._ids)}",
+                number=f"{line.code}{self._next_number[line_id]:03d}",
+                line=line,
+                priority=priority,
+                issued_at=self._now(),
+                waiting_ahead=ahead,
+                estimated_wait_minutes=ahead * MINUTES_PER_TICKET,
+            )
+            self._tickets.append(ticket)
+            self._by_key[request_key] = ticket.id
+            return self._view(ticket)
+
+    def call_next(self, counter_id: str, staff_id: str) -> TicketView | None:
+        with self._lock:
+            self._maybe_fail()
+            self._check_free(counter_id)
+            waiting = [
+                t for t in self._tickets
+                if t.status is TicketStatus.WAITING and t.reserved_counter_id in (None, counter_id)
+            ]
+            if not waiting:
+                return None
+            waiting.sort(key=lambda t: (t.priority is Priority.NONE, t.issued_at, t.id))
+            return self._call(waiting[0], counter_id, staff_id)
+
+    def call_number(self, counter_id: str, staff_id: str, number: str) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            self._check_free(counter_id)
+            ticket = self._by_number(number)
+            if ticket.status is not TicketStatus.WAITING:
+                raise DomainError("queue.not_waiting", number=ticket.number)
+            return self._call(ticket, counter_id, staff_id)
+
+    def recall(self, counter_id: str, staff_id: str) -> CallView:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._current(counter_id)
+            if ticket is None or ticket.status is not TicketStatus.CALLED:
+                raise DomainError("queue.nothing_called")
+            ticket.called_at = self._now()  # the last call counts for the waiting time
+            call = CallView(ticket.number, self.counters[counter_id], ticket.called_at, recall=True)
+            self._calls.append(call)
+            return call
+
+    def no_show(self, counter_id: str, staff_id: str) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._current(counter_id)
+            if ticket is None or ticket.status is not TicketStatus.CALLED:
+                raise DomainError("queue.nothing_called")
+            self._end(ticket, TicketOutcome.NO_SHOW)
+            return self._view(ticket)
+
+    def reactivate(self, number: str, counter_id: str, staff_id: str) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            self._check_free(counter_id)
+            ticket = self._by_number(number)
+            if ticket.outcome is not TicketOutcome.NO_SHOW:
+                raise DomainError("queue.not_no_show", number=ticket.number)
+            if ticket.ended_at is not None and self._now() - ticket.ended_at > NO_SHOW_TOLERANCE:
+                raise DomainError("queue.reactivate_too_late", number=ticket.number)
+            ticket.outcome, ticket.ended_at = None, None
+            return self._call(ticket, counter_id, staff_id)
+
+    def transfer(self, counter_id: str, staff_id: str, *, to_line_id: str | None = None,
+                 to_counter_id: str | None = None) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._current(counter_id)
+            if ticket is None:
+                raise DomainError("queue.nothing_called")
+            if to_counter_id is not None and to_counter_id not in self.counters:
+                raise DomainError("queue.unknown_counter", counter_id=to_counter_id)
+            if to_counter_id is not None and to_counter_id in self._paused:
+                raise DomainError("queue.counter_closed", counter=self.counters[to_counter_id])
+            line = self._lines[to_line_id] if to_line_id is not None else ticket.line
+            self._end(ticket, TicketOutcome.TRANSFERRED)
+            moved = _Ticket(
+                id=f"t{next(self._ids)}", number=ticket.number, line=line, priority=ticket.priority,
+                issued_at=ticket.issued_at, waiting_ahead=0, estimated_wait_minutes=0,
+                reserved_counter_id=to_counter_id,
+            )
+            self._tickets.append(moved)
+            return self._view(moved)
+
+    def start_service(self, counter_id: str, staff_id: str) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._current(counter_id)
+            if ticket is None or ticket.status is not TicketStatus.CALLED:
+                raise DomainError("queue.nothing_called")
+            ticket.status, ticket.started_at = TicketStatus.SERVING, self._now()
+            return self._view(ticket)
+
+    def finish_service(self, counter_id: str, staff_id: str, *, dossier_code: str = "") -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._current(counter_id)
+            if ticket is None or ticket.status is not TicketStatus.SERVING:
+                raise DomainError("queue.not_serving")
+            ticket.dossier_code = dossier_code
+            walk_in = ticket.outcome is TicketOutcome.WALK_IN
+            self._end(ticket, TicketOutcome.WALK_IN if walk_in else TicketOutcome.SERVED)
+            return self._view(ticket)
+
+    def walk_in(self, counter_id: str, staff_id: str, line_id: str) -> TicketView:
+        with self._lock:
+            self._maybe_fail()
+            self._check_free(counter_id)
+            line = self._lines[line_id]
+            self._next_number[line_id] += 1
+            now = self._now()
+            ticket = _Ticket(
+                id=f"t{next(self._ids)}", number=f"{line.code}{self._next_number[line_id]:03d}", line=line,
+                priority=Priority.NONE, issued_at=now, waiting_ahead=0, estimated_wait_minutes=0,
+                status=TicketStatus.SERVING, called_at=now, started_at=now, counter_id=counter_id,
+                staff_id=staff_id, outcome=TicketOutcome.WALK_IN,
+            )
+            self._tickets.append(ticket)
+            return self._view(ticket)
+
+    def pause_counter(self, counter_id: str, staff_id: str, paused: bool) -> None:
+        with self._lock:
+            self._maybe_fail()
+            (self._paused.add if paused else self._paused.discard)(counter_id)
+
+    def current_ticket(self, counter_id: str) -> TicketView | None:
+        with self._lock:
+            ticket = self._current(counter_id)
+            return self._view(ticket) if ticket is not None else None
+
+    def recent_calls(self, centre_id: str, limit: int = 10) -> list[CallView]:
+        with self._lock:
+            self._maybe_fail()
+            return list(reversed(self._calls[-limit:])) if centre_id == self.centre_id else []
+
+    def kpis(self, centre_id: str) -> QueueKpis:
+        with self._lock:
+            self._maybe_fail()
+            tickets = [t for t in self._tickets if t.outcome is not TicketOutcome.TRANSFERRED]
+            called = [t for t in tickets if t.called_at is not None]
+            served = [t for t in tickets if t.outcome in (TicketOutcome.SERVED, TicketOutcome.WALK_IN)]
+            no_show = sum(1 for t in tickets if t.outcome is TicketOutcome.NO_SHOW)
+            waits = [(t.called_at - t.issued_at).total_seconds() / 60 for t in called if t.called_at]
+            services = [
+                (t.ended_at - t.started_at).total_seconds() / 60
+                for t in served if t.ended_at and t.started_at
+            ]
+            buckets: dict[str, int] = {}
+            for w in waits:
+                low = int(w // 3) * 3
+                key = f"{low}-{low + 3}"
+                buckets[key] = buckets.get(key, 0) + 1
+            ended = len(served) + no_show
+            return QueueKpis(
+                day=self._now().date().isoformat(),
+                issued=len(tickets),
+                served=len(served),
+                no_show=no_show,
+                waiting_now=sum(1 for t in self._tickets if t.status is TicketStatus.WAITING),
+                average_wait_minutes=sum(waits) / len(waits) if waits else 0.0,
+                average_service_minutes=sum(services) / len(services) if services else 0.0,
+                service_level=sum(1 for w in waits if w <= TARGET_WAIT_MINUTES) / len(waits) if waits else 1.0,
+                no_show_share=no_show / ended if ended else 0.0,
+                idle_minutes_by_counter={n: 0.0 for n in sorted(self.counters.values())},
+                wait_buckets=dict(sorted(buckets.items(), key=lambda kv: int(kv[0].split("-")[0]))),
+            )
+
+    def rate(self, ticket_id: str, level: int, reason: str = "") -> None:
+        with self._lock:
+            self._maybe_fail()
+            ticket = self._ticket(ticket_id)
+            if not 1 <= level <= 5:
+                raise DomainError("queue.bad_rating", level=level)
+            if ticket.status is not TicketStatus.DONE:
+                raise DomainError("queue.not_finished", number=ticket.number)
+            self.ratings.append((ticket_id, level, reason))
+
+    def reset_day(self, centre_id: str, *, carry_over: bool = False) -> int:
+        with self._lock:
+            open_tickets = [t for t in self._tickets if t.status is not TicketStatus.DONE]
+            for t in open_tickets:
+                self._end(t, TicketOutcome.REMOVED_AT_RESET)
+            self._next_number = dict.fromkeys(self._next_number, 0)
+            return len(open_tickets)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def waiting_total(self) -> int:
+        with self._lock:
+            return sum(1 for t in self._tickets if t.status is TicketStatus.WAITING)
+
+    def _maybe_fail(self) -> None:
+        if self.fail_next is not None:
+            error, self.fail_next = self.fail_next, None
+            raise error
+
+    def _line_view(self, line: FakeLine) -> LineView:
+        waiting = [t for t in self._tickets if t.line.id == line.id and t.status is TicketStatus.WAITING]
+        return LineView(line.id, line.code, line.name, line.group, line.service, len(waiting),
+                        float(len(waiting) * MINUTES_PER_TICKET))
+
+    def _view(self, t: _Ticket) -> TicketView:
+        return TicketView(
+            id=t.id, number=t.number, line_id=t.line.id, line_name=t.line.name, priority=t.priority,
+            status=t.status, issued_at=t.issued_at, called_at=t.called_at,
+            counter_number=self.counters.get(t.counter_id) if t.counter_id else None,
+            waiting_ahead=t.waiting_ahead, estimated_wait_minutes=t.estimated_wait_minutes,
+            outcome=t.outcome, dossier_code=t.dossier_code,
+        )
+
+    def _ticket(self, ticket_id: str) -> _Ticket:
+        for t in self._tickets:
+            if t.id == ticket_id:
+                return t
+        raise DomainError("queue.unknown_ticket", ticket_id=ticket_id)
+
+    def _by_number(self, number: str) -> _Ticket:
+        wanted = number.strip().upper()
+        for t in reversed(self._tickets):
+            if t.number == wanted:
+                return t
+        raise DomainError("queue.unknown_number", number=wanted)
+
+    def _current(self, counter_id: str) -> _Ticket | None:
+        for t in reversed(self._tickets):
+            if t.counter_id == counter_id and t.status in (TicketStatus.CALLED, TicketStatus.SERVING):
+                return t
+        return None
+
+    def _check_free(self, counter_id: str) -> None:
+        if counter_id not in self.counters:
+            raise DomainError("queue.unknown_counter", counter_id=counter_id)
+        if counter_id in self._paused:
+            raise DomainError("queue.counter_paused", counter=self.counters[counter_id])
+        current = self._current(counter_id)
+        if current is not None:
+            raise DomainError("queue.counter_busy", number=current.number)
+
+    def _call(self, ticket: _Ticket, counter_id: str, staff_id: str) -> TicketView:
+        ticket.status, ticket.called_at = TicketStatus.CALLED, self._now()
+        ticket.counter_id, ticket.staff_id = counter_id, staff_id
+        self._calls.append(CallView(ticket.number, self.counters[counter_id], ticket.called_at))
+        return self._view(ticket)
+
+    def _end(self, ticket: _Ticket, outcome: TicketOutcome) -> None:
+        ticket.status, ticket.outcome, ticket.ended_at = TicketStatus.DONE, outcome, self._now()
+
+
+@dataclass
+class FakeAnnouncer:
+    """Records the calls it was asked to say: (ticket number, counter number, recall)."""
+
+    calls: list[tuple[str, int, bool]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def announce(self, ticket_number: str, counter_number: int) -> None:
+        with self._lock:
+            self.calls.append((ticket_number, counter_number, False))
+
+    def recall(self, ticket_number: str, counter_number: int) -> None:
+        with self._lock:
+            self.calls.append((ticket_number, counter_number, True))
+
+
+@dataclass
+class FakeTicketPrinter:
+    """A ticket printer that prints into a list, or fails (``fail``: ok False; ``crash``: raises)."""
+
+    fail: bool = False
+    crash: Exception | None = None
+    printed: list[tuple[str, str]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def print_ticket(self, ticket: TicketView, centre_name: str) -> PrintJob:
+        if self.crash is not None:
+            raise self.crash
+        if self.fail:
+            return PrintJob("fake-ticket", ok=False, error="paper out")
+        with self._lock:
+            self.printed.append((ticket.number, centre_name))
+        return PrintJob("fake-ticket", ok=True)
+
+
+def with_queue(services: Any, *, printer: FakeTicketPrinter | None = None,
+               announcer: FakeAnnouncer | None = None) -> Any:
+    """Hang a fake queue, ticket printer and announcer on a FakeCounterAppServices (as bootstrap will)."""
+    counters = {c.id: c.number for c in services.counter_views if c.centre_id == CENTRE_ID}
+    services.queue = FakeQueueService(counters=counters, now=lambda: services.now)
+    services.ticket_printer = printer if printer is not None else FakeTicketPrinter()
+    services.announcer = announcer if announcer is not None else FakeAnnouncer()
+    return services
+
+
+def ticket_copy(ticket: TicketView, **changes: Any) -> TicketView:
+    return replace(ticket, **changes)
