@@ -256,7 +256,7 @@ class FakeCounterAppServices:
     def counters(self, centre_id: str) -> list[CounterView]:
         return sorted((c for c in self.counter_views if c.centre_id == centre_id), key=lambda c: c.number)
 
-    def search_procedures(self, text: str, limit: int = 50) -> list[ProcedureSummary]:
+    def search_procedures(self, text: str, limit: int = 50, *, centre_id: str | None = None) -> list[ProcedureSummary]:
         with self._lock:
             self.search_calls += 1
         words = fold(text).split()

@@ -44,6 +44,7 @@ class AppServices:
 
     def __post_init__(self) -> None:
         self._centre_names: dict[str, str] = {}
+        self._centre_agencies: dict[str, frozenset[str]] = {}
         self._print_lock = threading.Lock()
 
     # -- staff ---------------------------------------------------------------------------------
@@ -83,8 +84,17 @@ class AppServices:
             )
 
     # -- procedure guide -------------------------------------------------------------------------
-    def search_procedures(self, text: str, limit: int = 50) -> list[ProcedureSummary]:
-        return self.guide_service.search(text, limit=limit)
+    def search_procedures(self, text: str, limit: int = 50, *, centre_id: str | None = None) -> list[ProcedureSummary]:
+        """Accent-free search; with ``centre_id`` the procedures that centre receives come first."""
+        return self.guide_service.search(text, limit=limit, agencies=self._agencies(centre_id))
+
+    def _agencies(self, centre_id: str | None) -> frozenset[str]:
+        if not centre_id:
+            return frozenset()
+        if centre_id not in self._centre_agencies:
+            with self.uow(readonly=True) as uow:
+                self._centre_agencies[centre_id] = frozenset(uow.units.centre_agencies(centre_id))
+        return self._centre_agencies[centre_id]
 
     def _centre_name(self, centre_id: str | None) -> str:
         if not centre_id:

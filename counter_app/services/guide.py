@@ -62,10 +62,18 @@ class ProcedureGuideService:
         unit = self._units.get(unit_id)
         return unit.name
 
-    def search(self, text: str, limit: int = 50) -> list[ProcedureSummary]:
-        """Procedures with every word of ``text``; failing that, those with most of the words."""
-        codes = self._index.search(text, limit=limit) or self._index.closest(text, limit=limit)
-        return [self._summaries[code] for code in codes]
+    def search(self, text: str, limit: int = 50, *, agencies: frozenset[str] = frozenset()) -> list[ProcedureSummary]:
+        """Procedures with every word of ``text``; failing that, those with most of the words.
+
+        Procedures of ``agencies`` (those the clerk's centre receives for) come first, in the
+        index's order; the others follow, so nothing of another agency is hidden.
+        """
+        wide = limit * 4 if agencies else limit
+        codes = self._index.search(text, limit=wide) or self._index.closest(text, limit=wide)
+        if agencies:
+            own = [c for c in codes if self._procedures[c].agency_unit_id in agencies]
+            codes = own + [c for c in codes if self._procedures[c].agency_unit_id not in agencies]
+        return [self._summaries[code] for code in codes[:limit]]
 
     def calendar(self, centre_id: str | None) -> WorkingCalendar:
         with self._lock:

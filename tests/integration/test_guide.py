@@ -84,3 +84,11 @@ def test_words_the_clerk_remembers_wrongly_still_find_the_procedure(services) ->
     # "cấp lại giấy khai sinh" is how citizens say it; the catalog calls it "Đăng ký lại khai sinh"
     results = services.search_procedures("cap lai giay khai sinh")
     assert results and results[0].name == "Đăng ký lại khai sinh"
+
+
+def test_the_clerks_own_centre_comes_first(services) -> None:  # type: ignore[no-untyped-def]
+    anywhere = services.search_procedures("dang ky khai sinh", limit=20)
+    at_cam_xuyen = services.search_procedures("dang ky khai sinh", limit=20, centre_id="c-x-cam-xuyen")
+    assert "Cẩm Xuyên" not in anywhere[0].agency_name  # without a centre: by code (phường Thành Sen first)
+    assert "Cẩm Xuyên" in at_cam_xuyen[0].agency_name
+    assert len(at_cam_xuyen) == len(anywhere)  # nothing hidden, only reordered
