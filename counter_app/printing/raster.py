@@ -1,4 +1,11 @@
-"""Short receipts for thermal printers (Mẫu 01 short version, payment receipt) as 1-bit images."""
+"""Short receipts for thermal printers (Mẫu 01 short version, payment receipt) as 1-bit images.
+
+A receipt is laid out once as a :class:`ThermalLayout`: raster bands (all text, drawn with the
+bundled font, since printer fonts have no Vietnamese) and, where the printer can draw them
+itself, native codes (Code128, QR) in between. The on-screen preview is the layout's
+:meth:`~ThermalLayout.image`; the ESC/POS job (``escpos_job.escpos_receipt_job``) is made from the
+same parts, so paper and preview match.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import segno
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from counter_app.printing.codes import code128_image, code128_modules, qr_image
@@ -30,6 +38,132 @@ PAPER = 1
 MAX_HEIGHT = 4000  # rows drawn before cropping; a short receipt never comes near
 # The cached FreeType faces are shared; one receipt is drawn at a time (a few ms each).
 _DRAW_LOCK = threading.Lock()
+# ESC/POS GS w n takes 2 ≤ n ≤ 6 dots a module (Epson TM-T20II; python-escpos checks the same
+# range): a Code128 that fits the paper only at 1 dot a module stays raster.
+NATIVE_CODE128_MODULE_PX = (2, 6)
+
+
+@dataclass(frozen=True, slots=True)
+class NativeCodes:
+    """Which codes the printer draws itself (``GS k`` Code128, ``GS ( k`` QR); the rest is raster."""
+
+    code128: bool = False
+    qr: bool = False
+
+
+NO_NATIVE_CODES = NativeCodes()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RasterBand:
+    """Rows of the receipt printed as an image (mode "1", full printable width, 0 = dot).
+
+    Blank rows are part of it: they become paper feed, so the next part starts under them.
+    """
+
+    image: Image.Image
+
+    @property
+    def height(self) -> int:
+        return self.image.height
+
+    def render(self, width: int) -> Image.Image:
+        return self.image
+
+
+@dataclass(frozen=True, slots=True)
+class NativeCode128:
+    """A Code128 the printer draws, centred, bars only (no human-readable line under it).
+
+    The bars are the code values python-barcode picks (code set C for runs of digits), sent as
+    they are, so the printer draws exactly :func:`~counter_app.printing.codes.code128_modules`.
+    """
+
+    data: str
+    module_px: int
+    height_px: int
+
+    @property
+    def height(self) -> int:
+        return self.height_px
+
+    def render(self, width: int) -> Image.Image:
+        """The full-width rows the printer prints for this code."""
+        bars = code128_image(
+            self.data, module_px=self.module_px, height_px=self.height_px, quiet_modules=0
+        )
+        return _centred(bars, width)
+
+
+@dataclass(frozen=True, slots=True)
+class NativeQr:
+    """A QR code (model 2, error correction M) the printer draws, centred, no quiet zone."""
+
+    data: str
+    module_px: int
+
+    @property
+    def height(self) -> int:
+        return native_qr_modules(self.data) * self.module_px
+
+    def render(self, width: int) -> Image.Image:
+        return _centred(native_qr_image(self.data, self.module_px), width)
+
+
+ThermalPart = RasterBand | NativeCode128 | NativeQr
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ThermalLayout:
+    """A receipt as the printer gets it: parts printed under each other, top to bottom."""
+
+    width: int  # printable width in dots
+    dpi: int
+    parts: tuple[ThermalPart, ...]
+
+    @property
+    def height(self) -> int:
+        return sum(part.height for part in self.parts)
+
+    def image(self) -> Image.Image:
+        """The whole receipt as one mode ``"1"`` image: what the paper shows (the preview)."""
+        if len(self.parts) == 1 and isinstance(self.parts[0], RasterBand):
+            return self.parts[0].image
+        paper = Image.new("1", (self.width, max(1, self.height)), PAPER)
+        y = 0
+        for part in self.parts:
+            paper.paste(part.render(self.width), (0, y))
+            y += part.height
+        return paper
+
+
+def _centred(image: Image.Image, width: int) -> Image.Image:
+    """``image`` on a full-width white strip, centred as ESC a 1 centres it (left when too wide)."""
+    strip = Image.new("1", (width, image.height), PAPER)
+    strip.paste(image.convert("1"), (max(0, (width - image.width) // 2), 0))
+    return strip
+
+
+@lru_cache(maxsize=256)
+def _native_qr_matrix(data: str) -> tuple[bytes, int]:
+    # Error level M as the job asks the printer for, not raised (segno's boost_error): the
+    # printer does not raise it either. Same version as the printer picks for dossier codes;
+    # the mask pattern may differ (each printer picks its own), which changes no size.
+    qr = segno.make_qr(data, error="m", boost_error=False)
+    size = len(qr.matrix)
+    return b"".join(bytes(0 if dark else 255 for dark in row) for row in qr.matrix), size
+
+
+def native_qr_modules(data: str) -> int:
+    """Modules along one side of the QR code the printer draws for ``data``."""
+    return _native_qr_matrix(data)[1]
+
+
+def native_qr_image(data: str, module_px: int) -> Image.Image:
+    """The QR code a printer draws for ``GS ( k`` with ``data``, error level M (``L``, no border)."""
+    pixels, size = _native_qr_matrix(data)
+    core = Image.frombytes("L", (size, size), pixels)
+    return core.resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
 
 
 def printable_width_px(width_mm: int, dpi: int) -> int:
@@ -75,9 +209,12 @@ class _Sheet:
     of it (and of its quiet zone) until the cursor has passed its bottom.
     """
 
-    def __init__(self, width: int, dpi: int) -> None:
+    def __init__(self, width: int, dpi: int, native: NativeCodes = NO_NATIVE_CODES) -> None:
         self.width = width
         self.dpi = dpi
+        self.native = native
+        self.parts: list[ThermalPart] = []
+        self._top = 0  # first row not yet in ``parts``
         self.sizes = _Sizes.for_dpi(dpi)
         self.image = Image.new("1", (width, MAX_HEIGHT), PAPER)
         self.draw = ImageDraw.Draw(self.image)
@@ -176,13 +313,27 @@ class _Sheet:
         self.y = max(self.y, self._clear_until)
         self._clear_width = self._clear_until = 0
 
+    def native_part(self, part: NativeCode128 | NativeQr) -> None:
+        """Close the raster rows so far and leave ``part``'s rows to the printer."""
+        self.clear_float()
+        if self.y > self._top:
+            self.parts.append(RasterBand(self.image.crop((0, self._top, self.width, self.y))))
+        self.parts.append(part)
+        self.y += part.height
+        self._top = self.y
+
     def code128(self, data: str, height: int) -> None:
         """Code128 as wide as it can be at a whole number of dots a module (2 on 80 mm paper).
 
         Quiet zones: whatever is left of the width, and the paper's unprinted margins beyond it.
+        Printed by the printer itself when it can and the bars fit at ≥ 2 dots a module.
         """
         modules = len(code128_modules(data))
         module_px = max(1, min(3, self.width // modules))
+        lowest, highest = NATIVE_CODE128_MODULE_PX
+        if self.native.code128 and lowest <= module_px <= highest:
+            self.native_part(NativeCode128(data, module_px, height))
+            return
         quiet = min(10, max(0, (self.width // module_px - modules) // 2))
         image = code128_image(data, module_px=module_px, height_px=height, quiet_modules=quiet)
         self.paste(image, (self.width - image.width) // 2)
@@ -193,6 +344,17 @@ class _Sheet:
         box = ImageChops.invert(drawn.convert("L")).getbbox()  # (invert of mode "1" is not 0/255)
         bottom = box[3] if box else 1
         return self.image.crop((0, 0, self.width, bottom))
+
+    def layout(self) -> ThermalLayout:
+        """The parts, the last raster rows cut just under their last dot."""
+        if not self.parts:
+            return ThermalLayout(self.width, self.dpi, (RasterBand(self.crop()),))
+        parts = list(self.parts)
+        drawn = self.image.crop((0, self._top, self.width, min(MAX_HEIGHT, self.y + 64)))
+        box = ImageChops.invert(drawn.convert("L")).getbbox()
+        if box:
+            parts.append(RasterBand(drawn.crop((0, 0, self.width, box[3]))))
+        return ThermalLayout(self.width, self.dpi, tuple(parts))
 
 
 def _take_line(
@@ -255,12 +417,33 @@ def _balanced_width(text: str, font: ImageFont.FreeTypeFont, width: int, max_lin
 
 
 def render_thermal(
-    doc: DossierDocument | PaymentReceipt, *, width_mm: int = 80, dpi: int = 203
+    doc: DossierDocument | PaymentReceipt,
+    *,
+    width_mm: int = 80,
+    dpi: int = 203,
+    native: NativeCodes = NO_NATIVE_CODES,
 ) -> Image.Image:
     """The short receipt for a thermal printer as a mode ``"1"`` image, full printable width.
 
     ``doc`` is the Mẫu 01 receipt (short version: codes, procedure, applicant, times, where to
     collect) or a payment receipt. Height is what the content needs, trailing white cut off.
+    With ``native`` codes, the picture of :func:`thermal_layout` for a printer that draws them.
+    """
+    return thermal_layout(doc, width_mm=width_mm, dpi=dpi, native=native).image()
+
+
+def thermal_layout(
+    doc: DossierDocument | PaymentReceipt,
+    *,
+    width_mm: int = 80,
+    dpi: int = 203,
+    native: NativeCodes = NO_NATIVE_CODES,
+) -> ThermalLayout:
+    """The short receipt as raster bands and, where ``native`` says so, printer-drawn codes.
+
+    Without native codes it is one raster band with everything drawn in (the QR code on the
+    right, facts beside it). With a native QR code the QR gets rows of its own, centred under
+    the facts: a printer cannot print raster text beside a code it draws itself.
     """
     is_receipt = isinstance(doc, DossierDocument) and doc.kind is DocumentKind.RECEIPT
     if not (is_receipt or isinstance(doc, PaymentReceipt)):
@@ -268,12 +451,12 @@ def render_thermal(
         raise ValueError(f"no thermal layout for {kind}; thermal receipts are Mẫu 01 and payments")
     width = printable_width_px(width_mm, dpi)
     with _DRAW_LOCK:
-        sheet = _Sheet(width, dpi)
+        sheet = _Sheet(width, dpi, native)
         if isinstance(doc, PaymentReceipt):
             _payment(sheet, doc)
         else:
             _receipt(sheet, doc)
-        return sheet.crop()
+        return sheet.layout()
 
 
 def _header(sheet: _Sheet, centre: str, title: str) -> None:
@@ -295,9 +478,13 @@ def _receipt(sheet: _Sheet, doc: DossierDocument) -> None:
     sheet.code128(code, height=round(6.5 * sheet.dpi / 25.4))  # 6.5 mm bars
     sheet.space(sizes.gap + sizes.gap // 2)
 
-    # The QR code on the right with the facts beside it, the rest at full width under it.
+    # Raster: the QR code on the right with the facts beside it, the rest at full width under it.
+    # Native: the facts at full width, the QR code centred under them.
     module_px = max(2, round(0.5 * sheet.dpi / 25.4))  # 0.5 mm modules: phones read them easily
-    sheet.float_right(qr_image(code, module_px=module_px, border_modules=0), quiet=4 * module_px)
+    native_qr = sheet.native.qr and module_px <= 16  # GS ( k function 167: 1–16 dots a module
+    if not native_qr:
+        qr = qr_image(code, module_px=module_px, border_modules=0)
+        sheet.float_right(qr, quiet=4 * module_px)
     body = sizes.body
     sheet.pair(_("Procedure"), doc.procedure_name, size=body, max_lines=3)
     sheet.pair(_("Applicant"), doc.applicant.name, size=body)
@@ -307,7 +494,13 @@ def _receipt(sheet: _Sheet, doc: DossierDocument) -> None:
     appointment = format_datetime(doc.appointment) if doc.appointment else "—"
     sheet.pair(_("Appointment"), appointment, size=body, bold_value=True)
     sheet.pair(_("Staff"), _staff(doc.staff_name, doc.counter_name), size=body)
-    sheet.space(sizes.gap)
+    if native_qr:
+        quiet = 4 * module_px  # the printer adds no quiet zone of its own
+        sheet.space(quiet)
+        sheet.native_part(NativeQr(code, module_px))
+        sheet.space(quiet)
+    else:
+        sheet.space(sizes.gap)
     sheet.text(
         _("Please bring this receipt when you collect the result."),
         size=sizes.small,
