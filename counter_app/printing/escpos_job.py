@@ -38,7 +38,7 @@ from barcode import Code128
 from escpos.capabilities import get_profile
 from escpos.constants import QR_ECLEVEL_M, QR_MODEL_2, TXT_STYLE
 from escpos.printer import Dummy
-from PIL import Image
+from PIL import Image, ImageChops
 
 from counter_app.printing.raster import (
     NativeCode128,
@@ -54,6 +54,8 @@ DEFAULT_PROFILE = "TM-T20II"  # 80 mm, 576 dots at 203 dpi; any 58 mm image fits
 # Split at every blank run: a band costs 11 bytes, a blank row up to 72; joins fall on white.
 MIN_GAP_ROWS = 1
 GS_V_0 = b"\x1dv0"
+ALIGN_CENTRE = ESC + b"a\x01"  # ESC a 1: centre what follows (raster images included, TM-T20II manual)
+ALIGN_LEFT = ESC + b"a\x00"
 DOUBLE_HEIGHT = 2  # GS v 0 m: 0 normal, 1 double width, 2 double height, 3 both
 PAIRED_ROWS_MIN = 16  # shorter bands are sent as they are (it saves too little to bother)
 
@@ -144,6 +146,8 @@ def escpos_receipt_job(
             _code128(printer, part)
         elif isinstance(part, NativeQr) and supported.qr:
             _qr(printer, part)
+        elif isinstance(part, RasterBand) and part.centred:
+            _centred_raster(printer, part.image.convert("1"), double=part.double)
         else:
             image = part.image if isinstance(part, RasterBand) else part.render(layout.width)
             _raster(printer, image.convert("1"), feed_under=index < last)
@@ -211,6 +215,27 @@ def _raster(printer: Dummy, image: Image.Image, *, feed_under: bool) -> None:
         y = band.top + band.height
     if feed_under:
         _feed(printer, image.height - y)
+
+
+def _centred_raster(printer: Dummy, image: Image.Image, *, double: bool) -> None:
+    """A line only as wide as its ink, centred by the printer (``ESC a 1``), sent whole across
+    (trimming its width would move it); blank rows above and under the ink become paper feed.
+    ``double`` sends it at half size for ``GS v 0`` mode 3 (2× wide and high).
+    """
+    factor = 2 if double else 1
+    ink = ImageChops.invert(image.convert("L")).getbbox()
+    if ink is None:
+        _feed(printer, image.height * factor)  # a blank line is just paper feed
+        return
+    top, bottom = ink[1], ink[3]
+    rows = image.crop((0, top, image.width, bottom))
+    stride = rows.width // 8
+    _feed(printer, top * factor)
+    printer._raw(ALIGN_CENTRE)
+    head = bytes((3 if double else 0, stride % 256, stride // 256, rows.height % 256, rows.height // 256))
+    printer._raw(GS_V_0 + head + rows.tobytes("raw", "1;I"))
+    printer._raw(ALIGN_LEFT)
+    _feed(printer, (image.height - bottom) * factor)
 
 
 def _double_height(printer: Dummy, rows: Image.Image) -> bool:

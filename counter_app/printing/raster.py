@@ -62,13 +62,18 @@ class RasterBand:
     """
 
     image: Image.Image
+    centred: bool = False  # image narrower than the paper, centred by the printer (ESC a 1)
+    double: bool = False  # printed at twice its size (GS v 0 mode 3); only with ``centred``
 
     @property
     def height(self) -> int:
-        return self.image.height
+        return self.image.height * (2 if self.double else 1)
 
     def render(self, width: int) -> Image.Image:
-        return self.image
+        image = self.image
+        if self.double:
+            image = image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)
+        return _centred(image, width) if self.centred else image
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,7 @@ class ThermalLayout:
 
     def image(self) -> Image.Image:
         """The whole receipt as one mode ``"1"`` image: what the paper shows (the preview)."""
-        if len(self.parts) == 1 and isinstance(self.parts[0], RasterBand):
+        if len(self.parts) == 1 and isinstance(self.parts[0], RasterBand) and not self.parts[0].centred:
             return self.parts[0].image
         paper = Image.new("1", (self.width, max(1, self.height)), PAPER)
         y = 0

@@ -213,3 +213,17 @@ class HandoverRecord:
     staff_name: str
     receiver_name: str = ""
     dossiers: tuple[BookRow, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTicketDocument:
+    """A queue ticket from the kiosk (phiếu lấy số thứ tự)."""
+
+    centre_name: str
+    number: str  # "A012"
+    line_name: str
+    issued_at: datetime
+    waiting_ahead: int
+    estimated_wait_minutes: int
+    priority_label: str = ""  # already worded, e.g. "Ưu tiên: người cao tuổi"
+    qr_payload: str = ""  # e.g. "STT:A012:2026-11-30"

@@ -14,7 +14,7 @@ _STATUS: dict[DossierStatus, str] = {
     DossierStatus.PROCESSING: N_("At the agency"),
     DossierStatus.SUPPLEMENT_REQUESTED: N_("Agency asked for a supplement"),
     DossierStatus.RESULT_READY: N_("Result ready to return"),
-    DossierStatus.RETURNED: N_("Result returned"),
+    DossierStatus.RETURNED: N_("Result already returned"),
     DossierStatus.STOPPED: N_("Processing stopped"),
     DossierStatus.WITHDRAWN: N_("Withdrawn by the applicant"),
 }

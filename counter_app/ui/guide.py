@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -224,6 +224,10 @@ class GuidePage(CounterPage):
         self.print_button.setObjectName("primary")
         self.print_button.setMinimumHeight(40)
         self.print_button.setEnabled(False)
+        self.receive_button = QPushButton(_("Receive this procedure (Ctrl+N)"))
+        self.receive_button.setObjectName("primary")
+        self.receive_button.setMinimumHeight(40)
+        self.receive_button.setEnabled(False)
         self.appointment_label = QLabel()
         self.appointment_label.setObjectName("appointment")
         self.appointment_label.setWordWrap(True)
@@ -253,6 +257,7 @@ class GuidePage(CounterPage):
         title_box.addWidget(self.title_label)
         title_box.addWidget(self.meta_label)
         title_row.addLayout(title_box, 1)
+        title_row.addWidget(self.receive_button, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
 
         detail = QWidget()
@@ -299,6 +304,10 @@ class GuidePage(CounterPage):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.clicked.connect(self._on_table_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.receive_button.clicked.connect(self._on_receive_button_clicked)
+        receive_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        receive_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        receive_shortcut.activated.connect(self._on_receive_button_clicked)
         self.open_sheet_button.clicked.connect(self._on_open_sheet_button_clicked)
         self._appointment_timer.timeout.connect(self._on_appointment_timer_timeout)
 
@@ -364,6 +373,7 @@ class GuidePage(CounterPage):
             self._guide = None
             self._appointment_timer.stop()
             self.print_button.setEnabled(False)
+            self.receive_button.setEnabled(False)
             self.detail_hint.setText(describe_error(error))
             set_tone(self.detail_hint, "error")
             self.detail_stack.setCurrentIndex(0)
@@ -426,6 +436,15 @@ class GuidePage(CounterPage):
 
     def _on_appointment_timer_timeout(self) -> None:
         self.refresh_appointment()
+
+    def _on_receive_button_clicked(self) -> None:
+        """Open the intake of the procedure on screen (the appointment is computed afresh)."""
+        if self._guide is None or not self.receive_button.isEnabled():
+            return
+        from counter_app.ui.intake import open_intake
+
+        self.refresh_appointment()
+        self.intake_dialog = open_intake(self, self.context, self._guide)
 
     def _on_print_button_clicked(self) -> None:
         guide = self._guide
@@ -533,6 +552,7 @@ class GuidePage(CounterPage):
             self._sheet_path = None
         self.body.setHtml(guide_html(guide))
         self.print_button.setEnabled(not self._printing)
+        self.receive_button.setEnabled(getattr(self.context.services, "dossiers", None) is not None)
         set_tone(self.detail_hint, "")
         self.detail_stack.setCurrentIndex(1)
         self._appointment_timer.start()

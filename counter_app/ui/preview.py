@@ -27,7 +27,7 @@ from counter_app.services.i18n import _
 from counter_app.ui.dossier_words import describe_dossier_error, document_text
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.tasks import run_in_background
-from counter_app.ui.widgets import StatusLine, add_shortcut, desk_of
+from counter_app.ui.widgets import StatusLine, add_shortcut, apply_dossier_style, desk_of
 
 _log = logging.getLogger(__name__)
 
@@ -149,6 +149,7 @@ class PreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("previewDialog")
+        apply_dossier_style(self)
         self.setWindowTitle(_("Print preview"))
         self.setModal(True)
         self.context = context

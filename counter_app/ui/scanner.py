@@ -24,6 +24,9 @@ _COMMAND_MODIFIERS = (
 )
 
 ScanHandler = Callable[[str], None]
+_FLUSHING_EVENTS = frozenset(
+    {QEvent.Type.InputMethod, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick}
+)
 
 
 @dataclass
@@ -67,7 +70,6 @@ class KeyboardWedgeFilter(QObject):
         clock_ms: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.max_gap_ms = max_gap_ms
         self.min_length = min_length
         self._clock_ms = clock_ms or (lambda: time.monotonic() * 1000.0)
         self._held: list[_Held] = []
@@ -77,8 +79,13 @@ class KeyboardWedgeFilter(QObject):
         self._targets: list[_Target] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(int(max_gap_ms) + 1)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self.set_max_gap(max_gap_ms)
+
+    def set_max_gap(self, max_gap_ms: float) -> None:
+        """The longest pause between two characters of one scan (scanner settings vary)."""
+        self.max_gap_ms = max_gap_ms
+        self._timer.setInterval(int(max_gap_ms) + 1)
 
     # -- targets ---------------------------------------------------------------------------
 
@@ -115,8 +122,9 @@ class KeyboardWedgeFilter(QObject):
         if self._replaying:
             return False
         kind = event.type()
-        if kind == QEvent.Type.InputMethod and self._held:
-            self.flush()  # Vietnamese typed through an input method comes after the held keys
+        if kind in _FLUSHING_EVENTS and self._held:
+            # Vietnamese typed through an input method, or a click on Save, comes after the held keys.
+            self.flush()
             return False
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False

@@ -19,6 +19,49 @@ from counter_app.ui.theme import set_tone
 _AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
 
+# Looks of the dossier screens, on top of resources/styles/counter.qss (same colours and sizes:
+# read from a step away). Kept here so the dossier pages and dialogs carry it wherever they open.
+DOSSIER_STYLE = """
+QLabel#dialogHeading { font-size: 15pt; font-weight: bold; color: #12263f; }
+QLabel#sectionHeading { font-size: 12pt; font-weight: bold; color: #0b4f8a; }
+QLabel#dossierCode { font-size: 16pt; font-weight: bold; color: #12263f; }
+QLabel#statusBadge {
+    font-size: 12pt; font-weight: bold; color: #0b4f8a; background: #e8eef5;
+    border: 1px solid #9fb0c3; border-radius: 4px; padding: 4px 10px;
+}
+QLabel#statusLine { font-size: 12pt; }
+QLabel#feesLine { font-size: 13pt; }
+QLabel#dossierFacts { font-size: 12pt; }
+QLabel#moneyLine, QLabel#moneyValue { font-size: 13pt; font-weight: bold; }
+QLabel#batchCount { font-size: 12pt; font-weight: bold; }
+QLabel#busyNote {
+    color: #5a3700; background: #fff1c2; border: 1px solid #e5b93c; border-radius: 4px;
+    padding: 4px 8px;
+}
+QLabel#factName { color: #4a5a6b; }
+QLabel#factValue { font-weight: bold; color: #12263f; }
+QLabel#columnHeading { font-weight: bold; color: #3d4b5c; }
+QGroupBox {
+    border: 1px solid #cfd8e3; border-radius: 6px; margin-top: 16px; padding: 8px 6px 6px 6px;
+    background: #ffffff;
+}
+QGroupBox::title {
+    subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #0b4f8a;
+}
+QFrame#openDossier { background: #ffffff; border: 1px solid #cfd8e3; border-radius: 6px; }
+QTableView[dossierTable="true"] {
+    background: #ffffff; alternate-background-color: #f4f7fb; gridline-color: #e1e6ec;
+    selection-background-color: #0b5cad; selection-color: #ffffff; border: 1px solid #cfd8e3;
+}
+QScrollArea#previewScroll > QWidget > QWidget#previewPages { background: #7d8894; }
+QLabel#previewPage { border: 1px solid #4a5a6b; background: #ffffff; }
+"""
+
+
+def apply_dossier_style(widget: QWidget) -> None:
+    """Give a dossier page or dialog the looks above (children and child dialogs inherit them)."""
+    widget.setStyleSheet(DOSSIER_STYLE)
+
 
 def desk_of(context: CounterContext) -> Desk:
     """Who acts and where, as the dossier services want it."""
@@ -208,9 +251,15 @@ class RowsTableModel(QAbstractTableModel, Generic[Row]):
         return True
 
 
-def make_table(model: QAbstractTableModel, object_name: str, *, stretch: int | None = None) -> QTableView:
+def make_table(
+    model: QAbstractTableModel,
+    object_name: str,
+    *,
+    stretch: int | None = None,
+    table: QTableView | None = None,
+) -> QTableView:
     """A read-only, row-selecting table in the house style; ``stretch`` column takes the width."""
-    table = QTableView()
+    table = table if table is not None else QTableView()
     table.setObjectName(object_name)
     table.setProperty("dossierTable", True)
     table.setModel(model)

@@ -1,0 +1,942 @@
+"""Intake dialog: applicant, address, documents, result delivery, live appointment, then one of three outcomes."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.catalog import Channel
+from counter_app.domain.dossier import Outcome
+from counter_app.domain.errors import DomainError
+from counter_app.domain.identity import validate_cccd, validate_cmnd, validate_passport
+from counter_app.domain.text import normalize, search_key
+from counter_app.domain.units import Unit, UnitKind
+from counter_app.services.documents import DocumentKind
+from counter_app.services.dossiers import IntakeComponent, IntakeRequest
+from counter_app.services.formatting import format_datetime, format_duration, format_money
+from counter_app.services.i18n import N_, _, describe_error
+from counter_app.services.read_models import ProcedureGuide
+from counter_app.ui.dossier_words import APPLICANT_TYPES, describe_dossier_error
+from counter_app.ui.main_window import CounterContext
+from counter_app.ui.preview import print_and_preview
+from counter_app.ui.tasks import run_in_background
+from counter_app.ui.widgets import (
+    FieldNote,
+    StatusLine,
+    add_shortcut,
+    apply_dossier_style,
+    desk_of,
+    dossiers_of,
+    today_of,
+)
+
+_log = logging.getLogger(__name__)
+
+APPOINTMENT_REFRESH_MS = 60_000
+# The same shapes the dossier service accepts (services/dossiers.py); checked here as typed.
+PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOCAL_UNIT_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
+_COMMITTEE_PREFIXES = ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ")
+
+FORM_OF_OUTCOME = {
+    Outcome.COMPLETE: DocumentKind.RECEIPT,
+    Outcome.INCOMPLETE: DocumentKind.SUPPLEMENT,
+    Outcome.REFUSED: DocumentKind.REFUSAL,
+}
+
+# Field names the dossier service puts in "intake.required" / "intake.too_long" errors.
+FIELD_WORDS: dict[str, str] = {
+    "applicant_name": N_("Name of the applicant"),
+    "id_number": N_("ID number"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "address_line": N_("House number, street, hamlet"),
+    "owner_name": N_("Dossier owner (if not the applicant)"),
+    "request_summary": N_("Request"),
+    "delivery_receiver": N_("Receiver"),
+    "delivery_address": N_("Delivery address"),
+    "delivery_phone": N_("Receiver's phone"),
+    "component": N_("Document"),
+    "reason": N_("Reason"),
+    "missing": N_("Documents to supplement"),
+}
+
+
+def place_name(unit: Unit) -> str:
+    """"Ủy ban nhân dân phường Thành Sen" → "phường Thành Sen" (an address, not an agency)."""
+    for prefix in _COMMITTEE_PREFIXES:
+        if unit.name.startswith(prefix):
+            return unit.name[len(prefix) :]
+    return unit.name
+
+
+def _bare(name: str) -> str:
+    for kind in ("phường ", "xã ", "thị trấn ", "đặc khu ", "tỉnh ", "thành phố "):
+        if name.lower().startswith(kind):
+            return name[len(kind) :]
+    return name
+
+
+def check_identity(applicant_type: str, text: str, today: date) -> tuple[str, str]:
+    """Words and tone for the ID field as typed: ("", "") when empty, ("…", "ok"|"info"|"error")."""
+    number = re.sub(r"\s", "", text or "").upper()
+    if not number:
+        return "", ""
+    if applicant_type != "citizen":
+        if len(number) > 30:
+            error = DomainError("intake.too_long", field=_("ID number"), limit=30, length=len(number))
+            return describe_error(error), "error"
+        return "", ""
+    try:
+        if number.isdigit():
+            if len(number) == 9:
+                validate_cmnd(number)
+                return _("Old 9-digit identity card (CMND)."), "ok"
+            info = validate_cccd(number, today=today)
+            return (
+                _("Valid CCCD · birth registered in {province} · born in {year}").format(
+                    province=info.province_name, year=info.birth_year
+                ),
+                "ok",
+            )
+        validate_passport(number)
+        return _("Passport number."), "ok"
+    except DomainError as error:
+        # Still typing the twelve digits: say how many so far, without alarm.
+        typing = error.code == "cccd.length" and len(number) < 12
+        return describe_error(error), "info" if typing else "error"
+
+
+@dataclass(frozen=True, slots=True)
+class _ComponentInputs:
+    name: str
+    required: bool
+    provided: QCheckBox
+    originals: QSpinBox
+    certified: QSpinBox
+    photocopies: QSpinBox
+
+
+class ReasonDialog(QDialog):
+    """Why the dossier is not received: the reason and (for Mẫu 02) the documents to supplement."""
+
+    sig_confirmed = Signal(str, list)  # reason, missing component names
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        confirm_text: str,
+        missing: list[str] | None,
+        parent: QWidget | None = None,
+        *,
+        reason: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reasonDialog")
+        apply_dossier_style(self)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        heading = QLabel(title)
+        heading.setObjectName("dialogHeading")
+        self.reason_edit = QPlainTextEdit(reason)
+        self.reason_edit.setObjectName("reasonEdit")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setPlaceholderText(prompt)
+        self.reason_note = FieldNote()
+        self.missing_edit: QPlainTextEdit | None = None
+        self.status = StatusLine()
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(QLabel(_("Reason (printed on the form):")))
+        layout.addWidget(self.reason_edit, 1)
+        layout.addWidget(self.reason_note)
+        if missing is not None:
+            self.missing_edit = QPlainTextEdit("\n".join(missing))
+            self.missing_edit.setObjectName("missingEdit")
+            self.missing_edit.setTabChangesFocus(True)
+            layout.addWidget(QLabel(_("Documents to supplement, one per line:")))
+            layout.addWidget(self.missing_edit, 1)
+        layout.addWidget(self.status)
+        self.confirm_button = QPushButton(confirm_text)
+        self.confirm_button.setObjectName("primary")
+        self.confirm_button.setAutoDefault(False)
+        self.cancel_button = QPushButton(_("Back (Esc)"))
+        self.cancel_button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        add_shortcut(self, "Ctrl+Return", self._on_confirm_button_clicked)
+        add_shortcut(self, "Ctrl+Enter", self._on_confirm_button_clicked)
+        self.resize(640, 440 if missing is not None else 300)
+
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText()
+
+    def missing(self) -> list[str]:
+        if self.missing_edit is None:
+            return []
+        return [line.strip() for line in self.missing_edit.toPlainText().splitlines() if line.strip()]
+
+    def take_scan(self, code: str) -> None:
+        self.status.show_message(
+            _("Scanned {code} — finish or close the open dialog first.").format(code=code), "info"
+        )
+        parent = self.parentWidget()
+        take = getattr(parent, "note_scan", None)
+        if callable(take):
+            take(code)
+
+    def _on_confirm_button_clicked(self) -> None:
+        if not normalize(self.reason()):
+            self.reason_note.show_note(describe_error(DomainError("intake.reason_required")))
+            self.reason_edit.setFocus()
+            return
+        self.sig_confirmed.emit(self.reason(), self.missing())
+        self.accept()
+
+
+class IntakeDialog(QDialog):
+    """Receive one dossier of ``guide``'s procedure. One request key per dialog: Save twice, one dossier."""
+
+    sig_saved = Signal(object)  # IntakeResult
+
+    def __init__(
+        self, context: CounterContext, guide: ProcedureGuide, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("intakeDialog")
+        apply_dossier_style(self)
+        self.setWindowTitle(_("Receive a dossier — {name}").format(name=guide.name))
+        self.setModal(True)
+        self.context = context
+        self.guide = guide
+        self.request_key = uuid.uuid4().hex  # made once: every Save of this dialog is the same request
+        self.saving = False
+        self.saved: Any = None
+        self.outcome: Outcome | None = None
+        self.reason = ""
+        self.missing: list[str] = []
+        self.scanned_while_busy: list[str] = []
+        self._today = today_of(context)
+        dossiers = dossiers_of(context)
+        self._units = dossiers.units if dossiers is not None else None
+
+        # -- heading ---------------------------------------------------------------------
+        heading = QLabel(guide.name)
+        heading.setObjectName("dialogHeading")
+        heading.setWordWrap(True)
+        meta = QLabel(
+            " · ".join(
+                (
+                    _("Code {code}").format(code=guide.code),
+                    guide.agency_name,
+                    format_duration(guide.duration),
+                    _("Fees: {amount}").format(amount=format_money(guide.total_fee)),
+                )
+            )
+        )
+        meta.setObjectName("procedureMeta")
+        meta.setWordWrap(True)
+
+        # -- applicant -------------------------------------------------------------------
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("applicantType")
+        for key, label in APPLICANT_TYPES:
+            self.type_combo.addItem(_(label), key)
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("applicantName")
+        self.name_note = FieldNote()
+        self.id_edit = QLineEdit()
+        self.id_edit.setObjectName("idNumber")
+        self.id_edit.setPlaceholderText(_("12-digit CCCD, 9-digit CMND or passport"))
+        self.id_note = FieldNote()
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setObjectName("phone")
+        self.phone_note = FieldNote()
+        self.email_edit = QLineEdit()
+        self.email_edit.setObjectName("email")
+        self.email_note = FieldNote()
+        self.province_combo = QComboBox()
+        self.province_combo.setObjectName("province")
+        self.commune_combo = QComboBox()
+        self.commune_combo.setObjectName("commune")
+        self.address_edit = QLineEdit()
+        self.address_edit.setObjectName("addressLine")
+        self.address_edit.setPlaceholderText(_("House number, street, hamlet"))
+        self.address_note = FieldNote()
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setObjectName("ownerName")
+        self.owner_note = FieldNote()
+        self.channel_counter_radio = QRadioButton(_("In person"))
+        self.channel_post_radio = QRadioButton(_("By post (public postal service)"))
+        self.channel_counter_radio.setChecked(True)
+        self.channel_post_radio.setEnabled(guide.post_dossier)
+        self._channel_group = QButtonGroup(self)
+        self._channel_group.addButton(self.channel_counter_radio)
+        self._channel_group.addButton(self.channel_post_radio)
+        self.channel_note = FieldNote()
+
+        applicant_box = QGroupBox(_("Applicant"))
+        form = QFormLayout(applicant_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(_("Applicant type"), self.type_combo)
+        form.addRow(_("Full name *"), _stack(self.name_edit, self.name_note))
+        form.addRow(_("ID number"), _stack(self.id_edit, self.id_note))
+        form.addRow(_("Phone"), _stack(self.phone_edit, self.phone_note))
+        form.addRow(_("Email"), _stack(self.email_edit, self.email_note))
+        form.addRow(_("Province"), self.province_combo)
+        form.addRow(_("Commune / ward"), self.commune_combo)
+        form.addRow(_("Address"), _stack(self.address_edit, self.address_note))
+        form.addRow(_("Dossier owner"), _stack(self.owner_edit, self.owner_note))
+        channel_row = QHBoxLayout()
+        channel_row.addWidget(self.channel_counter_radio)
+        channel_row.addWidget(self.channel_post_radio)
+        channel_row.addStretch(1)
+        channel_box = QWidget()
+        channel_box.setLayout(channel_row)
+        channel_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(_("Submitted"), _stack(channel_box, self.channel_note))
+
+        # -- documents -------------------------------------------------------------------
+        self.components: list[_ComponentInputs] = []
+        components_box = QGroupBox(_("Documents received"))
+        grid = QGridLayout(components_box)
+        grid.setHorizontalSpacing(10)
+        for column, title in enumerate(
+            (_("Provided"), _("Document"), _("Original"), _("Certified copy"), _("Plain copy"))
+        ):
+            label = QLabel(title)
+            label.setObjectName("columnHeading")
+            grid.addWidget(label, 0, column)
+        for row, line in enumerate(guide.components, start=1):
+            check = QCheckBox()
+            check.setObjectName(f"provided-{row}")
+            name = QLabel(line.name + ("" if line.required else " " + _("(optional)")))
+            name.setWordWrap(True)
+            name.setBuddy(check)
+            spins = [_count_spin(value) for value in (line.originals, line.certified_copies, line.photocopies)]
+            grid.addWidget(check, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(name, row, 1)
+            for offset, spin in enumerate(spins):
+                grid.addWidget(spin, row, 2 + offset, Qt.AlignmentFlag.AlignTop)
+            self.components.append(_ComponentInputs(line.name, line.required, check, *spins))
+        grid.setColumnStretch(1, 1)
+        self.all_received_button = QPushButton(_("All received (F4)"))
+        self.all_received_button.setAutoDefault(False)
+        self.components_note = FieldNote()
+        sets_row = QHBoxLayout()
+        self.sets_spin = QSpinBox()
+        self.sets_spin.setObjectName("sets")
+        self.sets_spin.setRange(1, 99)
+        self.sets_spin.setValue(1)
+        sets_row.addWidget(self.all_received_button)
+        sets_row.addStretch(1)
+        sets_row.addWidget(QLabel(_("Number of sets")))
+        sets_row.addWidget(self.sets_spin)
+        grid.addLayout(sets_row, len(guide.components) + 1, 0, 1, 5)
+        grid.addWidget(self.components_note, len(guide.components) + 2, 0, 1, 5)
+        if not guide.components:
+            grid.addWidget(QLabel(_("No documents are listed for this procedure.")), 1, 0, 1, 5)
+
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setObjectName("requestSummary")
+        self.summary_edit.setTabChangesFocus(True)
+        self.summary_edit.setPlaceholderText(_("What the applicant asks for, in a few words"))
+        self.summary_edit.setFixedHeight(self.fontMetrics().height() * 3 + 16)
+        self.summary_note = FieldNote()
+
+        # -- result delivery -------------------------------------------------------------
+        self.delivery_counter_radio = QRadioButton(_("At the counter"))
+        self.delivery_post_radio = QRadioButton(_("Home delivery by post (BCCI)"))
+        self.delivery_counter_radio.setChecked(True)
+        self.delivery_post_radio.setEnabled(guide.post_result)
+        self._delivery_group = QButtonGroup(self)
+        self._delivery_group.addButton(self.delivery_counter_radio)
+        self._delivery_group.addButton(self.delivery_post_radio)
+        self.receiver_edit = QLineEdit()
+        self.receiver_edit.setObjectName("deliveryReceiver")
+        self.delivery_address_edit = QLineEdit()
+        self.delivery_address_edit.setObjectName("deliveryAddress")
+        self.delivery_phone_edit = QLineEdit()
+        self.delivery_phone_edit.setObjectName("deliveryPhone")
+        self.delivery_note = FieldNote()
+        self.same_as_applicant_button = QPushButton(_("Same as the applicant (F6)"))
+        self.same_as_applicant_button.setAutoDefault(False)
+        delivery_box = QGroupBox(_("Result delivery"))
+        delivery_form = QFormLayout(delivery_box)
+        radios = QHBoxLayout()
+        radios.addWidget(self.delivery_counter_radio)
+        radios.addWidget(self.delivery_post_radio)
+        radios.addStretch(1)
+        delivery_form.addRow(radios)
+        delivery_form.addRow(_("Receiver"), self.receiver_edit)
+        delivery_form.addRow(_("Delivery address"), self.delivery_address_edit)
+        delivery_form.addRow(_("Receiver's phone"), self.delivery_phone_edit)
+        same_row = QHBoxLayout()
+        same_row.addWidget(self.delivery_note, 1)
+        same_row.addWidget(self.same_as_applicant_button)
+        delivery_form.addRow(same_row)
+
+        dossier_box = QWidget()
+        right = QVBoxLayout(dossier_box)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(components_box)
+        right.addWidget(delivery_box)
+        right.addStretch(1)
+        summary_box = QGroupBox(_("Request"))
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.addWidget(self.summary_edit)
+        summary_layout.addWidget(self.summary_note)
+        applicant_column = QWidget()
+        left = QVBoxLayout(applicant_column)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(applicant_box)
+        left.addWidget(summary_box)
+        left.addStretch(1)
+
+        self.form_box = QWidget()
+        self.form_box.setObjectName("intakeForm")
+        columns = QHBoxLayout(self.form_box)
+        columns.setContentsMargins(0, 0, 6, 0)
+        columns.addWidget(applicant_column, 5)
+        columns.addWidget(dossier_box, 6)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.form_box)
+
+        # -- appointment, status, buttons ------------------------------------------------
+        self.appointment_label = QLabel()
+        self.appointment_label.setObjectName("appointment")
+        self.appointment_label.setWordWrap(True)
+        self.status = StatusLine()
+        self.busy_note = QLabel()
+        self.busy_note.setObjectName("busyNote")
+        self.busy_note.setWordWrap(True)
+        self.busy_note.hide()
+        self.complete_button = QPushButton(_("Receive (complete) — Ctrl+Enter"))
+        self.complete_button.setObjectName("primary")
+        self.incomplete_button = QPushButton(_("Dossier incomplete… (F7)"))
+        self.refuse_button = QPushButton(_("Refuse… (F8)"))
+        self.cancel_button = QPushButton(_("Cancel (Esc)"))
+        for button in (self.complete_button, self.incomplete_button, self.refuse_button, self.cancel_button):
+            button.setAutoDefault(False)
+            button.setMinimumHeight(40)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.complete_button)
+        buttons.addWidget(self.incomplete_button)
+        buttons.addWidget(self.refuse_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
+        layout.addWidget(meta)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.appointment_label)
+        layout.addWidget(self.status)
+        layout.addWidget(self.busy_note)
+        layout.addLayout(buttons)
+
+        self._fill_provinces()
+        self._on_delivery_toggled()
+        self._appointment_timer = QTimer(self)
+        self._appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
+        self._appointment_timer.timeout.connect(self.refresh_appointment)
+        self._appointment_timer.start()
+        self.refresh_appointment()
+
+        self.type_combo.currentIndexChanged.connect(self._on_id_edit_text_changed)
+        self.id_edit.textChanged.connect(self._on_id_edit_text_changed)
+        self.id_edit.editingFinished.connect(self._on_id_edit_editing_finished)
+        self.phone_edit.editingFinished.connect(self._on_phone_edit_editing_finished)
+        self.email_edit.editingFinished.connect(self._on_email_edit_editing_finished)
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
+        self.province_combo.currentIndexChanged.connect(self._on_province_combo_changed)
+        self.delivery_post_radio.toggled.connect(self._on_delivery_toggled)
+        self.same_as_applicant_button.clicked.connect(self._on_same_as_applicant_button_clicked)
+        self.all_received_button.clicked.connect(self._on_all_received_button_clicked)
+        self.complete_button.clicked.connect(self._on_complete_button_clicked)
+        self.incomplete_button.clicked.connect(self._on_incomplete_button_clicked)
+        self.refuse_button.clicked.connect(self._on_refuse_button_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        add_shortcut(self, "Ctrl+Return", self._on_complete_button_clicked)
+        add_shortcut(self, "Ctrl+Enter", self._on_complete_button_clicked)
+        add_shortcut(self, "F7", self._on_incomplete_button_clicked)
+        add_shortcut(self, "F8", self._on_refuse_button_clicked)
+        add_shortcut(self, "F6", self._on_same_as_applicant_button_clicked)
+        add_shortcut(self, "F4", self._on_all_received_button_clicked)
+
+        self.resize(1280, 720)
+        self.name_edit.setFocus()
+
+    # -- units -----------------------------------------------------------------------------
+
+    def _fill_provinces(self) -> None:
+        self.province_combo.clear()
+        if self._units is None:
+            return
+        provinces = sorted(
+            self._units.of_kind(UnitKind.PROVINCE, on=self._today), key=lambda u: search_key(_bare(place_name(u)))
+        )
+        for unit in provinces:
+            self.province_combo.addItem(place_name(unit), unit.id)
+        self._on_province_combo_changed()
+
+    def communes_of(self, province_id: str) -> list[Unit]:
+        """Communes, wards and special zones of a province valid today, at any depth."""
+        if self._units is None:
+            return []
+        found = [
+            u
+            for u in self._units.descendants(province_id)
+            if u.kind in LOCAL_UNIT_KINDS and u.is_valid_on(self._today)
+        ]
+        return sorted(found, key=lambda u: search_key(_bare(place_name(u))))
+
+    def _on_province_combo_changed(self, _index: int = 0) -> None:
+        province_id = self.province_combo.currentData()
+        self.commune_combo.clear()
+        self.commune_combo.addItem(_("— choose —"), None)
+        if province_id:
+            for unit in self.communes_of(province_id):
+                self.commune_combo.addItem(place_name(unit), unit.id)
+
+    def select_commune(self, name: str) -> bool:
+        """Pick a commune by its name as shown ("phường Thành Sen"); False if it is not listed."""
+        index = self.commune_combo.findText(name)
+        if index < 0:
+            return False
+        self.commune_combo.setCurrentIndex(index)
+        return True
+
+    # -- appointment -----------------------------------------------------------------------
+
+    def refresh_appointment(self) -> None:
+        dossiers = dossiers_of(self.context)
+        try:
+            if dossiers is None:
+                raise DomainError("catalog.unknown_procedure", code=self.guide.code)
+            moment = dossiers.preview_appointment(self.guide.code, self.context.session.centre_id)
+        except DomainError as error:
+            self.appointment_label.setText(describe_error(error))
+            return
+        self.appointment_label.setText(
+            _("If received now, the appointment is: {appointment}").format(
+                appointment=format_datetime(moment)
+            )
+        )
+
+    # -- live checks -----------------------------------------------------------------------
+
+    def applicant_type(self) -> str:
+        return str(self.type_combo.currentData())
+
+    def _on_id_edit_text_changed(self, *_args: object) -> None:
+        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+        if tone == "info" and not self.id_edit.hasFocus():
+            tone = "error"
+        self.id_note.show_note(text, tone)
+
+    def _on_id_edit_editing_finished(self) -> None:
+        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+        self.id_note.show_note(text, "error" if tone == "info" else tone)
+
+    def _on_phone_edit_editing_finished(self) -> None:
+        self._check_phone(self.phone_edit, self.phone_note)
+
+    def _on_email_edit_editing_finished(self) -> None:
+        self._check_email()
+
+    def _on_name_edit_text_changed(self, _text: str) -> None:
+        if normalize(self.name_edit.text()):
+            self.name_note.clear_note()
+
+    def _check_phone(self, edit: QLineEdit, note: FieldNote) -> bool:
+        value = edit.text()
+        phone = re.sub(r"[\s.\-()]", "", value)
+        if phone and not PHONE.match(phone):
+            note.show_note(describe_error(DomainError("intake.bad_phone", value=value)))
+            return False
+        note.clear_note()
+        return True
+
+    def _check_email(self) -> bool:
+        email = normalize(self.email_edit.text())
+        if email and not EMAIL.match(email):
+            self.email_note.show_note(describe_error(DomainError("intake.bad_email", value=email)))
+            return False
+        self.email_note.clear_note()
+        return True
+
+    def check_fields(self, outcome: Outcome) -> QWidget | None:
+        """Check what can be checked here; show the words under each field. The first bad field."""
+        bad: list[QWidget] = []
+        if not normalize(self.name_edit.text()):
+            self.name_note.show_note(
+                describe_error(DomainError("intake.required", field=_(FIELD_WORDS["applicant_name"])))
+            )
+            bad.append(self.name_edit)
+        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+        if tone in ("error", "info"):
+            self.id_note.show_note(text, "error")
+            bad.append(self.id_edit)
+        if not self._check_phone(self.phone_edit, self.phone_note):
+            bad.append(self.phone_edit)
+        if not self._check_email():
+            bad.append(self.email_edit)
+        if self.delivery_post_radio.isChecked():
+            missing = not (
+                normalize(self.receiver_edit.text())
+                and normalize(self.delivery_address_edit.text())
+                and self.delivery_phone_edit.text().strip()
+            )
+            if missing:
+                self.delivery_note.show_note(describe_error(DomainError("intake.delivery_incomplete")))
+                bad.append(self.receiver_edit)
+            elif not self._check_phone(self.delivery_phone_edit, self.delivery_note):
+                bad.append(self.delivery_phone_edit)
+            else:
+                self.delivery_note.clear_note()
+        if outcome is Outcome.COMPLETE:
+            missing_required = [c.name for c in self.components if c.required and not c.provided.isChecked()]
+            if missing_required:
+                self.components_note.show_note(
+                    describe_error(DomainError("intake.components_missing", names=", ".join(missing_required)))
+                )
+                first = next(c for c in self.components if c.name == missing_required[0])
+                bad.append(first.provided)
+            else:
+                self.components_note.clear_note()
+        return bad[0] if bad else None
+
+    # -- building the request --------------------------------------------------------------
+
+    def unticked_components(self) -> list[str]:
+        return [c.name for c in self.components if not c.provided.isChecked()]
+
+    def intake_request(self, outcome: Outcome, reason: str = "", missing: list[str] | None = None) -> IntakeRequest:
+        post = self.delivery_post_radio.isChecked()
+        return IntakeRequest(
+            request_key=self.request_key,
+            procedure_code=self.guide.code,
+            outcome=outcome,
+            applicant_type=self.applicant_type(),
+            applicant_name=self.name_edit.text(),
+            id_number=self.id_edit.text(),
+            phone=self.phone_edit.text(),
+            email=self.email_edit.text(),
+            province_unit_id=self.province_combo.currentData(),
+            commune_unit_id=self.commune_combo.currentData(),
+            address_line=self.address_edit.text(),
+            owner_name=self.owner_edit.text(),
+            channel=(Channel.POST if self.channel_post_radio.isChecked() else Channel.IN_PERSON).value,
+            components=tuple(
+                IntakeComponent(
+                    c.name, c.originals.value(), c.certified.value(), c.photocopies.value(), c.provided.isChecked()
+                )
+                for c in self.components
+            ),
+            sets=self.sets_spin.value(),
+            request_summary=self.summary_edit.toPlainText(),
+            result_delivery="post" if post else "counter",
+            delivery_receiver=self.receiver_edit.text() if post else "",
+            delivery_address=self.delivery_address_edit.text() if post else "",
+            delivery_phone=self.delivery_phone_edit.text() if post else "",
+            reason=reason,
+            missing_components=tuple(missing or ()),
+        )
+
+    def applicant_address(self) -> str:
+        parts = [normalize(self.address_edit.text())]
+        if self.commune_combo.currentData():
+            parts.append(self.commune_combo.currentText())
+        if self.province_combo.currentData():
+            parts.append(self.province_combo.currentText())
+        return ", ".join(p for p in parts if p)
+
+    def is_dirty(self) -> bool:
+        texts = (
+            self.name_edit.text(), self.id_edit.text(), self.phone_edit.text(), self.email_edit.text(),
+            self.address_edit.text(), self.summary_edit.toPlainText(), self.receiver_edit.text(),
+        )
+        return any(t.strip() for t in texts) or any(c.provided.isChecked() for c in self.components)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self, outcome: Outcome, reason: str = "", missing: list[str] | None = None) -> bool:
+        """Check, then receive in the background. False when refused here (nothing was sent)."""
+        if self.saving or self.saved is not None:
+            return False
+        first_bad = self.check_fields(outcome)
+        if first_bad is not None:
+            self.status.show_message(_("Check the fields marked in red."), "error")
+            first_bad.setFocus()
+            return False
+        dossiers = dossiers_of(self.context)
+        if dossiers is None:
+            return False
+        request = self.intake_request(outcome, reason, missing)
+        desk = desk_of(self.context)
+        self.outcome, self.reason, self.missing = outcome, reason, list(missing or [])
+        self._set_saving(True)
+        run_in_background(
+            lambda: dossiers.receive(request, desk),
+            self._on_save_done,
+            self._on_save_failed,
+            owner=self,
+            name="receive dossier",
+        )
+        return True
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        for button in (self.complete_button, self.incomplete_button, self.refuse_button, self.cancel_button):
+            button.setEnabled(not saving)
+        self.form_box.setEnabled(not saving)
+        if saving:
+            self.status.show_message(_("Saving…"), "info")
+
+    def _on_save_done(self, result: object) -> None:
+        self._set_saving(False)
+        self.saved = result
+        code = getattr(result, "code", "")
+        self.status.show_message(_("Saved: dossier {code}.").format(code=code), "ok")
+        self.sig_saved.emit(result)
+        owner = self.parentWidget() or self
+        assert self.outcome is not None
+        print_and_preview(owner, self.context, FORM_OF_OUTCOME[self.outcome], code)
+        self.accept()
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self._set_saving(False)
+        if not isinstance(error, DomainError):
+            self.status.show_message(
+                _("The dossier was not saved because of an unexpected error. Nothing you typed was lost; "
+                  "try again. The details were written to the log."),
+                "error",
+            )
+            return
+        self.show_service_error(error)
+
+    def show_service_error(self, error: DomainError) -> None:
+        """The words of a refusal next to the field it is about, or in the status line."""
+        params = dict(error.params)
+        field = str(params.get("field", ""))
+        if field in FIELD_WORDS:
+            params["field"] = _(FIELD_WORDS[field])
+        text = describe_dossier_error(DomainError(error.code, **params))
+        notes: dict[str, tuple[FieldNote, QWidget]] = {
+            "applicant_name": (self.name_note, self.name_edit),
+            "id_number": (self.id_note, self.id_edit),
+            "phone": (self.phone_note, self.phone_edit),
+            "email": (self.email_note, self.email_edit),
+            "address_line": (self.address_note, self.address_edit),
+            "owner_name": (self.owner_note, self.owner_edit),
+            "request_summary": (self.summary_note, self.summary_edit),
+            "delivery_receiver": (self.delivery_note, self.receiver_edit),
+            "delivery_address": (self.delivery_note, self.delivery_address_edit),
+            "delivery_phone": (self.delivery_note, self.delivery_phone_edit),
+            "component": (self.components_note, self.sets_spin),
+        }
+        target: tuple[FieldNote, QWidget] | None = notes.get(field)
+        code = error.code
+        if code.startswith(("cccd.", "cmnd.", "passport.")):
+            target = notes["id_number"]
+        elif code == "intake.bad_phone":
+            bad_delivery = str(params.get("value", "")) == self.delivery_phone_edit.text()
+            target = notes["delivery_phone" if bad_delivery else "phone"]
+        elif code == "intake.bad_email":
+            target = notes["email"]
+        elif code in ("intake.delivery_incomplete", "intake.post_result_not_allowed"):
+            target = (self.delivery_note, self.delivery_post_radio)
+        elif code in ("intake.components_missing", "intake.bad_count", "intake.bad_sets"):
+            target = (self.components_note, self.sets_spin)
+        elif code == "intake.post_not_allowed":
+            target = (self.channel_note, self.channel_counter_radio)
+        if target is not None:
+            target[0].show_note(text)
+            target[1].setFocus()
+            self.status.show_message(_("Not saved: {reason}").format(reason=text), "error")
+        else:
+            self.status.show_message(_("Not saved: {reason}").format(reason=text), "error")
+
+    # -- scans -----------------------------------------------------------------------------
+
+    def take_scan(self, code: str) -> None:
+        """A scan while the intake is open never touches the form: it is noted and shown."""
+        self.note_scan(code)
+        self.status.show_message(
+            _("Scanned {code} — finish or close the open dialog first.").format(code=code), "info"
+        )
+
+    def note_scan(self, code: str) -> None:
+        if code not in self.scanned_while_busy:
+            self.scanned_while_busy.append(code)
+        self.busy_note.setText(
+            _("Scanned while this dialog was open (kept for later): {codes}").format(
+                codes=", ".join(self.scanned_while_busy)
+            )
+        )
+        self.busy_note.show()
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_delivery_toggled(self, *_args: object) -> None:
+        post = self.delivery_post_radio.isChecked()
+        for widget in (self.receiver_edit, self.delivery_address_edit, self.delivery_phone_edit, self.same_as_applicant_button):
+            widget.setEnabled(post)
+        if not post:
+            self.delivery_note.clear_note()
+
+    def _on_same_as_applicant_button_clicked(self) -> None:
+        if not self.delivery_post_radio.isChecked():
+            if not self.delivery_post_radio.isEnabled():
+                return
+            self.delivery_post_radio.setChecked(True)
+        self.receiver_edit.setText(normalize(self.name_edit.text()))
+        self.delivery_address_edit.setText(self.applicant_address())
+        self.delivery_phone_edit.setText(self.phone_edit.text().strip())
+        self.delivery_note.clear_note()
+
+    def _on_all_received_button_clicked(self) -> None:
+        for c in self.components:
+            c.provided.setChecked(True)
+        self.components_note.clear_note()
+
+    def _on_complete_button_clicked(self) -> None:
+        self.save(Outcome.COMPLETE)
+
+    def _on_incomplete_button_clicked(self) -> None:
+        if self.saving or self.saved is not None:
+            return
+        dialog = ReasonDialog(
+            _("Dossier incomplete — request to supplement (Form 02)"),
+            _("Why the dossier cannot be received yet"),
+            _("Save and print Form 02 (Ctrl+Enter)"),
+            self.unticked_components(),
+            self,
+            reason=self.reason if self.outcome is Outcome.INCOMPLETE else "",
+        )
+        dialog.sig_confirmed.connect(self._on_incomplete_dialog_confirmed)
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _on_incomplete_dialog_confirmed(self, reason: str, missing: list[str]) -> None:
+        self.reason = reason
+        self.outcome = Outcome.INCOMPLETE
+        self.save(Outcome.INCOMPLETE, reason, missing)
+
+    def _on_refuse_button_clicked(self) -> None:
+        if self.saving or self.saved is not None:
+            return
+        dialog = ReasonDialog(
+            _("Refuse the dossier (Form 03)"),
+            _("Why this centre cannot accept the dossier"),
+            _("Save and print Form 03 (Ctrl+Enter)"),
+            None,
+            self,
+            reason=self.reason if self.outcome is Outcome.REFUSED else "",
+        )
+        dialog.sig_confirmed.connect(self._on_refuse_dialog_confirmed)
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _on_refuse_dialog_confirmed(self, reason: str, _missing: list[str]) -> None:
+        self.reason = reason
+        self.outcome = Outcome.REFUSED
+        self.save(Outcome.REFUSED, reason)
+
+    # -- Qt --------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter moves to the next field (as on paper forms); it never saves by accident.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return  # the save in flight decides; closing now would hide its answer
+        if self.saved is None and self.is_dirty() and not self._confirm_discard():
+            return
+        self._appointment_timer.stop()
+        super().reject()
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Close the intake?"))
+        box.setText(_("What you typed will be lost. Close the intake anyway?"))
+        close = box.addButton(_("Close and discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(_("Keep typing"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is close
+
+    def done(self, result: int) -> None:
+        self._appointment_timer.stop()
+        super().done(result)
+
+
+def _stack(field: QWidget, note: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(note)
+    return box
+
+
+def _count_spin(value: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, 99)
+    spin.setValue(value)
+    spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.PlusMinus)
+    spin.setMinimumWidth(64)
+    return spin
+
+
+def open_intake(parent: QWidget, context: CounterContext, guide: ProcedureGuide) -> IntakeDialog:
+    """Open the intake dialog for ``guide``'s procedure (non-blocking, modal to its window)."""
+    dialog = IntakeDialog(context, guide, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
