@@ -62,9 +62,14 @@ PageFactory = Callable[[CounterContext], CounterPage]
 
 def default_pages() -> list[PageFactory]:
     """The pages of the counter window, in tab order. Queue, intake, hand-over … plug in here."""
+    from counter_app.ui.book import BookPage
     from counter_app.ui.guide import GuidePage
+    from counter_app.ui.handover import HandoverPage
+    from counter_app.ui.intake_page import IntakePage
+    from counter_app.ui.results import ResultsPage
+    from counter_app.ui.returns import ReturnPage
 
-    return [GuidePage]
+    return [GuidePage, IntakePage, HandoverPage, ResultsPage, ReturnPage, BookPage]
 
 
 class CounterWindow(QMainWindow):
