@@ -110,11 +110,14 @@ def init_store(  # type: ignore[no-untyped-def]
         with uow:
             device = ensure_device(uow.session, now, slot=device_slot)
             if demo and is_empty(uow.session):
+                from counter_app.storage.queue_seed import seed_queue
+
                 data = load_province_data(resource_path(*DEMO_FILE))
                 seed_province(
                     uow.session, data, hasher=hasher or Argon2PasswordHasher(), device=device,
                     years=calendar_years(now),
                 )
+                seed_queue(uow.session, data)
                 seeded = True
             uow.commit()
     finally:
@@ -216,10 +219,32 @@ def open_services(
         documents=DossierDocuments(dossiers), render_pdf=render_pdf,
         printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock, preview=preview,
     )
+    from counter_app.services.print_jobs import TicketPrinter
+    from counter_app.services.queue import LocalQueueService
+
+    def render_ticket_png(document):  # type: ignore[no-untyped-def]
+        import io
+
+        from counter_app.printing.ticket import render_ticket
+
+        out = io.BytesIO()
+        render_ticket(document).save(out, format="PNG")
+        return out.getvalue()
+
+    def make_announcer():  # type: ignore[no-untyped-def]
+        from counter_app.devices.audio import WavClipPlayer
+        from counter_app.services.voice import VoiceQueue, default_clip_dirs
+
+        centre_clips = Path(data_dir) / "voice"
+        return VoiceQueue(WavClipPlayer(), default_clip_dirs(centre_clips if centre_clips.is_dir() else None))
+
     return AppServices(
         data_dir=Path(data_dir),
         dossiers=dossiers,
         printing=printing,
+        queue=LocalQueueService(factory, clock, device_id),
+        ticket_printer=TicketPrinter(render_png=render_ticket_png, printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock),
+        announcer_factory=make_announcer,
         device_id=device_id,
         uow=factory,
         clock=clock,

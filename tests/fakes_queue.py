@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.ports import PrintJob
@@ -20,6 +24,7 @@ from counter_app.services.queue_port import (
     TicketStatus,
     TicketView,
 )
+from counter_app.services.read_models import CounterView, StaffSession
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 MINUTES_PER_TICKET = 3
@@ -93,6 +98,7 @@ class FakeQueueService:
         self._paused: set[str] = set()
         self._ids = itertools.count(1)
         self.ratings: list[tuple[str, int, str]] = []
+        self._subscribers: list[Callable[[Any], None]] = []
         self.issue_calls = 0
         self.fail_next: Exception | None = None
 
@@ -127,7 +133,7 @@ class FakeQueueService:
             )
             self._tickets.append(ticket)
             self._by_key[request_key] = ticket.id
-            return self._view(ticket)
+            return self._published(self._view(ticket))
 
     def call_next(self, counter_id: str, staff_id: str) -> TicketView | None:
         with self._lock:
@@ -160,7 +166,7 @@ class FakeQueueService:
             ticket.called_at = self._now()  # the last call counts for the waiting time
             call = CallView(ticket.number, self.counters[counter_id], ticket.called_at, recall=True)
             self._calls.append(call)
-            return call
+            return self._published(call)
 
     def no_show(self, counter_id: str, staff_id: str) -> TicketView:
         with self._lock:
@@ -169,7 +175,7 @@ class FakeQueueService:
             if ticket is None or ticket.status is not TicketStatus.CALLED:
                 raise DomainError("queue.nothing_called")
             self._end(ticket, TicketOutcome.NO_SHOW)
-            return self._view(ticket)
+            return self._published(self._view(ticket))
 
     def reactivate(self, number: str, counter_id: str, staff_id: str) -> TicketView:
         with self._lock:
@@ -202,7 +208,8 @@ class FakeQueueService:
                 reserved_counter_id=to_counter_id,
             )
             self._tickets.append(moved)
-            return self._view(moved)
+            self._published(self._view(ticket))
+            return self._published(self._view(moved))
 
     def start_service(self, counter_id: str, staff_id: str) -> TicketView:
         with self._lock:
@@ -211,7 +218,7 @@ class FakeQueueService:
             if ticket is None or ticket.status is not TicketStatus.CALLED:
                 raise DomainError("queue.nothing_called")
             ticket.status, ticket.started_at = TicketStatus.SERVING, self._now()
-            return self._view(ticket)
+            return self._published(self._view(ticket))
 
     def finish_service(self, counter_id: str, staff_id: str, *, dossier_code: str = "") -> TicketView:
         with self._lock:
@@ -222,7 +229,7 @@ class FakeQueueService:
             ticket.dossier_code = dossier_code
             walk_in = ticket.outcome is TicketOutcome.WALK_IN
             self._end(ticket, TicketOutcome.WALK_IN if walk_in else TicketOutcome.SERVED)
-            return self._view(ticket)
+            return self._published(self._view(ticket))
 
     def walk_in(self, counter_id: str, staff_id: str, line_id: str) -> TicketView:
         with self._lock:
@@ -238,7 +245,7 @@ class FakeQueueService:
                 staff_id=staff_id, outcome=TicketOutcome.WALK_IN,
             )
             self._tickets.append(ticket)
-            return self._view(ticket)
+            return self._published(self._view(ticket))
 
     def pause_counter(self, counter_id: str, staff_id: str, paused: bool) -> None:
         with self._lock:
@@ -302,10 +309,28 @@ class FakeQueueService:
             open_tickets = [t for t in self._tickets if t.status is not TicketStatus.DONE]
             for t in open_tickets:
                 self._end(t, TicketOutcome.REMOVED_AT_RESET)
+                self._published(self._view(t))
             self._next_number = dict.fromkeys(self._next_number, 0)
             return len(open_tickets)
 
+    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
     # -- helpers -----------------------------------------------------------------------------
+
+    def _published(self, update: Any) -> Any:
+        """Tell the subscribers (in this, the committing, thread) and hand the update back."""
+        for callback in list(self._subscribers):
+            callback(update)
+        return update
 
     def waiting_total(self) -> int:
         with self._lock:
@@ -361,8 +386,11 @@ class FakeQueueService:
     def _call(self, ticket: _Ticket, counter_id: str, staff_id: str) -> TicketView:
         ticket.status, ticket.called_at = TicketStatus.CALLED, self._now()
         ticket.counter_id, ticket.staff_id = counter_id, staff_id
-        self._calls.append(CallView(ticket.number, self.counters[counter_id], ticket.called_at))
-        return self._view(ticket)
+        call = CallView(ticket.number, self.counters[counter_id], ticket.called_at)
+        self._calls.append(call)
+        view = self._published(self._view(ticket))
+        self._published(call)
+        return view
 
     def _end(self, ticket: _Ticket, outcome: TicketOutcome) -> None:
         ticket.status, ticket.outcome, ticket.ended_at = TicketStatus.DONE, outcome, self._now()
@@ -413,5 +441,78 @@ def with_queue(services: Any, *, printer: FakeTicketPrinter | None = None,
     return services
 
 
-def ticket_copy(ticket: TicketView, **changes: Any) -> TicketView:
-    return replace(ticket, **changes)
+@dataclass
+class QueueStand:
+    """What a queue ui test works with, over the fake queue or the real one (same assertions)."""
+
+    kind: str  # "fake" | "real"
+    queue: Any  # QueueService
+    announcer: FakeAnnouncer
+    printer: FakeTicketPrinter
+    events: Any  # counter_app.ui.queue_common.QueueEvents, fresh per test
+    station: Any  # Station
+    session: StaffSession
+    counter: CounterView
+    counters: list[CounterView]
+    advance: Callable[[timedelta], None]
+    fake: FakeQueueService | None = None
+
+    def now(self) -> datetime:
+        return datetime.now(VN_TZ)
+
+    def other_counter(self) -> CounterView:
+        return next(c for c in self.counters if c.id != self.counter.id)
+
+    def lines(self) -> list[LineView]:
+        """The centre's lines, those every counter serves first ("Nhận kết quả" in the demo store)."""
+        lines = self.queue.lines(self.station.centre_id)
+        if self.fake is not None:
+            return lines
+        return sorted(lines, key=lambda line: line.service != "collect")
+
+    def issue(self, n: int = 1, *, line_index: int = 0, priority: Priority = Priority.NONE) -> list[TicketView]:
+        line = self.lines()[line_index]
+        return [
+            self.queue.issue_ticket(line.id, priority=priority, request_key=uuid.uuid4().hex) for _ in range(n)
+        ]
+
+    def waiting(self) -> int:
+        return sum(line.waiting for line in self.queue.lines(self.station.centre_id))
+
+
+def queue_stand(request: pytest.FixtureRequest, tmp_path: Path) -> QueueStand:
+    """Build the stand for ``request.param`` ("fake" or "real"); "real" is the demo store's LocalQueueService."""
+    from counter_app.ui.queue_common import QueueEvents, Station
+    from tests.fakes import FakeCounterAppServices
+
+    if request.param == "fake":
+        services = with_queue(FakeCounterAppServices(tmp_path / "data"))
+
+        def advance_fake(delta: timedelta) -> None:
+            services.now += delta
+
+        advance = advance_fake
+    else:
+        services = request.getfixturevalue("services")
+        clock = request.getfixturevalue("clock")
+        assert services.queue is not None, "bootstrap.open_services wires the local queue"
+
+        def advance_real(delta: timedelta) -> None:
+            clock.advance(seconds=delta.total_seconds())
+
+        advance = advance_real
+    admin, counter = services.demo_session()
+    session = replace(admin, role="clerk")  # the screens as a clerk sees them; tests change it when needed
+    return QueueStand(
+        kind=request.param,
+        queue=services.queue,
+        announcer=FakeAnnouncer(),
+        printer=FakeTicketPrinter(),
+        events=QueueEvents(),
+        station=Station(session.centre_id, session.centre_name),
+        session=session,
+        counter=counter,
+        counters=services.counters(session.centre_id),
+        advance=advance,
+        fake=services.queue if isinstance(services.queue, FakeQueueService) else None,
+    )

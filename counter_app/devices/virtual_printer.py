@@ -27,17 +27,24 @@ class VirtualPrinter:
         self._lock = threading.Lock()
 
     def print_pdf(self, pdf: bytes, *, title: str, at: datetime) -> PrintJob:
+        return self._write(pdf, title=title, at=at, suffix=".pdf")
+
+    def print_image(self, png: bytes, *, title: str, at: datetime) -> PrintJob:
+        """A receipt-printer job (ticket, thermal receipt) as the PNG the paper would show."""
+        return self._write(png, title=title, at=at, suffix=".png")
+
+    def _write(self, data: bytes, *, title: str, at: datetime, suffix: str) -> PrintJob:
         day = self.folder / f"{at:%Y-%m-%d}"
         try:
             day.mkdir(parents=True, exist_ok=True)
             with self._lock:
-                target = day / f"{_safe(title)}-{at:%H%M%S}.pdf"
+                target = day / f"{_safe(title)}-{at:%H%M%S}{suffix}"
                 n = 1
                 while target.exists():
                     n += 1
-                    target = day / f"{_safe(title)}-{at:%H%M%S}-{n}.pdf"
+                    target = day / f"{_safe(title)}-{at:%H%M%S}-{n}{suffix}"
                 partial = target.with_suffix(".partial")
-                partial.write_bytes(pdf)
+                partial.write_bytes(data)
                 partial.replace(target)
         except OSError as exc:
             _log.error("virtual printer cannot write %s: %s", day, exc)

@@ -91,9 +91,12 @@ class QueueSettings:
 
     priority_cap: int | None = 2  # priority calls in a row while a normal ticket waits; None = no cap
     no_show_tolerance_minutes: int = 15  # a no-show may be put back within this time
+    rating_window_minutes: int = 10  # a finished service may be rated on the pad within this time
     reactivation_keeps_place: bool = True  # a reactivated no-show keeps its original place
     transfer_keeps_order: bool = True  # a transferred ticket keeps its original issue order
-    transfer_needs_staffed_counter: bool = True  # refuse transfers to a counter nobody is logged in at
+    # refuse transfers to a counter nobody has opened a duty period at; off by default because duty
+    # periods are not closed at logout yet, so "staffed" would only mean "opened once"
+    transfer_needs_staffed_counter: bool = False
     target_wait_minutes: int = 15  # service level: share of citizens called within this wait
     default_service_minutes: float = 6.0  # for wait estimates before the day has data
     estimate_sample: int = 20  # recent services a line's estimate averages
@@ -104,7 +107,7 @@ class QueueSettings:
     def __post_init__(self) -> None:
         if self.priority_cap is not None and self.priority_cap < 0:
             raise ValueError("priority_cap must be ≥ 0 or None")
-        if self.no_show_tolerance_minutes < 0 or self.target_wait_minutes < 0:
+        if min(self.no_show_tolerance_minutes, self.target_wait_minutes, self.rating_window_minutes) < 0:
             raise ValueError("minutes must be ≥ 0")
         if self.bucket_minutes < 1 or self.bucket_count < 1 or self.estimate_sample < 1:
             raise ValueError("bucket_minutes, bucket_count and estimate_sample must be ≥ 1")
@@ -357,6 +360,7 @@ class CounterState:
     paused: bool = False
     calling: CallingState = CallingState()
     staff_id: str | None = None
+    last_ticket_id: str | None = None  # the ticket it finished last (the rating pad asks about it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,12 +381,13 @@ def choose_next(
     """Which ticket a counter calls next, and the counter's state after the call.
 
     1. Tickets transferred to this very counter (``direct``) come first, oldest first: they waited once.
-    2. Priority tickets of the counter's lines come before normal ones, oldest first across the lines,
-       but after ``priority_cap`` priority calls in a row a waiting normal ticket is called.
-    3. Normal tickets: lines with weight > 0 share the calls in proportion to their weights (smooth
-       weighted round robin over the lines that have someone waiting; the "current weights" are the
-       counter's persisted credits). Lines of weight 0 are a fallback, called only when no weighted
-       line has anyone waiting, oldest first.
+    2. The counter's own lines are those with weight > 0. Lines of weight 0 are a fallback: they are
+       looked at only when none of its own lines has anyone waiting (priority citizens included).
+    3. Among the lines looked at, priority tickets come before normal ones, oldest first across the
+       lines, but after ``priority_cap`` priority calls in a row a waiting normal ticket is called.
+    4. Normal tickets of its own lines: the lines share the calls in proportion to their weights
+       (smooth weighted round robin over the lines that have someone waiting; the "current weights"
+       are the counter's persisted credits). In fallback, the oldest normal ticket.
     Within a line and class the oldest ticket (smallest order key) always goes first.
     Manual calls (a specific number, a reactivated no-show) don't go through here.
     """
@@ -390,21 +395,22 @@ def choose_next(
     if direct_heads:
         return Choice(direct_heads[0], state, "direct")
     mine = [h for h in heads if h.line_id in weights]
-    priority = [h for h in mine if h.priority]
-    normal = [h for h in mine if not h.priority]
+    own = [h for h in mine if weights[h.line_id] > 0]
+    pool = own or mine
+    priority = [h for h in pool if h.priority]
+    normal = [h for h in pool if not h.priority]
     if not priority and not normal:
         return None
     cap_reached = priority_cap is not None and state.priority_streak >= priority_cap
     if priority and (not normal or not cap_reached):
         head = min(priority)
         return Choice(head, replace(state, priority_streak=state.priority_streak + 1), "priority")
-    weighted = [h for h in normal if weights[h.line_id] > 0]
-    if not weighted:
+    if not own:
         return Choice(min(normal), replace(state, priority_streak=0), "fallback")
     credits = {line: c for line, c in state.credits if line in weights}
     # one head per line (the oldest, should a caller pass several)
     by_line: dict[str, Head] = {}
-    for h in weighted:
+    for h in normal:
         if h.line_id not in by_line or h < by_line[h.line_id]:
             by_line[h.line_id] = h
     total = sum(weights[line] for line in by_line)

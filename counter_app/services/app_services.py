@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import search_key
@@ -40,9 +41,24 @@ class AppServices:
     store_path: Path
     dossiers: DossierService | None = None
     printing: PrintService | None = None
+    queue: Any = None  # QueueService (services/queue_port.py): LocalQueueService on one PC
+    ticket_printer: Any = None  # TicketPrinter
+    announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
 
+    @property
+    def announcer(self) -> Any:
+        """The voice of the hall display, started on first use (None when this PC has no voice)."""
+        if self._announcer is None and self.announcer_factory is not None:
+            try:
+                self._announcer = self.announcer_factory()
+            except Exception:
+                _log.exception("the voice could not start; calls are shown without voice")
+                self.announcer_factory = None
+        return self._announcer
+
     def __post_init__(self) -> None:
+        self._announcer: Any = None
         self._centre_names: dict[str, str] = {}
         self._centre_agencies: dict[str, frozenset[str]] = {}
         self._print_lock = threading.Lock()

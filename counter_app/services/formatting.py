@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
 from counter_app.services.i18n import N_, _, ngettext
+from counter_app.services.queue_port import Priority
 
 CURRENCY_SYMBOL = "đ"
 
@@ -106,3 +107,18 @@ def format_fee_kind(kind: FeeKind) -> str:
 def format_level(level: ProcedureLevel) -> str:
     """Words for a level: "Province level"/"Commune level" (vi "Cấp tỉnh"/"Cấp xã")."""
     return _(_LEVELS[level])
+
+
+_PRIORITIES: dict[Priority, str] = {
+    Priority.NONE: N_("No priority"),
+    Priority.ELDERLY: N_("Elderly person"),
+    Priority.DISABILITY: N_("Person with a disability"),
+    Priority.PREGNANT: N_("Pregnant woman"),
+    Priority.SMALL_CHILD: N_("Person with a small child"),
+    Priority.VETERAN: N_("War invalid or veteran"),
+}
+
+
+def format_priority(priority: Priority) -> str:
+    """Who is served first: "Elderly person" (vi "Người cao tuổi")."""
+    return _(_PRIORITIES.get(priority, str(priority)))

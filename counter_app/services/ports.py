@@ -171,6 +171,10 @@ class Printer(Protocol):
 
     def print_pdf(self, pdf: bytes, *, title: str, at: datetime) -> PrintJob: ...
 
+    def print_image(self, png: bytes, *, title: str, at: datetime) -> PrintJob:
+        """A receipt-printer job given as the image the paper shows."""
+        ...
+
 
 @runtime_checkable
 class ClipPlayer(Protocol):

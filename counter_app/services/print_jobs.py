@@ -80,3 +80,36 @@ class PrintService:
         if not job.ok:
             _log.error("print of %s failed on %s: %s", title, job.printer, job.error)
         return PrintOutcome(kind, key, job, pdf)
+
+
+class TicketPrinter:
+    """Prints the kiosk's queue tickets after they are committed; a failure never un-issues one."""
+
+    def __init__(self, *, render_png: Callable[[Any], bytes], printer: Printer, clock: Clock) -> None:
+        self._render = render_png
+        self.printer = printer
+        self._clock = clock
+
+    def print_ticket(self, ticket: Any, centre_name: str) -> PrintJob:
+        """``ticket`` is a queue TicketView; returns the printer's outcome (ok False on failure)."""
+        from counter_app.services.documents import QueueTicketDocument
+        from counter_app.services.formatting import format_priority
+        from counter_app.services.i18n import _
+        from counter_app.services.queue_port import Priority
+
+        document = QueueTicketDocument(
+            centre_name=centre_name, number=ticket.number, line_name=ticket.line_name,
+            issued_at=ticket.issued_at, waiting_ahead=ticket.waiting_ahead,
+            estimated_wait_minutes=ticket.estimated_wait_minutes,
+            priority_label="" if ticket.priority is Priority.NONE
+            else _("Priority: {who}").format(who=format_priority(ticket.priority)),
+            qr_payload=f"STT:{ticket.number}:{ticket.issued_at:%Y-%m-%d}",
+        )
+        try:
+            job = self.printer.print_image(self._render(document), title=f"ticket-{ticket.number}", at=self._clock.now())
+        except Exception as exc:  # the ticket is committed; the kiosk shows the number instead
+            _log.exception("ticket printer %s failed on %s", getattr(self.printer, "name", "?"), ticket.number)
+            job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))
+        if not job.ok:
+            _log.error("ticket %s was not printed: %s", ticket.number, job.error)
+        return job

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,13 +65,19 @@ class QueueTicketRow(Base):
 
     __tablename__ = "queue_tickets"
     __table_args__ = (
-        UniqueConstraint("issued_line_id", "day", "number", "hop"),
-        UniqueConstraint("centre_id", "seq"),
-        Index("ix_queue_tickets_line_queue", "status", "service_day", "line_id", "is_priority", "order_key"),
-        Index("ix_queue_tickets_counter_queue", "target_counter_id", "status", "order_key"),
-        Index("ix_queue_tickets_centre_status", "centre_id", "status", "service_day"),
+        # Few indexes on purpose: every index is written by each insert (issue p99 ≤ 10 ms). The two
+        # queue indexes are partial: they hold only waiting tickets, so they stay as small as the hall
+        # and a call removes one entry. Queries must spell status = 'waiting' literally to use them.
+        UniqueConstraint("issued_line_id", "day", "number", "hop"),  # also the day's last number
+        Index(
+            "ix_queue_tickets_line_queue", "service_day", "line_id", "is_priority", "order_key",
+            sqlite_where=text("status = 'waiting'"),
+        ),
+        Index(
+            "ix_queue_tickets_counter_queue", "target_counter_id", "order_key",
+            sqlite_where=text("status = 'waiting' AND target_counter_id IS NOT NULL"),
+        ),
         Index("ix_queue_tickets_centre_number", "centre_id", "prefix", "number"),
-        Index("ix_queue_tickets_line_outcome", "line_id", "outcome", "seq"),
         Index("ix_queue_tickets_centre_day", "centre_id", "day"),
         CheckConstraint("hop >= 0", name="hop_not_negative"),
     )
@@ -85,14 +92,14 @@ class QueueTicketRow(Base):
     service_day: Mapped[date] = mapped_column(Date)
     hop: Mapped[int] = mapped_column(Integer, default=0)
     previous_id: Mapped[str | None] = mapped_column(ForeignKey("queue_tickets.id"))
-    seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)  # from queue_centres.next_seq, so unique per centre
     order_key: Mapped[int] = mapped_column(Integer)
     priority: Mapped[str] = mapped_column(String(20))
     is_priority: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str | None] = mapped_column(String(20))
     target_counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
-    counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"), index=True)
+    counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     request_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # one kiosk tap, one ticket
     issued_at: Mapped[datetime] = mapped_column(AwareDateTime())
@@ -110,14 +117,18 @@ class QueueTicketRow(Base):
 
 
 class QueueEventRow(Base):
-    """Append-only history of the queue: ticket steps, and counter pause/resume (ticket_id empty)."""
+    """Append-only history of the queue: ticket steps, and counter pause/resume (ticket_id empty).
+
+    Keyed by (centre, seq) in a WITHOUT ROWID table: one b-tree written per event (events are written
+    by every call). ``id`` is the event's UUIDv7, carried to the server in the outbox op.
+    """
 
     __tablename__ = "queue_events"
-    __table_args__ = (UniqueConstraint("centre_id", "seq"),)
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"))
-    seq: Mapped[int] = mapped_column(Integer)
-    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("queue_tickets.id"), index=True)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36))
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("queue_tickets.id"))  # no index: written per call
     type: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(AwareDateTime())
     day: Mapped[date] = mapped_column(Date)
@@ -139,6 +150,7 @@ class QueueCounterStateRow(Base):
     priority_streak: Mapped[int] = mapped_column(Integer, default=0)
     credits: Mapped[str] = mapped_column(Text, default="{}")  # JSON {line_id: current weight}
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    last_ticket_id: Mapped[str | None] = mapped_column(ForeignKey("queue_tickets.id"))  # finished last
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 

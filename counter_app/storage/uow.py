@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from counter_app.domain.errors import DomainError
 from counter_app.storage.dossier_repo import SqlDossierRepository
 from counter_app.storage.ids import new_id
+from counter_app.storage.queue_repo import SqlQueueRepository
 from counter_app.storage.repositories import (
     SqlCalendarRepository,
     SqlCatalogRepository,
@@ -61,6 +62,7 @@ class SqlAlchemyUnitOfWork:
         self.calendars = SqlCalendarRepository(self.session)
         self.sequences = SqlSequenceRepository(self.session)
         self.dossiers = SqlDossierRepository(self.session)
+        self.queue = SqlQueueRepository(self.session)
         self.outbox = SqlOutbox(
             self.session, device_id=self._device_id, schema_version=self._schema_version, now=self._now
         )

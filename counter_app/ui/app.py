@@ -43,6 +43,8 @@ DEFAULT_SIZE = QSize(1366, 768)
 class LaunchOptions:
     data_dir: Path | None  # None: bootstrap.default_data_dir(), resolved off the GUI thread
     language: str
+    screen: int | None = None  # kiosk, display, rating: full-screen on this screen (1 = first)
+    counter: int | None = None  # rating: the number of the counter the pad stands at
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +62,47 @@ def _start_counter(options: LaunchOptions) -> QObject:
     return role
 
 
+def _start_kiosk(options: LaunchOptions) -> QObject:
+    from counter_app.ui.station_roles import start_kiosk
+
+    return start_kiosk(lambda: open_store(options), options.screen)
+
+
+def _start_display(options: LaunchOptions) -> QObject:
+    from counter_app.ui.station_roles import start_display
+
+    return start_display(lambda: open_store(options), options.screen)
+
+
+def _start_rating(options: LaunchOptions) -> QObject:
+    from counter_app.ui.station_roles import start_rating
+
+    return start_rating(lambda: open_store(options), options.screen, options.counter)
+
+
+def _kiosk_screenshot(services: CounterAppServices) -> QWidget:
+    from counter_app.ui.station_roles import kiosk_screenshot_window
+
+    return kiosk_screenshot_window(services)
+
+
+def _display_screenshot(services: CounterAppServices) -> QWidget:
+    from counter_app.ui.station_roles import display_screenshot_window
+
+    return display_screenshot_window(services)
+
+
+def _rating_screenshot(services: CounterAppServices) -> QWidget:
+    from counter_app.ui.station_roles import rating_screenshot_window
+
+    return rating_screenshot_window(services)
+
+
 ROLES: dict[str, Role] = {
     "counter": Role("counter", _start_counter, counter_screenshot_window),
+    "kiosk": Role("kiosk", _start_kiosk, _kiosk_screenshot),
+    "display": Role("display", _start_display, _display_screenshot),
+    "rating": Role("rating", _start_rating, _rating_screenshot),
 }
 
 
@@ -99,13 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default="vi", help="language of the screens")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the role's window to FILE.png and exit")
     parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH", help="window size for --screenshot (default 1366x768)")
+    parser.add_argument("--screen", type=int, metavar="N", help="kiosk, display, rating: full screen on screen N (1 = first; default: primary)")
+    parser.add_argument("--counter", type=int, metavar="N", help="rating: the number of the counter this pad stands at (default: the first)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     role = ROLES[args.role]
-    options = LaunchOptions(data_dir=args.data_dir, language=args.lang)
+    options = LaunchOptions(
+        data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter
+    )
     i18n.set_language(options.language)
     if args.screenshot is not None:
         return _screenshot(role, options, args.screenshot, args.size)

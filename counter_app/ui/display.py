@@ -42,6 +42,7 @@ CLOCK_MS = 1_000
 BLINK_MS = 450
 BLINK_TIMES = 12  # the newest call blinks about five seconds, then stays highlighted
 LAST_CALLS = 6
+MAX_LINES_SHOWN = 8  # more lines than fit: the ones with people waiting
 SAME_CALL = timedelta(seconds=2)  # a polled call this close to one already shown is that call
 MARQUEE_STEP_PX = 3
 MARQUEE_MS = 30
@@ -62,9 +63,10 @@ QFrame#ledTile { background: #000000; border: 3px solid #333b4d; border-radius: 
 QFrame#ledTile[tone="ok"] { border-color: #ffd200; }
 QLabel#ledCounter { color: #d7deea; font-size: 34px; font-weight: bold; }
 QLabel#ledNumber { color: #ff3b30; font-size: 84px; font-weight: bold; }
-QLabel#lastCall { color: #ffffff; font-size: 56px; font-weight: bold; }
+QLabel#ledNumberSmall { color: #ff3b30; font-size: 52px; font-weight: bold; }
+QLabel#lastCall { color: #ffffff; font-size: 64px; font-weight: bold; }
 QLabel#lastCall[tone="ok"] { color: #ffd200; }
-QLabel#lineName { color: #ffffff; font-size: 34px; }
+QLabel#lineName { color: #ffffff; font-size: 36px; }
 QLabel#lineWaiting { color: #7CFC9A; font-size: 52px; font-weight: bold; }
 QLabel#emptyCalls { color: #d7deea; font-size: 44px; }
 """
@@ -85,7 +87,7 @@ class MarqueeNotice(QWidget):
         super().__init__(parent)
         self.setObjectName("displayNotice")
         self._text = text
-        self._offset = 0.0
+        self._x: float | None = None  # left edge of the text; None: start where it is readable at once
         self._timer = QTimer(self)
         self._timer.setInterval(MARQUEE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -95,9 +97,13 @@ class MarqueeNotice(QWidget):
     def text(self) -> str:
         return self._text
 
+    def position(self) -> float:
+        """Where the text starts, in pixels from the left edge (it moves left)."""
+        return self._start_x() if self._x is None else self._x
+
     def set_text(self, text: str) -> None:
         self._text = text
-        self._offset = 0.0
+        self._x = None
         self.update()
 
     def set_pixel_size(self, pixels: int) -> None:
@@ -113,17 +119,21 @@ class MarqueeNotice(QWidget):
     def _on_timer_timeout(self) -> None:
         if not self.isVisible() or not self._text:
             return
-        self._offset += MARQUEE_STEP_PX
-        span = self.fontMetrics().horizontalAdvance(self._text) + self.width()
-        if self._offset > span:
-            self._offset = 0.0
+        x = self._start_x() if self._x is None else self._x
+        x -= MARQUEE_STEP_PX
+        if x < -self.fontMetrics().horizontalAdvance(self._text):  # gone on the left: in from the right
+            x = float(self.width())
+        self._x = x
         self.update()
+
+    def _start_x(self) -> float:
+        return float(self.fontMetrics().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#ffd200"))
         painter.setPen(QColor("#0a1020"))
-        x = self.width() - self._offset
+        x = self._start_x() if self._x is None else self._x
         rect = QRectF(x, 0, self.fontMetrics().horizontalAdvance(self._text) + 10, self.height())
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), self._text)
         painter.end()
@@ -140,7 +150,8 @@ class CounterLedPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(14)
         numbers = sorted({c.number for c in counters})
-        columns = 4 if len(numbers) > 6 else 3
+        columns = 3 if len(numbers) <= 6 else 4 if len(numbers) <= 12 else 5
+        dense = len(numbers) > 6  # many counters: smaller digits so every tile fits
         for i, number in enumerate(numbers):
             tile = QFrame()
             tile.setObjectName("ledTile")
@@ -148,7 +159,7 @@ class CounterLedPanel(QWidget):
             name.setObjectName("ledCounter")
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             shown = QLabel("—")
-            shown.setObjectName("ledNumber")
+            shown.setObjectName("ledNumberSmall" if dense else "ledNumber")
             shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box = QVBoxLayout(tile)
             box.setContentsMargins(8, 6, 8, 6)
@@ -206,6 +217,8 @@ class HallDisplayWindow(QWidget):
         self._polling_lines = False
         self._blinks_left = 0
         self._scale = 0.0
+        self._line_ids: list[str] = []
+        self._line_labels: list[tuple[QLabel, QLabel]] = []
 
         # -- header ------------------------------------------------------------------------
         header = QWidget()
@@ -235,6 +248,7 @@ class HallDisplayWindow(QWidget):
         hero_layout.setSpacing(0)
         for label in (self.hero_invite_label, self.hero_number_label, self.hero_counter_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(label is not self.hero_number_label)
             hero_layout.addWidget(label)
 
         led_title = QLabel(_("Numbers at the counters"))
@@ -262,7 +276,7 @@ class HallDisplayWindow(QWidget):
         self.no_calls_label.setObjectName("emptyCalls")
         self.no_calls_label.setWordWrap(True)
         calls_box.addWidget(self.no_calls_label)
-        waiting_title = QLabel(_("Waiting"))
+        waiting_title = QLabel(_("Waiting per line"))
         waiting_title.setObjectName("sectionTitle")
         self.lines_grid = QGridLayout()
         self.lines_grid.setHorizontalSpacing(16)
@@ -314,12 +328,12 @@ class HallDisplayWindow(QWidget):
         self._apply_scale(1.0)
         self._render_calls()
         if queue is None:
-            self.hero_counter_label.setText(_("The queue is not available on this machine"))
-        else:
+            self.hero_invite_label.setText(_("The queue is not available on this machine"))
+            self.hero_counter_label.setText("")
+        elif poll:
             self.refresh()
-            if poll:
-                self._calls_timer.start()
-                self._lines_timer.start()
+            self._calls_timer.start()
+            self._lines_timer.start()
 
     # -- what tests, the role and the benchmark use ----------------------------------------------
 
@@ -342,6 +356,19 @@ class HallDisplayWindow(QWidget):
         self.sig_call_shown.emit(call)
         return True
 
+    def show_history(self, calls: Sequence[CallView]) -> None:
+        """Calls made before the display started (newest first, as the queue lists them): shown, not said."""
+        self._loaded = True
+        for call in reversed(calls):
+            shown = _Shown(call.ticket_number, call.counter_number, call.at, call.recall)
+            if not self._known(shown):
+                self._shown.append(shown)
+        self._shown.sort(key=lambda s: s.at)
+        self._render_calls()
+
+    def show_lines(self, lines: Sequence[LineView]) -> None:
+        self._render_lines(lines)
+
     def hero_text(self) -> tuple[str, str]:
         return self.hero_number_label.text(), self.hero_counter_label.text()
 
@@ -350,15 +377,7 @@ class HallDisplayWindow(QWidget):
 
     def waiting_text(self) -> dict[str, str]:
         """Line name → the count shown."""
-        found: dict[str, str] = {}
-        for row in range(self.lines_grid.rowCount()):
-            name = self.lines_grid.itemAtPosition(row, 0)
-            count = self.lines_grid.itemAtPosition(row, 1)
-            if name is not None and count is not None:
-                name_label, count_label = name.widget(), count.widget()
-                if isinstance(name_label, QLabel) and isinstance(count_label, QLabel):
-                    found[name_label.text()] = count_label.text()
-        return found
+        return {name.text(): count.text() for name, count in self._line_labels}
 
     # -- slots ---------------------------------------------------------------------------------
 
@@ -389,14 +408,8 @@ class HallDisplayWindow(QWidget):
     def _on_calls_polled(self, calls: object) -> None:
         self._polling_calls = False
         assert isinstance(calls, list)
-        if not self._loaded:  # history: shown, not said
-            self._loaded = True
-            for call in reversed(calls):
-                shown = _Shown(call.ticket_number, call.counter_number, call.at, call.recall)
-                if not self._known(shown):
-                    self._shown.append(shown)
-            self._shown.sort(key=lambda s: s.at)
-            self._render_calls()
+        if not self._loaded:
+            self.show_history(calls)
             return
         newest = max((s.at for s in self._shown), default=None)
         for call in reversed(calls):  # oldest first, so they are said in order
@@ -485,21 +498,30 @@ class HallDisplayWindow(QWidget):
         self.no_calls_label.setVisible(not recent)
 
     def _render_lines(self, lines: Sequence[LineView]) -> None:
+        if len(lines) > MAX_LINES_SHOWN:
+            lines = [line for line in lines if line.waiting][:MAX_LINES_SHOWN]
         grid = self.lines_grid
-        while grid.count():
-            item = grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for row, line in enumerate(lines):
-            name = QLabel(f"{line.code} · {line.name}")
-            name.setObjectName("lineName")
-            name.setWordWrap(True)
-            count = QLabel(str(line.waiting))
-            count.setObjectName("lineWaiting")
-            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(count, row, 1)
+        if [line.id for line in lines] != self._line_ids:  # lines changed: rebuild the rows
+            while grid.count():
+                item = grid.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+            self._line_labels = []
+            for row in range(len(lines)):
+                name = QLabel()
+                name.setObjectName("lineName")
+                name.setWordWrap(True)
+                count = QLabel()
+                count.setObjectName("lineWaiting")
+                count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                grid.addWidget(name, row, 0)
+                grid.addWidget(count, row, 1)
+                self._line_labels.append((name, count))
+            self._line_ids = [line.id for line in lines]
+        for line, (name, count) in zip(lines, self._line_labels, strict=True):
+            name.setText(f"{line.code} · {line.name}")
+            count.setText(str(line.waiting))
 
     def _apply_scale(self, scale: float) -> None:
         if abs(scale - self._scale) < 0.02:

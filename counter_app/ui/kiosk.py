@@ -60,13 +60,14 @@ QPushButton#kioskTile:pressed { background: #d6e4ff; }
 QPushButton#kioskTile:disabled { background: #e4e8ee; border-color: #9aa6b6; }
 QLabel#tileTitle { color: #0f1e3d; font-size: 44px; font-weight: bold; }
 QLabel#tileNote { color: #34465f; font-size: 30px; }
+QLabel#tileTitle:disabled, QLabel#tileNote:disabled { color: #6b7687; }
 QPushButton#kioskPriority {
-    background: #fff4d6; border: 4px solid #b77900; border-radius: 18px; min-height: 130px;
-    color: #3f2a00; font-size: 40px; font-weight: bold;
+    background: #fff4d6; border: 4px solid #b77900; border-radius: 18px; min-height: 100px;
 }
+QPushButton#kioskPriority QLabel#tileTitle { color: #3f2a00; font-size: 40px; }
 QPushButton#kioskPriority:pressed { background: #ffe49a; }
 QPushButton#kioskGo {
-    background: #1b6e2d; border: 4px solid #124d1f; border-radius: 18px; min-height: 150px;
+    background: #1b6e2d; border: 4px solid #124d1f; border-radius: 18px; min-height: 140px;
     color: #ffffff; font-size: 50px; font-weight: bold;
 }
 QPushButton#kioskGo:pressed { background: #145322; }
@@ -96,9 +97,11 @@ QLabel#ticketPrint[tone="error"] { color: #ffffff; background: #b00020; }
 class _Tile(QPushButton):
     """A big touch button with a title and a smaller note under it (both wrap)."""
 
-    def __init__(self, title: str, note: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, note: str = "", *, name: str = "kioskTile", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("kioskTile")
+        self.setObjectName(name)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.title_label = QLabel(title)
@@ -153,6 +156,7 @@ class KioskWindow(QWidget):
         priorities: Sequence[Priority] = DEFAULT_PRIORITIES,
         idle_ms: int = IDLE_RESET_MS,
         ticket_ms: int = TICKET_SHOWN_MS,
+        autoload: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -197,7 +201,7 @@ class KioskWindow(QWidget):
         self.pages.addWidget(line_page)
         self.pages.addWidget(self._priority_page())
         self.pages.addWidget(self._ticket_page())
-        self.unavailable_label = QLabel(_("Loading…"))
+        self.unavailable_label = QLabel(_("Loading the services…"))
         self.unavailable_label.setObjectName("kioskPrompt")
         self.unavailable_label.setWordWrap(True)
         self.unavailable_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -230,7 +234,10 @@ class KioskWindow(QWidget):
         self._on_clock_timer_timeout()
         self.installEventFilter(self)
         self._apply_scale(1.0)
-        self.reload()
+        if autoload:
+            self.reload()
+        elif queue is None:
+            self._show_unavailable(_("The queue is not available on this machine. Please ask at a counter."))
 
     # -- what tests and the role use ---------------------------------------------------------
 
@@ -338,15 +345,12 @@ class KioskWindow(QWidget):
         self.no_priority_button.setObjectName("kioskGo")
         self.no_priority_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.no_priority_button.clicked.connect(self._on_no_priority_button_clicked)
-        self.priority_buttons: dict[Priority, QPushButton] = {}
+        self.priority_buttons: dict[Priority, _Tile] = {}
         grid = QGridLayout()
         grid.setSpacing(24)
         columns = _columns(len(self._priorities))
         for i, priority in enumerate(self._priorities):
-            button = QPushButton(priority_text(priority))
-            button.setObjectName("kioskPriority")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button = _Tile(priority_text(priority), name="kioskPriority")
             button.clicked.connect(lambda _checked=False, p=priority: self.choose_priority(p))
             self.priority_buttons[priority] = button
             grid.addWidget(button, i // columns, i % columns)
@@ -383,7 +387,7 @@ class KioskWindow(QWidget):
                       self.ticket_centre_label, self.print_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(label is not self.ticket_number_label)
-        self.done_button = QPushButton(_("Done"))
+        self.done_button = QPushButton(_("Done, back to the start"))
         self.done_button.setObjectName("kioskDone")
         self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.done_button.clicked.connect(self._on_done_button_clicked)
@@ -457,13 +461,18 @@ class KioskWindow(QWidget):
 
     def _on_lines_loaded(self, lines: object) -> None:
         assert isinstance(lines, list)
+        self.show_lines(lines)
+
+    def show_lines(self, lines: Sequence[LineView]) -> None:
+        """The start screen for these lines (one agency group: straight to its services)."""
+        lines = list(lines)
         self._lines = lines
         if not lines:
             self._show_unavailable(_("No service takes numbers here yet. Please ask at a counter."))
             return
         self._fill_groups()
         groups = self._groups()
-        if len(groups) == 1:  # one agency group: straight to its services
+        if len(groups) == 1:
             self._group = groups[0]
             self._fill_lines(groups[0], lines)
             self._show(self.LINES)
@@ -580,6 +589,7 @@ class KioskWindow(QWidget):
 
     def _set_status(self, text: str, tone: str) -> None:
         self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
         set_tone(self.status_label, tone)
 
     def _apply_scale(self, scale: float) -> None:

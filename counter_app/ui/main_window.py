@@ -121,6 +121,11 @@ class CounterWindow(QMainWindow):
                 lambda n=number: self.tabs.setCurrentIndex(n - 1),
             )
 
+        # -- queue panel: a dock on the right (none when this PC has no queue) ---------------
+        from counter_app.ui.queue_panel import QueuePanel, add_queue_dock
+
+        self.queue_panel: QueuePanel | None = add_queue_dock(self, context)
+
         if self.pages:
             self.pages[0].page_shown()
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from counter_app.domain.errors import DomainError
+from counter_app.services.formatting import format_priority
 from counter_app.services.i18n import N_, _, describe_error
-from counter_app.services.queue_port import Priority, TicketStatus, TicketView
+from counter_app.services.queue_port import (
+    CallView,
+    Priority,
+    TicketOutcome,
+    TicketStatus,
+    TicketView,
+)
 
 if TYPE_CHECKING:
     from counter_app.services.ports import PrintJob
@@ -36,15 +44,47 @@ class TicketPrinter(Protocol):
 
 
 class QueueEvents(QObject):
-    """In-process bus of queue events, so windows of one process repaint at once.
+    """Bus of queue events for the windows of one process, so they repaint at once.
 
-    Windows in other processes (the hall display on its own PC) see the same events by polling
-    the QueueService; the bus only makes the common case immediate.
+    Fed by the windows themselves (the counter panel after each action) and, through ``follow``,
+    by the queue's own ``subscribe`` (every commit of this process, or pushes from the centre
+    hub). Listeners get an event more than once at times and must not mind: the display and
+    the rating pad recognise what they already have. Windows in other processes are reached
+    by polling the queue.
     """
 
     sig_called = Signal(object)  # CallView: a number was called (or recalled) to a counter
     sig_finished = Signal(object)  # TicketView: service ended at a counter (the rating pad listens)
     sig_changed = Signal()  # waiting counts changed (ticket issued, transferred, no-show …)
+    _sig_update = Signal(object)  # QueueUpdate from any thread; delivered on the bus's (GUI) thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._followed: dict[int, Callable[[], None]] = {}
+        self._sig_update.connect(self._on_queue_update, Qt.ConnectionType.QueuedConnection)
+
+    def follow(self, queue: object) -> bool:
+        """Re-emit what ``queue.subscribe`` reports; False when the queue cannot report (then: polling)."""
+        subscribe = getattr(queue, "subscribe", None)
+        if not callable(subscribe):
+            return False
+        if id(queue) not in self._followed:
+            self._followed[id(queue)] = subscribe(self._sig_update.emit)
+        return True
+
+    def unfollow_all(self) -> None:
+        for unsubscribe in self._followed.values():
+            unsubscribe()
+        self._followed.clear()
+
+    def _on_queue_update(self, update: object) -> None:
+        if isinstance(update, CallView):
+            self.sig_called.emit(update)
+            return
+        if isinstance(update, TicketView):
+            self.sig_changed.emit()
+            if update.status is TicketStatus.DONE and update.outcome in (TicketOutcome.SERVED, TicketOutcome.WALK_IN):
+                self.sig_finished.emit(update)
 
 
 _events: QueueEvents | None = None
@@ -89,20 +129,12 @@ def ticket_printer_of(services: Any) -> TicketPrinter | None:
     return getattr(services, "ticket_printer", None)
 
 
-_PRIORITIES: dict[Priority, str] = {
-    Priority.NONE: N_("No priority"),
-    Priority.ELDERLY: N_("Elderly person"),
-    Priority.DISABILITY: N_("Person with a disability"),
-    Priority.PREGNANT: N_("Pregnant woman"),
-    Priority.SMALL_CHILD: N_("Person with a small child"),
-    Priority.VETERAN: N_("War invalid or veteran"),
-}
 
 _STATUSES: dict[TicketStatus, str] = {
-    TicketStatus.WAITING: N_("Waiting"),
+    TicketStatus.WAITING: N_("Waiting for a call"),
     TicketStatus.CALLED: N_("Called — walking to the counter"),
     TicketStatus.SERVING: N_("Being served"),
-    TicketStatus.DONE: N_("Done"),
+    TicketStatus.DONE: N_("Service finished"),
 }
 
 _SERVICES: dict[str, str] = {
@@ -116,7 +148,7 @@ DEFAULT_PRIORITIES: tuple[Priority, ...] = tuple(p for p in Priority if p is not
 
 
 def priority_text(priority: Priority) -> str:
-    return _(_PRIORITIES.get(priority, str(priority)))
+    return format_priority(priority)
 
 
 def status_text(status: TicketStatus) -> str:
@@ -157,5 +189,6 @@ def scaled_stylesheet(template: str, scale: float) -> str:
 
 
 def screen_scale(width: int, height: int) -> float:
-    """How much smaller (or larger) than 1920x1080 a window is; the tighter side decides."""
-    return max(0.3, min(width / 1920, height / 1080))
+    """How much smaller (or larger) than 1920x1080 (or a 1080x1920 portrait kiosk) a window is."""
+    long_side, short_side = (height, width) if height > width else (width, height)
+    return max(0.3, min(long_side / 1920, short_side / 1080))
