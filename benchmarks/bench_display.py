@@ -36,7 +36,6 @@ TARGET_P99_MS = 100.0
 CALLS = int(os.environ.get("BENCH_CALLS", "200"))
 WARMUP = 5
 TIMEOUT_S = 5.0
-BALLAST = 1_000_000
 
 
 class _PaintProbe(QObject):
@@ -163,22 +162,5 @@ def _now() -> datetime:
     return datetime.now().astimezone()
 
 
-def _refcount_ballast() -> None:
-    """PySide6 6.12.0 drops a reference to None on every call of a void Qt method and one to True
-    on every Python-side Signal.emit. From Python 3.12 both are immortal and nothing happens; on
-    3.11 the tens of thousands of calls of this run would abort the interpreter ("none_dealloc").
-    Give both a ballast of references so the run can be measured, and say so."""
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for obj in (None, True):
-        for _ in range(BALLAST):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
-    print(f"note: Python {sys.version_info.major}.{sys.version_info.minor} with PySide6 6.12.0 loses references "
-          f"to None/True on Qt calls; {BALLAST:,} spare references given so this run can finish")
-
-
 if __name__ == "__main__":
-    _refcount_ballast()
     raise SystemExit(main())
