@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import _, describe_error, set_language
+from counter_app.services.i18n import _, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -127,6 +127,12 @@ def _cli_desk(services, centre_id: str | None = None):  # type: ignore[no-untype
 def _cmd_dossier(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_services
     from counter_app.domain.dossier import DossierStatus
+    from counter_app.services.dossier_words import (
+        event_text,
+        method_text,
+        postal_status_text,
+        status_text,
+    )
     from counter_app.services.formatting import format_datetime, format_money
 
     services = open_services(_data_dir(args), language=args.lang)
@@ -140,7 +146,7 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     detail = services.dossiers.detail(args.code)
     s, r = detail.summary, detail.record
     print(_("Dossier: {code}").format(code=s.code))
-    print(_("Status: {status}").format(status=s.status.value))
+    print(_("Status: {status}").format(status=status_text(s.status)))
     print(_("Procedure: {name} ({code})").format(name=s.procedure_name, code=s.procedure_code))
     print(_("Agency: {name}").format(name=s.agency_name))
     print(_("Applicant: {name}").format(name=s.applicant_name))
@@ -150,11 +156,11 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     print(_("Fees: {due}, paid {paid}").format(due=format_money(s.fee_due), paid=format_money(s.paid)))
     print(_("History:"))
     for h in detail.history:
-        print(f"  {h.seq:>3}  {format_datetime(h.at)}  {h.type.value:<22} {h.staff_name}  {h.counter_id}")
+        print(f"  {h.seq:>3}  {format_datetime(h.at)}  {event_text(h.type):<32} {h.staff_name}  {h.counter_id}")
     for p in detail.payments:
-        print(_("  Receipt {number}: {amount} ({method})").format(number=p.receipt_number, amount=format_money(p.total), method=p.method))
+        print(_("  Receipt {number}: {amount} ({method})").format(number=p.receipt_number, amount=format_money(p.total), method=method_text(p.method)))
     for item in detail.postal_items:
-        print(_("  Postal item {code}: {status}").format(code=item.item_code, status=item.status))
+        print(_("  Postal item {code}: {status}").format(code=item.item_code, status=postal_status_text(item.status)))
     return EXIT_OK if r else EXIT_FAILURE
 
 
@@ -325,7 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         return handler[args.command](args)
     except DomainError as exc:
-        print(f"counter: {describe_error(exc)}", file=sys.stderr)
+        from counter_app.services.dossier_words import describe_dossier_error
+
+        print(f"counter: {describe_dossier_error(exc)}", file=sys.stderr)
         return EXIT_FAILURE if exc.code.startswith("store.") else EXIT_USAGE
     except KeyboardInterrupt:
         return 130

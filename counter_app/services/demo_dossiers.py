@@ -109,13 +109,26 @@ def populate(
 
 
 def _advance(service, clock, desk, code, received, appointment, today, rng, by_post, name, phone, address):  # type: ignore[no-untyped-def]
+    calendar = service._calendar_for(desk.centre_id)  # noqa: SLF001
+
+    def in_office_hours(moment: datetime) -> datetime:
+        """Staff act during office hours on working days: move a moment into the next session."""
+        day, at = moment.date(), moment.time()
+        if calendar.is_working_day(day) and (time(7, 0) <= at < time(11, 30) or time(13, 30) <= at < time(17, 0)):
+            return moment
+        if calendar.is_working_day(day) and at < time(7, 0):
+            return datetime.combine(day, time(7, 15), moment.tzinfo)
+        if calendar.is_working_day(day) and time(11, 30) <= at < time(13, 30):
+            return datetime.combine(day, time(13, 45), moment.tzinfo)
+        return datetime.combine(calendar.next_working_day(day), time(7, 20), moment.tzinfo)
+
     def move_to(moment: datetime) -> bool:
+        moment = in_office_hours(moment)
         if moment >= today:
             return False
         clock.current = max(moment, clock.current + timedelta(minutes=1))
         return clock.current < today
 
-    calendar = service._calendar_for(desk.centre_id)  # noqa: SLF001
     handover_at = datetime.combine(
         (received.date() if received.time() < time(15) else calendar.next_working_day(received.date())),
         time(15, 30) if received.time() < time(15) else time(8, 0), received.tzinfo,

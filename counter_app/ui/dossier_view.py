@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.dossier import DossierStatus, EventType
 from counter_app.services.documents import DocumentKind
-from counter_app.services.formatting import format_datetime, format_money
-from counter_app.services.i18n import N_, _
-from counter_app.ui.dossier_words import (
+from counter_app.services.dossier_words import (
     applicant_type_text,
     delivery_text,
     describe_dossier_error,
@@ -34,6 +32,8 @@ from counter_app.ui.dossier_words import (
     status_text,
     timeliness_text,
 )
+from counter_app.services.formatting import format_datetime, format_money
+from counter_app.services.i18n import N_, _
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.preview import PrintedDocument, print_and_preview
 from counter_app.ui.tasks import run_in_background

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from counter_app.domain.dossier import DossierStatus
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_words import describe_dossier_error, status_text
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.dossier_words import describe_dossier_error, status_text
 from counter_app.ui.guide import short_agency_name
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_document

@@ -41,11 +41,11 @@ from counter_app.domain.identity import validate_cccd, validate_cmnd, validate_p
 from counter_app.domain.text import normalize, search_key
 from counter_app.domain.units import Unit, UnitKind
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_words import APPLICANT_TYPES, describe_dossier_error
 from counter_app.services.dossiers import IntakeComponent, IntakeRequest
 from counter_app.services.formatting import format_datetime, format_duration, format_money
 from counter_app.services.i18n import N_, _, describe_error
 from counter_app.services.read_models import ProcedureGuide
-from counter_app.ui.dossier_words import APPLICANT_TYPES, describe_dossier_error
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.tasks import run_in_background

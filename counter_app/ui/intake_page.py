@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_words import describe_dossier_error
 from counter_app.services.formatting import format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.dossier_words import describe_dossier_error
 from counter_app.ui.guide import ProcedureTableModel, short_agency_name
 from counter_app.ui.intake import IntakeDialog, open_intake
 from counter_app.ui.main_window import CounterContext, CounterPage

@@ -33,16 +33,16 @@ from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import validate_s10
 from counter_app.domain.text import normalize
 from counter_app.services.documents import DocumentKind
-from counter_app.services.formatting import format_date, format_datetime, format_money
-from counter_app.services.i18n import N_, _, describe_error, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.dossier_words import (
+from counter_app.services.dossier_words import (
     delivery_text,
     describe_dossier_error,
     postal_status_text,
     status_text,
     timeliness_text,
 )
+from counter_app.services.formatting import format_date, format_datetime, format_money
+from counter_app.services.i18n import N_, _, describe_error, ngettext
+from counter_app.ui.dossier_view import open_dossier_view
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.scanner import scan_filter
