@@ -37,6 +37,16 @@ def default_data_dir() -> Path:
     return user_data_path("counter-app", "VNPost")
 
 
+def settings_path() -> Path:
+    """$COUNTER_CONFIG_DIR/settings.json, else the platform's per-user config dir."""
+    override = os.environ.get("COUNTER_CONFIG_DIR")
+    if override:
+        return Path(override) / "settings.json"
+    from platformdirs import user_config_path
+
+    return user_config_path("counter-app", "VNPost") / "settings.json"
+
+
 def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Path | None:
     """A rotating log file in data_dir/logs (errors with context); stderr gets warnings."""
     root = logging.getLogger()
@@ -231,20 +241,28 @@ def open_services(
         render_ticket(document).save(out, format="PNG")
         return out.getvalue()
 
+    from counter_app.services.settings import load_settings
+
+    settings = load_settings(settings_path())
+
     def make_announcer():  # type: ignore[no-untyped-def]
         from counter_app.devices.audio import WavClipPlayer
         from counter_app.services.voice import VoiceQueue, default_clip_dirs
 
         centre_clips = Path(data_dir) / "voice"
-        return VoiceQueue(WavClipPlayer(), default_clip_dirs(centre_clips if centre_clips.is_dir() else None))
+        return VoiceQueue(
+            WavClipPlayer(), default_clip_dirs(centre_clips if centre_clips.is_dir() else None), chime=settings.chime
+        )
 
     return AppServices(
         data_dir=Path(data_dir),
+        settings_path=settings_path(),
+        settings=settings,
         dossiers=dossiers,
         printing=printing,
         queue=LocalQueueService(factory, clock, device_id),
         ticket_printer=TicketPrinter(render_png=render_ticket_png, printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock),
-        announcer_factory=make_announcer,
+        announcer_factory=make_announcer if settings.voice else None,
         device_id=device_id,
         uow=factory,
         clock=clock,

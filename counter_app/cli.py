@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     _data_dir_arg(p)
 
+    p = sub.add_parser("station", help=_("the centre this PC serves (kiosk, hall display, rating pad)"))
+    p.add_argument("--centre", default=None, help=_("centre id to set"))
+    _data_dir_arg(p)
+
     voice = sub.add_parser("voice", help=_("voice call-outs"))
     vsub = voice.add_subparsers(dest="voice_command", required=True, parser_class=_Parser)
     p = vsub.add_parser("say", help=_("play a call: “Mời công dân có số … đến quầy số …”"))
@@ -209,6 +213,18 @@ def _cmd_book(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_station(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import open_services
+
+    services = open_services(_data_dir(args), language=args.lang)
+    station = services.set_station_centre(args.centre) if args.centre else services.station()
+    print(_("This PC serves: {name} ({id})").format(name=station.centre_name, id=station.centre_id))
+    with services.uow(readonly=True) as uow:
+        for centre in uow.units.centres():
+            print(f"  {centre.id}\t{centre.name}")
+    return EXIT_OK
+
+
 def _cmd_voice(args: argparse.Namespace) -> int:
     from counter_app.devices.audio import say
 
@@ -328,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
+            "station": _cmd_station,
         }
         return handler[args.command](args)
     except DomainError as exc:

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "COUNTER_CONFIG_DIR" not in os.environ:  # tests never read or write the user's real settings
+    import tempfile
+
+    os.environ["COUNTER_CONFIG_DIR"] = tempfile.mkdtemp(prefix="counter-config-")
 
 from counter_app.bootstrap import VIETNAM_TIME  # noqa: E402
 from counter_app.services.i18n import set_language  # noqa: E402
@@ -30,6 +34,12 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self._now += timedelta(**kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts from default settings in a folder of its own."""
+    monkeypatch.setenv("COUNTER_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import errno
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,15 @@ from counter_app.services.read_models import (
     ProcedureSummary,
     StaffSession,
 )
+from counter_app.services.settings import Settings, save_settings
 
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StationView:
+    centre_id: str
+    centre_name: str
 
 
 @dataclass
@@ -41,6 +48,8 @@ class AppServices:
     store_path: Path
     dossiers: DossierService | None = None
     printing: PrintService | None = None
+    settings_path: Path | None = None
+    settings: Settings = field(default_factory=Settings)
     queue: Any = None  # QueueService (services/queue_port.py): LocalQueueService on one PC
     ticket_printer: Any = None  # TicketPrinter
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
@@ -98,6 +107,35 @@ class AppServices:
                 ),
                 CounterView(c.id, c.centre_id, c.number, c.name),
             )
+
+    # -- this PC ---------------------------------------------------------------------------------
+    def station(self) -> StationView:
+        """The centre this PC's kiosk, hall display or rating pad serves: the setting, else the
+        centre of the store's first active staff account (the one a new PC is set up for)."""
+        with self.uow(readonly=True) as uow:
+            centres = uow.units.centres()
+            if not centres:
+                raise DomainError("store.no_counter", centre="?")
+            chosen = next((c for c in centres if c.id == self.settings.centre_id), None)
+            if chosen is None:
+                if self.settings.centre_id:
+                    _log.error("set centre %s is not in the store; using the default", self.settings.centre_id)
+                staff = uow.staff.first_active()
+                chosen = next((c for c in centres if staff and c.id == staff.centre_id), centres[0])
+            return StationView(chosen.id, chosen.name)
+
+    def set_station_centre(self, centre_id: str) -> StationView:
+        with self.uow(readonly=True) as uow:
+            if uow.units.centre(centre_id) is None:
+                raise DomainError("dossier.unknown_centre", centre_id=centre_id)
+        self.settings = replace(self.settings, centre_id=centre_id)
+        if self.settings_path is not None:
+            try:
+                save_settings(self.settings_path, self.settings)
+            except OSError as exc:
+                raise DomainError("store.readonly", path=str(self.settings_path.parent),
+                                  reason=errno.errorcode.get(exc.errno or 0, str(exc))) from exc
+        return self.station()
 
     # -- procedure guide -------------------------------------------------------------------------
     def search_procedures(self, text: str, limit: int = 50, *, centre_id: str | None = None) -> list[ProcedureSummary]:

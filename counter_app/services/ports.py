@@ -130,8 +130,11 @@ class CounterAppServices(Protocol):
 
     data_dir: Path
     device_id: str
+    clock: Clock
     dossiers: Any
     printing: Any
+    queue: Any  # QueueService (services/queue_port.py)
+    ticket_printer: Any
 
     def login(self, username: str, password: str) -> StaffSession: ...
 
