@@ -225,9 +225,23 @@ def open_services(
 
         return pdf_pages_png(pdf, dpi=dpi)
 
+    def render_receipt(document, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+        import io
+
+        from counter_app.printing.escpos_job import escpos_receipt_job, native_codes
+        from counter_app.printing.raster import thermal_layout
+
+        layout = thermal_layout(document, width_mm=80, dpi=203, native=native_codes())
+        if fmt == "escpos":
+            return escpos_receipt_job(layout)
+        out = io.BytesIO()
+        layout.image().save(out, format="PNG")
+        return out.getvalue()
+
     printing = PrintService(
         documents=DossierDocuments(dossiers), render_pdf=render_pdf,
         printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock, preview=preview,
+        render_receipt=render_receipt,
     )
     from counter_app.services.print_jobs import TicketPrinter
     from counter_app.services.queue import LocalQueueService

@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help=_("render a document to a file"))
     p.add_argument("form", choices=[k.value for k in _kinds() if k.value not in ("book", "handover")] + ["handover"])
     p.add_argument("code", help=_("dossier code, receipt number, postal item code or batch code"))
-    p.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    p.add_argument("--format", choices=["pdf", "png", "thermal", "escpos"], default="pdf",
+                   help=_("pdf; png of the first page; thermal: png of the 80 mm receipt; escpos: printer bytes"))
     p.add_argument("--out", type=Path, required=True)
     _data_dir_arg(p)
 
@@ -188,6 +189,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if kind in (DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT, DocumentKind.REFUSAL, DocumentKind.APOLOGY,
                 DocumentKind.STOP, DocumentKind.CONTROL):
         desk = _cli_desk(services, services.dossiers.find(args.code).centre_id)
+    if args.format in ("thermal", "escpos"):
+        fmt = "png" if args.format == "thermal" else "escpos"
+        _write(args.out, services.printing.render_receipt_printer(kind, args.code.strip(), desk, fmt=fmt))
+        print(_("Written: {path}").format(path=args.out))
+        return EXIT_OK
     pdf = services.printing.render(kind, args.code.strip(), desk)
     if args.format == "png":
         from counter_app.printing.preview import pdf_pages_png

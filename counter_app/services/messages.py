@@ -68,6 +68,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "postal.bad_status": N_("Unknown delivery status {status}."),
     "postal.unknown_item": N_("No postal item {item_code} was sent from here."),
     "postal.already_final": N_("Postal item {item_code} is already final ({status})."),
+    "document.no_receipt_version": N_("“{kind}” has no receipt-printer version (only the receipt and the payment receipt)."),
     "document.period_required": N_("Choose the period (from … to …) of the tracking book."),
     "dossier.unknown_centre": N_("There is no centre {centre_id}."),
     "document.not_a_dossier_form": N_("“{kind}” is not a dossier form."),

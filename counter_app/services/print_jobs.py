@@ -35,9 +35,11 @@ class PrintService:
     def __init__(
         self, *, documents: DossierDocuments, render_pdf: Callable[[Any], bytes], printer: Printer, clock: Clock,
         preview: Callable[[bytes, int], list[bytes]] | None = None,
+        render_receipt: Callable[[Any, str], bytes] | None = None,
     ) -> None:
         self._documents = documents
         self._render = render_pdf
+        self._render_receipt = render_receipt  # (document, "png" | "escpos") -> bytes, 80 mm
         self.printer = printer
         self._clock = clock
         self._preview = preview
@@ -67,6 +69,12 @@ class PrintService:
 
     def render(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> bytes:
         return self._render(self.document_data(kind, key, desk, period=period))
+
+    def render_receipt_printer(self, kind: DocumentKind, key: str, desk: Desk, *, fmt: str = "png") -> bytes:
+        """The short receipt-printer version (Mẫu 01 short, payment receipt): PNG of the paper or ESC/POS bytes."""
+        if kind not in (DocumentKind.RECEIPT, DocumentKind.PAYMENT_RECEIPT) or self._render_receipt is None:
+            raise DomainError("document.no_receipt_version", kind=kind.value)
+        return self._render_receipt(self.document_data(kind, key, desk), fmt)
 
     def print(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> PrintOutcome:
         """Render and print. Data problems raise DomainError; printer problems come back as ok=False."""

@@ -113,3 +113,25 @@ def test_preview_pages_are_png_images_of_the_pdf(services, desk) -> None:  # typ
     assert pages and all(p.startswith(b"\x89PNG") for p in pages)
     width, height = Image.open(io.BytesIO(pages[0])).size
     assert abs(width - 420) <= 2 and abs(height - 595) <= 2  # A5 at 72 dpi
+
+
+def test_counter_render_gives_pdf_png_thermal_and_escpos(services, desk, demo_data_dir, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.cli import main
+    from tests.escpos_decoder import decode_escpos
+
+    code = _receive(services, desk)
+    outputs = {}
+    for fmt in ("pdf", "png", "thermal", "escpos"):
+        out = tmp_path / f"receipt.{fmt}"
+        assert main(["render", "receipt", code, "--format", fmt, "--out", str(out), "--data-dir", str(demo_data_dir)]) == 0
+        outputs[fmt] = out.read_bytes()
+    assert outputs["pdf"].startswith(b"%PDF") and code in _text(outputs["pdf"])
+    assert outputs["png"].startswith(b"\x89PNG") and outputs["thermal"].startswith(b"\x89PNG")
+    assert Image.open(io.BytesIO(outputs["thermal"])).width == 576
+    decoded = decode_escpos(outputs["escpos"], width=576)
+    assert decoded.cut and code in _decoded([outputs["thermal"]])
+    paper = Image.open(io.BytesIO(outputs["thermal"]))
+    assert len(outputs["escpos"]) < paper.width // 8 * paper.height  # native codes + trimmed bands
+    assert main(["render", "control", code, "--format", "thermal", "--out", str(tmp_path / "x"),
+                 "--data-dir", str(demo_data_dir)]) == 2
+    assert "không có bản in máy in nhiệt" in capsys.readouterr().err
