@@ -352,7 +352,8 @@ class GuidePage(CounterPage):
             return
         self._searched_text = text
         started = time.perf_counter()
-        results = self.context.services.search_procedures(text, SEARCH_LIMIT)
+        centre_id = self.context.session.centre_id  # the clerk's own centre's procedures first
+        results = self.context.services.search_procedures(text, SEARCH_LIMIT, centre_id=centre_id)
         elapsed = time.perf_counter() - started
         if elapsed > SLOW_SEARCH_S:
             _log.warning("search for %r took %.0f ms on the GUI thread", text, elapsed * 1000)

@@ -195,7 +195,11 @@ class IntakePage(CounterPage):
     def run_search(self) -> None:
         self._debounce.stop()
         text = self.search_edit.text().strip()
-        results = self.context.services.search_procedures(text, SEARCH_LIMIT) if text else []
+        results = (
+            self.context.services.search_procedures(text, SEARCH_LIMIT, centre_id=self.context.session.centre_id)
+            if text
+            else []
+        )
         self.procedures.set_procedures(results)
         self.receive_button.setEnabled(bool(results) and dossiers_of(self.context) is not None)
         if results:
