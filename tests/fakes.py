@@ -209,6 +209,7 @@ class FakeCounterAppServices:
     guide_calls: int = 0
     printed: list[str] = field(default_factory=list)
     duties: list[tuple[str, str]] = field(default_factory=list)
+    closed_duties: list[str] = field(default_factory=list)
     print_error: Exception | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -310,6 +311,10 @@ class FakeCounterAppServices:
         with self._lock:
             self.duties.append((session.staff_id, counter_id))
         return f"duty-{len(self.duties)}"
+
+    def close_counter(self, duty_id: str) -> None:
+        with self._lock:
+            self.closed_duties.append(duty_id)
 
     def demo_session(self) -> tuple[StaffSession, CounterView]:
         staff = next(s for s in self.staff.values() if s.active)

@@ -89,6 +89,9 @@ class AppServices:
     def open_counter(self, session: StaffSession, counter_id: str) -> str:
         return auth.open_counter(session, counter_id, uow=self.uow(), clock=self.clock, device_id=self.device_id)
 
+    def close_counter(self, duty_id: str) -> None:
+        auth.close_counter(duty_id, uow=self.uow(), clock=self.clock)
+
     def demo_session(self) -> tuple[StaffSession, CounterView]:
         """The first active staff member and their first counter (for screenshots and support)."""
         with self.uow(readonly=True) as uow:

@@ -105,3 +105,12 @@ def open_counter(
         )
         uow.commit()
         return duty_id
+
+
+def close_counter(duty_id: str, *, uow, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """End a duty period (logout or the counter window closed); closing twice changes nothing."""
+    now = clock.now()
+    with uow:
+        if uow.staff.close_counter_session(duty_id, now):
+            uow.outbox.add("counter_session", duty_id, "closed", {"ended_at": now.isoformat()})
+        uow.commit()

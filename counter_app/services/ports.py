@@ -144,6 +144,10 @@ class CounterAppServices(Protocol):
         """Record the start of a duty period at the counter; returns its id."""
         ...
 
+    def close_counter(self, duty_id: str) -> None:
+        """Record the end of a duty period (the counter window closed)."""
+        ...
+
     def demo_session(self) -> tuple[StaffSession, CounterView]:
         """The first active staff member and counter (screenshots, support)."""
         ...

@@ -183,12 +183,14 @@ class SqlStaffRepository:
         )
         return session_id
 
-    def close_counter_session(self, session_id: str, at: datetime) -> None:
-        self._s.execute(
+    def close_counter_session(self, session_id: str, at: datetime) -> bool:
+        """True when an open duty period was closed now."""
+        result = self._s.execute(
             update(CounterSessionRow)
             .where(CounterSessionRow.id == session_id, CounterSessionRow.ended_at.is_(None))
             .values(ended_at=at)
         )
+        return bool(result.rowcount)
 
 
 def parse_office_hours(spec: str) -> OfficeHours:

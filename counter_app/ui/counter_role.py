@@ -128,15 +128,26 @@ class CounterRole(QObject):
         assert self.services is not None
         services, session = self.services, self._session
         run_in_background(  # record the duty period; a failure is logged, work goes on
-            lambda: services.open_counter(session, counter.id), owner=self, name="open-counter"
+            lambda: services.open_counter(session, counter.id), self._on_duty_opened, owner=self, name="open-counter"
         )
         window = CounterWindow(CounterContext(self.services, self._session, counter))
+        window.sig_closing.connect(self._on_counter_window_closing)
         window.showMaximized()
         if self.select_window is not None:
             self.select_window.close()
             self.select_window.deleteLater()
             self.select_window = None
         self.counter_window = window
+
+    def _on_duty_opened(self, duty_id: object) -> None:
+        self._duty_id = duty_id if isinstance(duty_id, str) else None
+
+    def _on_counter_window_closing(self) -> None:
+        duty_id, services = getattr(self, "_duty_id", None), self.services
+        if duty_id is None or services is None:
+            return
+        self._duty_id = None
+        run_in_background(lambda: services.close_counter(duty_id), name="close-counter")
 
     def _on_select_window_back(self) -> None:
         self._session = None

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from counter_app.services.i18n import _
@@ -75,6 +76,8 @@ def default_pages() -> list[PageFactory]:
 class CounterWindow(QMainWindow):
     """Main window of the counter role."""
 
+    sig_closing = Signal()  # the clerk leaves the counter: the duty period ends
+
     def __init__(
         self,
         context: CounterContext,
@@ -128,6 +131,10 @@ class CounterWindow(QMainWindow):
 
         if self.pages:
             self.pages[0].page_shown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.sig_closing.emit()
+        super().closeEvent(event)
 
     def current_page(self) -> CounterPage | None:
         widget = self.tabs.currentWidget()

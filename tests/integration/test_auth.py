@@ -90,3 +90,15 @@ def test_counter_of_another_centre_is_refused(services) -> None:  # type: ignore
     session = services.login("nv01", "demo123")
     with pytest.raises(DomainError, match="counter.unknown"):
         services.open_counter(session, "no-such-counter")
+
+
+def test_closing_a_duty_period_records_its_end_once(services, demo_data_dir, clock) -> None:  # type: ignore[no-untyped-def]
+    session = services.login("nv01", "demo123")
+    duty_id = services.open_counter(session, services.counters(session.centre_id)[0].id)
+    clock.advance(hours=4)
+    services.close_counter(duty_id)
+    services.close_counter(duty_id)  # closing twice changes nothing
+    db = sqlite3.connect(store_path(demo_data_dir))
+    ended = db.execute("SELECT ended_at FROM counter_sessions WHERE id = ?", (duty_id,)).fetchone()[0]
+    assert ended is not None and ended.startswith("2026-11-30T06:00")  # 13:00 Vietnam time, stored UTC
+    assert db.execute("SELECT count(*) FROM outbox WHERE entity='counter_session' AND op='closed'").fetchone()[0] == 1

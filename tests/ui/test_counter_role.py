@@ -74,3 +74,25 @@ def test_signing_in_as_someone_else_goes_back_to_the_login(
     assert login.password_edit.text() == ""
     assert login.status_label.text() == "Sẵn sàng. Hãy nhập tên đăng nhập và mật khẩu."
     assert login.login_button.isEnabled()
+
+
+def test_closing_the_counter_window_ends_the_duty_period(
+    qtbot: QtBot, fake_services: FakeCounterAppServices
+) -> None:
+    role = CounterRole(lambda: fake_services)
+    role.start()
+    login = role.login_window
+    qtbot.addWidget(login)
+    qtbot.waitUntil(login.login_button.isEnabled)
+    qtbot.keyClicks(login.username_edit, DEMO_USERNAME)
+    qtbot.keyClicks(login.password_edit, DEMO_PASSWORD)
+    qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: role.select_window is not None and role.select_window.isVisible())
+    assert role.select_window is not None
+    qtbot.keyClick(role.select_window.counter_list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: role.counter_window is not None and len(fake_services.duties) == 1)
+    window = role.counter_window
+    assert window is not None
+    qtbot.waitUntil(lambda: getattr(role, "_duty_id", None) is not None)
+    window.close()
+    qtbot.waitUntil(lambda: fake_services.closed_duties == ["duty-1"])
