@@ -15,6 +15,7 @@ from counter_app.domain.text import search_key
 from counter_app.services import auth
 from counter_app.services.dossiers import DossierService
 from counter_app.services.guide import ProcedureGuideService
+from counter_app.services.i18n import language_scope
 from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
 from counter_app.services.print_jobs import PrintService
 from counter_app.services.read_models import (
@@ -173,7 +174,8 @@ class AppServices:
         """Render the guidance sheet to a PDF in data_dir/prints and return its path."""
         guide = self.procedure_guide(code, centre_id=centre_id)
         now = self.clock.now()
-        pdf = self.render_guidance_sheet(guide, printed_at=now, staff_name=staff_name, counter_name=counter_name)
+        with language_scope("vi"):  # the citizen's sheet is in Vietnamese, whatever the screens use
+            pdf = self.render_guidance_sheet(guide, printed_at=now, staff_name=staff_name, counter_name=counter_name)
         folder = self.data_dir / "prints" / f"{now:%Y-%m-%d}"
         safe_code = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in guide.code)
         slug = search_key(guide.name).replace(" ", "-")[:40]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import gettext
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,39 +23,62 @@ _log = logging.getLogger(__name__)
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
+_scoped = threading.local()  # a thread's own language while it prints official documents
 
 
 def locale_dir() -> Path:
     return resource_path("translations")
 
 
-def set_language(language: str = "vi") -> str:
-    """Switch the catalog; returns the language actually in use ("en" when vi is missing)."""
-    global _translation, _language
+def _load(language: str) -> tuple[gettext.NullTranslations, str]:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
     if language == "en":
-        _translation, _language = gettext.NullTranslations(), "en"
-        return _language
+        return gettext.NullTranslations(), "en"
     try:
-        _translation = gettext.translation(DOMAIN, localedir=str(locale_dir()), languages=[language])
-        _language = language
+        return gettext.translation(DOMAIN, localedir=str(locale_dir()), languages=[language]), language
     except OSError:
         _log.error("translation catalog for %s not found in %s; showing English", language, locale_dir())
-        _translation, _language = gettext.NullTranslations(), "en"
+        return gettext.NullTranslations(), "en"
+
+
+def set_language(language: str = "vi") -> str:
+    """Switch the catalog; returns the language actually in use ("en" when vi is missing)."""
+    global _translation, _language
+    _translation, _language = _load(language)
     return _language
+
+
+@contextmanager
+def language_scope(language: str) -> Iterator[str]:
+    """Within the block, this thread speaks ``language`` whatever the screens use.
+
+    Official forms print in Vietnamese even when a clerk runs the screens in English.
+    """
+    previous = getattr(_scoped, "pair", None)
+    _scoped.pair = _load(language)
+    try:
+        yield _scoped.pair[1]
+    finally:
+        _scoped.pair = previous
+
+
+def _active() -> gettext.NullTranslations:
+    pair = getattr(_scoped, "pair", None)
+    return pair[0] if pair is not None else _translation
 
 
 def current_language() -> str:
-    return _language
+    pair = getattr(_scoped, "pair", None)
+    return pair[1] if pair is not None else _language
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -12,9 +12,11 @@ from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_documents import DOSSIER_FORMS, DossierDocuments
 from counter_app.services.dossiers import Desk
+from counter_app.services.i18n import language_scope
 from counter_app.services.ports import Clock, Printer, PrintJob
 
 _log = logging.getLogger(__name__)
+FORMS_LANGUAGE = "vi"  # forms, receipts and tickets are official Vietnamese documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +70,16 @@ class PrintService:
         raise DomainError("document.not_a_dossier_form", kind=kind.value)
 
     def render(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> bytes:
-        return self._render(self.document_data(kind, key, desk, period=period))
+        """The PDF; official forms are always in Vietnamese, whatever language the screens use."""
+        with language_scope(FORMS_LANGUAGE):
+            return self._render(self.document_data(kind, key, desk, period=period))
 
     def render_receipt_printer(self, kind: DocumentKind, key: str, desk: Desk, *, fmt: str = "png") -> bytes:
         """The short receipt-printer version (Mẫu 01 short, payment receipt): PNG of the paper or ESC/POS bytes."""
         if kind not in (DocumentKind.RECEIPT, DocumentKind.PAYMENT_RECEIPT) or self._render_receipt is None:
             raise DomainError("document.no_receipt_version", kind=kind.value)
-        return self._render_receipt(self.document_data(kind, key, desk), fmt)
+        with language_scope(FORMS_LANGUAGE):
+            return self._render_receipt(self.document_data(kind, key, desk), fmt)
 
     def print(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> PrintOutcome:
         """Render and print. Data problems raise DomainError; printer problems come back as ok=False."""
@@ -105,16 +110,18 @@ class TicketPrinter:
         from counter_app.services.i18n import _
         from counter_app.services.queue_port import Priority
 
-        document = QueueTicketDocument(
-            centre_name=centre_name, number=ticket.number, line_name=ticket.line_name,
-            issued_at=ticket.issued_at, waiting_ahead=ticket.waiting_ahead,
-            estimated_wait_minutes=ticket.estimated_wait_minutes,
-            priority_label="" if ticket.priority is Priority.NONE
-            else _("Priority: {who}").format(who=format_priority(ticket.priority)),
-            qr_payload=f"STT:{ticket.number}:{ticket.issued_at:%Y-%m-%d}",
-        )
         try:
-            job = self.printer.print_image(self._render(document), title=f"ticket-{ticket.number}", at=self._clock.now())
+            with language_scope(FORMS_LANGUAGE):
+                document = QueueTicketDocument(
+                    centre_name=centre_name, number=ticket.number, line_name=ticket.line_name,
+                    issued_at=ticket.issued_at, waiting_ahead=ticket.waiting_ahead,
+                    estimated_wait_minutes=ticket.estimated_wait_minutes,
+                    priority_label="" if ticket.priority is Priority.NONE
+                    else _("Priority: {who}").format(who=format_priority(ticket.priority)),
+                    qr_payload=f"STT:{ticket.number}:{ticket.issued_at:%Y-%m-%d}",
+                )
+                png = self._render(document)
+            job = self.printer.print_image(png, title=f"ticket-{ticket.number}", at=self._clock.now())
         except Exception as exc:  # the ticket is committed; the kiosk shows the number instead
             _log.exception("ticket printer %s failed on %s", getattr(self.printer, "name", "?"), ticket.number)
             job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))

@@ -135,3 +135,17 @@ def test_counter_render_gives_pdf_png_thermal_and_escpos(services, desk, demo_da
     assert main(["render", "control", code, "--format", "thermal", "--out", str(tmp_path / "x"),
                  "--data-dir", str(demo_data_dir)]) == 2
     assert "không có bản in máy in nhiệt" in capsys.readouterr().err
+
+
+def test_forms_print_in_vietnamese_even_when_the_screens_are_in_english(services, desk) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.services.i18n import _, current_language, set_language
+
+    code = _receive(services, desk)
+    set_language("en")
+    try:
+        text = _text(services.printing.render(DocumentKind.RECEIPT, code, desk))
+        assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text.upper().replace("\n", " ")
+        assert "RECEIPT OF DOSSIER" not in text
+        assert current_language() == "en" and _("Yes") == "Yes"  # the screens stay in English
+    finally:
+        set_language("vi")
