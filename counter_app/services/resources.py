@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 
+_BESIDE_PACKAGE = Path(__file__).resolve().parents[2] / "resources"  # resolved once, not per call
+
+
 def resources_root() -> Path:
     """``resources/`` beside the package, or inside a PyInstaller bundle, or $COUNTER_RESOURCES."""
     override = os.environ.get("COUNTER_RESOURCES")
@@ -15,7 +18,7 @@ def resources_root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    return _BESIDE_PACKAGE
 
 
 def resource_path(*parts: str) -> Path:
