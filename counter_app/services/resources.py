@@ -6,7 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-
 _BESIDE_PACKAGE = Path(__file__).resolve().parents[2] / "resources"  # resolved once, not per call
 
 
