@@ -14,18 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from counter_app.domain.dossier import Outcome
 from counter_app.services.documents import DocumentKind
-from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
+from counter_app.services.dossiers import IntakeComponent, IntakeRequest
 from counter_app.services.ports import PrintJob
 from counter_app.ui.dossier_view import DossierViewDialog, open_dossier_view
 from counter_app.ui.guide import GuidePage
 from counter_app.ui.intake_page import IntakePage
-from counter_app.ui.main_window import CounterContext, CounterWindow
-from counter_app.ui.preview import PreviewDialog
 from counter_app.ui.scanner import scan_filter
-from counter_app.ui.tasks import task_manager
+from tests.ui.dossier_stand import WAIT_MS, demo_desk, open_window, previews, wait_idle
 
 FOOD_SAFETY = "2.000595"
-WAIT_MS = 20_000
 
 
 class BrokenPrinter:
@@ -42,23 +39,6 @@ def _scanner_gap() -> Iterator[None]:
     wedge.set_max_gap(50)
     yield
     wedge.set_max_gap(before)
-
-
-def open_window(qtbot: QtBot, services: Any) -> CounterWindow:
-    session, counter = services.demo_session()
-    window = CounterWindow(CounterContext(services, session, counter))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
-    return window
-
-
-def demo_desk(services: Any) -> Desk:
-    session, counter = services.demo_session()
-    return Desk(session.staff_id, session.full_name, session.centre_id, counter.id, counter.name)
 
 
 def returned_dossier(services: Any, clock: Any) -> tuple[str, str, str]:
@@ -86,14 +66,6 @@ def scan(qtbot: QtBot, code: str) -> None:
     assert target is not None
     qtbot.keyClicks(target, code)
     qtbot.keyClick(target, Qt.Key.Key_Return)
-
-
-def wait_idle(qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: task_manager().pending_count() == 0, timeout=WAIT_MS)
-
-
-def previews(widget: QWidget) -> list[PreviewDialog]:
-    return [d for d in widget.findChildren(PreviewDialog) if d.isVisible()]
 
 
 def loaded_view(qtbot: QtBot, parent: QWidget) -> DossierViewDialog:

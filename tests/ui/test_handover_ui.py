@@ -9,22 +9,19 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from counter_app.domain.dossier import DossierStatus, Outcome
 from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
 from counter_app.ui.handover import HandoverPage
-from counter_app.ui.main_window import CounterContext, CounterWindow
-from counter_app.ui.preview import PreviewDialog
 from counter_app.ui.results import ResultsPage, StepDialog
 from counter_app.ui.scanner import scan_filter
-from counter_app.ui.tasks import task_manager
 from counter_app.ui.widgets import desk_of
+from tests.ui.dossier_stand import WAIT_MS, demo_desk, open_window, previews, show_page, wait_idle
 
 FOOD_SAFETY = "2.000595"  # Sở Y tế: 30.000 đ, 5 working days
 ELECTRICITY = "2.002180"  # the electricity company: free
-WAIT_MS = 20_000
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -37,18 +34,6 @@ def _scanner_gap() -> Iterator[None]:
     wedge.set_max_gap(before)
 
 
-def open_window(qtbot: QtBot, services: Any) -> CounterWindow:
-    session, counter = services.demo_session()
-    window = CounterWindow(CounterContext(services, session, counter))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
-    return window
-
-
 def receive(services: Any, desk: Desk, procedure_code: str, name: str = "Nguyễn Văn An") -> str:
     guide = services.procedure_guide(procedure_code)
     request = IntakeRequest(
@@ -59,32 +44,11 @@ def receive(services: Any, desk: Desk, procedure_code: str, name: str = "Nguyễ
     return str(services.dossiers.receive(request, desk).code)
 
 
-def demo_desk(services: Any) -> Desk:
-    session, counter = services.demo_session()
-    return Desk(session.staff_id, session.full_name, session.centre_id, counter.id, counter.name)
-
-
 def scan(qtbot: QtBot, code: str) -> None:
     target = QApplication.focusWidget()
     assert target is not None
     qtbot.keyClicks(target, code)
     qtbot.keyClick(target, Qt.Key.Key_Return)
-
-
-def wait_idle(qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: task_manager().pending_count() == 0, timeout=WAIT_MS)
-
-
-def previews(widget: QWidget) -> list[PreviewDialog]:
-    return [d for d in widget.findChildren(PreviewDialog) if d.isVisible()]
-
-
-def show_page(qtbot: QtBot, window: CounterWindow, page_type: type) -> Any:
-    page = window.page_of(page_type)
-    assert page is not None
-    window.tabs.setCurrentWidget(page)
-    wait_idle(qtbot)
-    return page
 
 
 def test_dossiers_received_after_three_go_to_the_next_working_day(

@@ -21,13 +21,11 @@ from counter_app.storage.store import store_path
 from counter_app.ui.guide import GuidePage
 from counter_app.ui.intake import IntakeDialog, ReasonDialog
 from counter_app.ui.intake_page import IntakePage
-from counter_app.ui.main_window import CounterContext, CounterWindow
-from counter_app.ui.preview import PreviewDialog
+from counter_app.ui.main_window import CounterWindow
 from counter_app.ui.scanner import scan_filter
-from counter_app.ui.tasks import task_manager
+from tests.ui.dossier_stand import WAIT_MS, open_window, previews, wait_idle
 
 FOOD_SAFETY = "2.000595"  # 30.000 đ, 5 working days, post allowed
-WAIT_MS = 20_000
 
 
 class BrokenPrinter:
@@ -47,18 +45,6 @@ def _scanner_gap() -> Iterator[None]:
     wedge.set_max_gap(50)
     yield
     wedge.set_max_gap(before)
-
-
-def open_window(qtbot: QtBot, services: Any) -> CounterWindow:
-    session, counter = services.demo_session()
-    window = CounterWindow(CounterContext(services, session, counter))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
-    return window
 
 
 def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -84,10 +70,6 @@ def scan(qtbot: QtBot, code: str) -> None:
     qtbot.keyClick(target, Qt.Key.Key_Return)
 
 
-def wait_idle(qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: task_manager().pending_count() == 0, timeout=WAIT_MS)
-
-
 def open_intake(qtbot: QtBot, window: CounterWindow, code: str = FOOD_SAFETY) -> IntakeDialog:
     page = window.page_of(IntakePage)
     assert isinstance(page, IntakePage)
@@ -109,10 +91,6 @@ def fill_applicant(qtbot: QtBot, dialog: IntakeDialog) -> None:
     assert dialog.select_commune("phường Thành Sen")
     type_text(qtbot, dialog.address_edit, "Số 5, đường Phan Đình Phùng")
     type_text(qtbot, dialog.summary_edit, "Xin cấp giấy xác nhận kiến thức an toàn thực phẩm")
-
-
-def previews(widget: QWidget) -> list[PreviewDialog]:
-    return [d for d in widget.findChildren(PreviewDialog) if d.isVisible()]
 
 
 def dossier_count(data_dir: Path) -> int:

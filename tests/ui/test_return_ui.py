@@ -16,15 +16,14 @@ from counter_app.domain.dossier import DossierStatus, Outcome
 from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
 from counter_app.ui.handover import HandoverPage
 from counter_app.ui.intake_page import IntakePage
-from counter_app.ui.main_window import CounterContext, CounterWindow
+from counter_app.ui.main_window import CounterWindow
 from counter_app.ui.preview import PreviewDialog
 from counter_app.ui.results import ResultsPage
 from counter_app.ui.returns import CashSummaryDialog, PaymentDialog, PostDialog, ReturnPage
 from counter_app.ui.scanner import scan_filter
-from counter_app.ui.tasks import task_manager
+from tests.ui.dossier_stand import WAIT_MS, demo_desk, open_window, previews, show_page, wait_idle
 
 FOOD_SAFETY = "2.000595"  # 30.000 đ, 5 working days, result by post allowed
-WAIT_MS = 20_000
 ITEM = "EB123456785VN"  # a valid UPU S10 code
 
 
@@ -35,23 +34,6 @@ def _scanner_gap() -> Iterator[None]:
     wedge.set_max_gap(50)
     yield
     wedge.set_max_gap(before)
-
-
-def open_window(qtbot: QtBot, services: Any) -> CounterWindow:
-    session, counter = services.demo_session()
-    window = CounterWindow(CounterContext(services, session, counter))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
-    return window
-
-
-def demo_desk(services: Any) -> Desk:
-    session, counter = services.demo_session()
-    return Desk(session.staff_id, session.full_name, session.centre_id, counter.id, counter.name)
 
 
 def receive(services: Any, desk: Desk, *, name: str = "Nguyễn Thị Ánh Tuyết", by_post: bool = False) -> str:
@@ -93,28 +75,12 @@ def scan(qtbot: QtBot, code: str) -> None:
     qtbot.keyClick(target, Qt.Key.Key_Return)
 
 
-def wait_idle(qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: task_manager().pending_count() == 0, timeout=WAIT_MS)
-
-
-def previews(widget: QWidget) -> list[PreviewDialog]:
-    return [d for d in widget.findChildren(PreviewDialog) if d.isVisible()]
-
-
 def close_previews(qtbot: QtBot, window: CounterWindow) -> None:
     for dialog in window.findChildren(PreviewDialog):
         if dialog.isVisible():
             dialog.reject()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
-
-
-def show_page(qtbot: QtBot, window: CounterWindow, page_type: type) -> Any:
-    page = window.page_of(page_type)
-    assert page is not None
-    window.tabs.setCurrentWidget(page)
-    wait_idle(qtbot)
-    return page
 
 
 def activate(qtbot: QtBot, dialog: QWidget) -> None:
