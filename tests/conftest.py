@@ -16,8 +16,13 @@ if "COUNTER_CONFIG_DIR" not in os.environ:  # tests never read or write the user
 
     os.environ["COUNTER_CONFIG_DIR"] = tempfile.mkdtemp(prefix="counter-config-")
 
+from babel.messages.mofile import write_mo  # noqa: E402
+from babel.messages.pofile import read_po  # noqa: E402
+
 from counter_app.bootstrap import VIETNAM_TIME  # noqa: E402
+from counter_app.services import i18n  # noqa: E402
 from counter_app.services.i18n import set_language  # noqa: E402
+from counter_app.services.resources import resource_path  # noqa: E402
 
 
 class FakeClock:
@@ -78,3 +83,38 @@ def services(demo_data_dir: Path, clock: FakeClock):  # type: ignore[no-untyped-
     from counter_app.bootstrap import open_services
 
     return open_services(demo_data_dir, clock=clock)
+
+
+# -- the Vietnamese catalog compiled from the .po under test (independent of the build's .mo) --
+
+
+@pytest.fixture(scope="session")
+def compiled_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Vietnamese catalog compiled from the .po under test (independent of the build's .mo)."""
+    source = resource_path("translations", "vi", "LC_MESSAGES", "counter_app.po")
+    root = tmp_path_factory.mktemp("locale")
+    target = root / "vi" / "LC_MESSAGES" / "counter_app.mo"
+    target.parent.mkdir(parents=True)
+    with source.open("rb") as f:
+        catalog = read_po(f, locale="vi")
+    with target.open("wb") as f:
+        write_mo(f, catalog)
+    return root
+
+
+def _use(language: str, locale_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(i18n, "locale_dir", lambda: locale_root)
+    previous = i18n.current_language()
+    assert i18n.set_language(language) == language
+    yield
+    i18n.set_language(previous)
+
+
+@pytest.fixture
+def vi(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from _use("vi", compiled_locale, monkeypatch)
+
+
+@pytest.fixture
+def en(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from _use("en", compiled_locale, monkeypatch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -438,7 +439,7 @@ class DossierService:
             )
             payments = tuple(
                 PaymentView(p.receipt_number, p.total, p.method, p.paid_at,
-                            tuple((line["name"], line["amount"]) for line in _json(p.lines)), p.staff_id)
+                            tuple((line["name"], line["amount"]) for line in json.loads(p.lines)), p.staff_id)
                 for p in uow.dossiers.payments(record.id)
             )
             postal = tuple(
@@ -685,12 +686,6 @@ def _handover_timeliness(record: DossierRecord, now: datetime) -> rules.Timeline
     if now.date() < due:
         return rules.Timeliness.EARLY
     return rules.Timeliness.ON_TIME if now.date() == due else rules.Timeliness.LATE
-
-
-def _json(text: str) -> Any:
-    import json
-
-    return json.loads(text)
 
 
 def _snapshot(record: DossierRecord) -> dict[str, Any]:

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 import zxingcpp
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.printing.forms import form_number, mask_id_number, render_document
-from counter_app.services import i18n
 from counter_app.services.documents import (
     Applicant,
     ApplicantType,
@@ -38,7 +33,6 @@ from counter_app.services.documents import (
     Timeliness,
     TrackingBook,
 )
-from counter_app.services.resources import resource_path
 
 VIETNAM = timezone(timedelta(hours=7))
 CODE = "000.00.06.H56-231027-0361"
@@ -70,36 +64,6 @@ APPLICANT = Applicant(
 # --- catalog ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def compiled_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Vietnamese catalog compiled from the .po under test (independent of the build's .mo)."""
-    source = resource_path("translations", "vi", "LC_MESSAGES", "counter_app.po")
-    root = tmp_path_factory.mktemp("locale")
-    target = root / "vi" / "LC_MESSAGES" / "counter_app.mo"
-    target.parent.mkdir(parents=True)
-    with source.open("rb") as f:
-        catalog = read_po(f, locale="vi")
-    with target.open("wb") as f:
-        write_mo(f, catalog)
-    return root
-
-
-def _use(language: str, locale_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(i18n, "locale_dir", lambda: locale_root)
-    previous = i18n.current_language()
-    assert i18n.set_language(language) == language
-    yield
-    i18n.set_language(previous)
-
-
-@pytest.fixture
-def vi(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("vi", compiled_locale, monkeypatch)
-
-
-@pytest.fixture
-def en(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("en", compiled_locale, monkeypatch)
 
 
 # --- documents ------------------------------------------------------------------------------------

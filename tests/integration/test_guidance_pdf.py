@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -12,14 +11,11 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
 from counter_app.printing.fonts import MISSING_GLYPH, FontUnavailableError, fit_to_font
 from counter_app.printing.guidance import guidance_qr_payload, render_guidance_sheet
-from counter_app.services import i18n
 from counter_app.services.formatting import format_datetime, format_money
 from counter_app.services.read_models import ComponentLine, FeeLine, ProcedureGuide
 from counter_app.services.resources import resource_path
@@ -29,36 +25,6 @@ PRINTED_AT = datetime(2026, 11, 30, 14, 31, tzinfo=VIETNAM)
 A5_POINTS = (419.5, 595.3)
 
 
-@pytest.fixture(scope="module")
-def compiled_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Vietnamese catalog compiled from the .po under test (independent of the build's .mo)."""
-    source = resource_path("translations", "vi", "LC_MESSAGES", "counter_app.po")
-    root = tmp_path_factory.mktemp("locale")
-    target = root / "vi" / "LC_MESSAGES" / "counter_app.mo"
-    target.parent.mkdir(parents=True)
-    with source.open("rb") as f:
-        catalog = read_po(f, locale="vi")
-    with target.open("wb") as f:
-        write_mo(f, catalog)
-    return root
-
-
-def _use(language: str, locale_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(i18n, "locale_dir", lambda: locale_root)
-    previous = i18n.current_language()
-    assert i18n.set_language(language) == language
-    yield
-    i18n.set_language(previous)
-
-
-@pytest.fixture
-def vi(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("vi", compiled_locale, monkeypatch)
-
-
-@pytest.fixture
-def en(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("en", compiled_locale, monkeypatch)
 
 
 def make_guide(**changes: object) -> ProcedureGuide:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
-from counter_app.services import i18n
 from counter_app.services.formatting import (
     format_channels,
     format_date,
@@ -24,41 +19,10 @@ from counter_app.services.formatting import (
     format_time,
     format_weekday,
 )
-from counter_app.services.resources import resource_path
 
 VIETNAM = timezone(timedelta(hours=7))
 
 
-@pytest.fixture(scope="module")
-def compiled_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Vietnamese catalog compiled from the .po under test (independent of the build's .mo)."""
-    source = resource_path("translations", "vi", "LC_MESSAGES", "counter_app.po")
-    root = tmp_path_factory.mktemp("locale")
-    target = root / "vi" / "LC_MESSAGES" / "counter_app.mo"
-    target.parent.mkdir(parents=True)
-    with source.open("rb") as f:
-        catalog = read_po(f, locale="vi")
-    with target.open("wb") as f:
-        write_mo(f, catalog)
-    return root
-
-
-def _use(language: str, locale_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(i18n, "locale_dir", lambda: locale_root)
-    previous = i18n.current_language()
-    assert i18n.set_language(language) == language
-    yield
-    i18n.set_language(previous)
-
-
-@pytest.fixture
-def vi(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("vi", compiled_locale, monkeypatch)
-
-
-@pytest.fixture
-def en(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from _use("en", compiled_locale, monkeypatch)
 
 
 class TestMoney:
