@@ -223,3 +223,128 @@ def validate_s10(code: str, *, country: str | None = None) -> str:
     if country is not None and item_country != country.upper():
         raise DomainError("s10.country", country=item_country, expected=country.upper())
     return text
+
+
+# -- the QR code printed on a chip-based CCCD card ---------------------------------------------
+# "CCCD number|old ID number|full name|birth date DDMMYYYY|sex|address|issue date DDMMYYYY"
+# (the old 9-digit CMND may be empty; some readers add a trailing bar or CR/LF).
+CCCD_QR_FIELDS = 7
+_QR_DATE = re.compile(r"\d{8}")
+_SEX_WORDS = {"nam": Gender.MALE, "nu": Gender.FEMALE, "male": Gender.MALE, "female": Gender.FEMALE}
+
+
+@dataclass(frozen=True, slots=True)
+class CccdCard:
+    """What the QR of a chip-based CCCD card says about its holder."""
+
+    number: str
+    old_id_number: str
+    full_name: str
+    birth_date: date
+    gender: Gender
+    address: str
+    issue_date: date | None
+
+
+def looks_like_cccd_qr(text: str) -> bool:
+    """True for a scan shaped like the CCCD card's QR (12 digits, a bar, more fields)."""
+    data = unicodedata.normalize("NFC", (text or "").strip())
+    return bool(re.match(r"\d{12}\|", data)) and data.count("|") >= CCCD_QR_FIELDS - 2
+
+
+def _qr_date(value: str, field: str) -> date:
+    text = _compact(value)
+    if not _QR_DATE.fullmatch(text):
+        raise DomainError("cccd_qr.date", field=field, value=value)
+    try:
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
+    except ValueError:
+        raise DomainError("cccd_qr.date", field=field, value=value) from None
+
+
+def _sex_key(value: str) -> str:
+    decomposed = unicodedata.normalize("NFD", value.strip().lower())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def parse_cccd_qr(payload: str) -> CccdCard:
+    """Read the QR of a chip-based CCCD card; DomainError("cccd_qr.…") when it is not one.
+
+    Text is returned in NFC whatever the reader sent; the number is checked as a CCCD number
+    (12 digits, known province) but not yet against the birth date (the caller does that,
+    so the clerk sees the mismatch where the fields are).
+    """
+    text = unicodedata.normalize("NFC", payload or "")
+    text = text.replace("\r", "").replace("\n", "").strip()
+    if "|" not in text:
+        raise DomainError("cccd_qr.not_a_card")
+    parts = [part.strip() for part in text.split("|")]
+    while len(parts) > CCCD_QR_FIELDS and not parts[-1]:
+        parts.pop()  # trailing separators
+    if len(parts) < CCCD_QR_FIELDS - 1:  # the issue date may be cut off by old readers
+        raise DomainError("cccd_qr.fields", count=len(parts), expected=CCCD_QR_FIELDS)
+    parts += [""] * (CCCD_QR_FIELDS - len(parts))
+    number, old_id, name, birth, sex, address, issued = parts[:CCCD_QR_FIELDS]
+    number = _compact(number)
+    if len(number) != 12 or not set(number) <= _DIGITS:
+        raise DomainError("cccd_qr.number", value=number)
+    validate_cccd(number)  # the province part and the century digit
+    old_id = _compact(old_id)
+    if old_id and not set(old_id) <= _DIGITS:
+        raise DomainError("cccd_qr.old_id", value=old_id)
+    name = " ".join(name.split())
+    if not name or any(ch.isdigit() for ch in name):
+        raise DomainError("cccd_qr.name", value=name)
+    birth_date = _qr_date(birth, "birth_date")
+    gender = _SEX_WORDS.get(_sex_key(sex))
+    if gender is None:
+        raise DomainError("cccd_qr.sex", value=sex)
+    issue_date = _qr_date(issued, "issue_date") if _compact(issued) else None
+    return CccdCard(
+        number=number,
+        old_id_number=old_id,
+        full_name=name,
+        birth_date=birth_date,
+        gender=gender,
+        address=" ".join(address.split()),
+        issue_date=issue_date,
+    )
+
+
+def split_address(text: str) -> list[str]:
+    """The comma-separated parts of an address, NFC, trimmed, empty parts dropped."""
+    cleaned = unicodedata.normalize("NFC", text or "")
+    return [" ".join(part.split()) for part in cleaned.split(",") if part.strip()]
+
+
+# -- Vietnamese phone numbers ------------------------------------------------------------------
+# Mobile: 10 digits, 03x/05x/07x/08x/09x (the 2018 renumbering moved 11-digit 01x numbers here).
+# Landline: 11 digits, 02 + area code (2 or 3 digits, e.g. 024 Hà Nội, 0239 Hà Tĩnh) + subscriber
+# number, since the 2017 area-code change. +84 or 84 may stand for the first 0.
+_MOBILE = re.compile(r"0[35789]\d{8}")
+_LANDLINE = re.compile(r"02\d{9}")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()/]")
+
+
+def validate_phone(value: str) -> str:
+    """A Vietnamese mobile or landline number in its national form (``0912345678``).
+
+    ``+84 912 345 678``, ``84912345678`` and ``(0239) 3 999 000`` are accepted; anything else
+    raises DomainError("phone.invalid", value=…). Empty input gives "".
+    """
+    raw = unicodedata.normalize("NFKC", value or "").strip()
+    number = _PHONE_SEPARATORS.sub("", raw)
+    if not number:
+        return ""
+    if number.startswith("+84"):
+        number = "0" + number[3:]
+    elif number.startswith("84") and len(number) in (11, 12):
+        number = "0" + number[2:]
+    if _MOBILE.fullmatch(number) or _LANDLINE.fullmatch(number):
+        return number
+    raise DomainError("phone.invalid", value=raw)
+
+
+def phone_kind(number: str) -> str:
+    """"mobile" or "landline" for a number validate_phone returned."""
+    return "landline" if number.startswith("02") else "mobile"

@@ -13,12 +13,18 @@ from hypothesis import strategies as st
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import (
     CCCD_PROVINCES,
+    CccdCard,
     CccdInfo,
     Gender,
+    looks_like_cccd_qr,
+    parse_cccd_qr,
+    phone_kind,
     s10_check_digit,
+    split_address,
     validate_cccd,
     validate_cmnd,
     validate_passport,
+    validate_phone,
     validate_s10,
 )
 
@@ -263,3 +269,121 @@ class TestS10:
         assert validate_s10(code) == code
         wrong = f"{prefix}{digits}{(check + 1) % 10}VN"
         assert error_of(validate_s10, wrong).code == "s10.check_digit"
+
+
+# A real-shaped QR payload of a chip-based CCCD card (invented person, valid number for 2001, female).
+CARD_QR = "042301000123|183456789|Nguyễn Thị Ánh Tuyết|15032001|Nữ|Thôn 3, Xã Thạch Trung, Thành phố Hà Tĩnh, Hà Tĩnh|20042021"
+
+
+class TestCccdQr:
+    def test_reads_every_field(self) -> None:
+        assert parse_cccd_qr(CARD_QR) == CccdCard(
+            number="042301000123",
+            old_id_number="183456789",
+            full_name="Nguyễn Thị Ánh Tuyết",
+            birth_date=date(2001, 3, 15),
+            gender=Gender.FEMALE,
+            address="Thôn 3, Xã Thạch Trung, Thành phố Hà Tĩnh, Hà Tĩnh",
+            issue_date=date(2021, 4, 20),
+        )
+
+    def test_card_without_old_id_and_a_post_2025_address(self) -> None:
+        card = parse_cccd_qr("001099012345||Trần Văn Nam|01021999|Nam|Số 12 Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội|05072025")
+        assert card.old_id_number == ""
+        assert card.gender is Gender.MALE
+        assert card.birth_date == date(1999, 2, 1)
+        assert card.address == "Số 12 Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội"
+        assert validate_cccd(card.number, birth_date=card.birth_date, gender=card.gender, today=TODAY).birth_year == 1999
+
+    def test_decomposed_vietnamese_comes_back_composed(self) -> None:
+        import unicodedata
+
+        card = parse_cccd_qr(unicodedata.normalize("NFD", CARD_QR))
+        assert card.full_name == "Nguyễn Thị Ánh Tuyết"
+        assert unicodedata.is_normalized("NFC", card.address)
+        assert card.gender is Gender.FEMALE
+
+    @pytest.mark.parametrize("tail", ["|", "||", "|\r\n", "\n"])
+    def test_trailing_separators_and_line_ends(self, tail: str) -> None:
+        card = parse_cccd_qr(CARD_QR + tail)
+        assert card.issue_date == date(2021, 4, 20)
+        assert card.full_name == "Nguyễn Thị Ánh Tuyết"
+
+    def test_shape_check_tells_a_card_from_a_dossier_code(self) -> None:
+        assert looks_like_cccd_qr(CARD_QR)
+        assert not looks_like_cccd_qr("000.00.06.H27-261130-0001")
+        assert not looks_like_cccd_qr("042301000123")
+
+    @pytest.mark.parametrize(
+        ("payload", "code"),
+        [
+            ("042301000123", "cccd_qr.not_a_card"),
+            ("042301000123|183456789|Nguyễn Thị Ánh Tuyết", "cccd_qr.fields"),
+            ("04230100012|183456789|Nguyễn Thị Ánh Tuyết|15032001|Nữ|Hà Tĩnh|20042021", "cccd_qr.number"),
+            ("042301000123|183456789|Nguyễn Thị Ánh Tuyết|31022001|Nữ|Hà Tĩnh|20042021", "cccd_qr.date"),
+            ("042301000123|183456789|Nguyễn Thị Ánh Tuyết|2001-03-15|Nữ|Hà Tĩnh|20042021", "cccd_qr.date"),
+            ("042301000123|183456789|Nguyễn Thị Ánh Tuyết|15032001|X|Hà Tĩnh|20042021", "cccd_qr.sex"),
+            ("042301000123|183456789||15032001|Nữ|Hà Tĩnh|20042021", "cccd_qr.name"),
+            ("003301000123|183456789|Nguyễn Thị Ánh Tuyết|15032001|Nữ|Hà Tĩnh|20042021", "cccd.province"),
+        ],
+    )
+    def test_malformed_payloads_are_refused_with_a_reason(self, payload: str, code: str) -> None:
+        assert error_of(parse_cccd_qr, payload).code == code
+
+    def test_birth_date_of_the_card_cross_checks_the_number(self) -> None:
+        card = parse_cccd_qr(CARD_QR.replace("15032001", "15031999"))
+        err = error_of(validate_cccd, card.number, birth_date=card.birth_date, gender=card.gender, today=TODAY)
+        assert err.code == "cccd.birth_year_mismatch"
+        assert err.params == {"number_year": 2001, "birth_year": 1999}
+
+    def test_split_address(self) -> None:
+        assert split_address(" Thôn 3 ,  Xã Thạch Trung,, Hà Tĩnh ") == ["Thôn 3", "Xã Thạch Trung", "Hà Tĩnh"]
+
+
+class TestPhone:
+    @pytest.mark.parametrize(
+        ("typed", "number", "kind"),
+        [
+            ("0912345678", "0912345678", "mobile"),
+            ("0912 345 678", "0912345678", "mobile"),
+            ("091.234.5678", "0912345678", "mobile"),
+            ("+84 912 345 678", "0912345678", "mobile"),
+            ("+84912345678", "0912345678", "mobile"),
+            ("84912345678", "0912345678", "mobile"),
+            ("0345678901", "0345678901", "mobile"),
+            ("0559876543", "0559876543", "mobile"),
+            ("0701234567", "0701234567", "mobile"),
+            ("0812345678", "0812345678", "mobile"),
+            ("(0239) 3 999 000", "02393999000", "landline"),
+            ("024 3825 1234", "02438251234", "landline"),
+            ("+84 28 3822 1234", "02838221234", "landline"),
+            ("842393999000", "02393999000", "landline"),
+            ("０９１２３４５６７８", "0912345678", "mobile"),
+        ],
+    )
+    def test_accepted_and_normalised(self, typed: str, number: str, kind: str) -> None:
+        assert validate_phone(typed) == number
+        assert phone_kind(number) == kind
+
+    def test_empty_is_no_phone(self) -> None:
+        assert validate_phone("  ") == ""
+
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "0012345678",  # two zeros: an international prefix, not a Vietnamese number
+            "0112345678",  # 01x: retired in 2018
+            "0412345678",
+            "0612345678",
+            "091234567",  # 9 digits
+            "09123456789",  # 11 digits for a mobile
+            "0239399900",  # 10 digits for a landline
+            "+85512345678",
+            "09123456a8",
+            "84912345",
+        ],
+    )
+    def test_refused(self, typed: str) -> None:
+        err = error_of(validate_phone, typed)
+        assert err.code == "phone.invalid"
+        assert err.params == {"value": typed}
