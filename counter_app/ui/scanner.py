@@ -12,11 +12,29 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from counter_app.services.scans import looks_like_scan, strip_symbology_prefix
+
 _log = logging.getLogger(__name__)
 
-MAX_GAP_MS = 30  # a scanner types a character every 1–20 ms; a person needs 60 ms or more
+MAX_GAP_MS = 30  # a scanner sends a key event every 1–20 ms; a person needs 60 ms or more
 MIN_LENGTH = 4  # shorter bursts are typing (fast pairs of keys happen), not codes
 TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+TERMINATOR_TEXTS = frozenset({"\r", "\n", "\t"})  # CR, LF (Ctrl+J on some wedges), Tab
+# Keys a wedge presses around characters: Shift before every capital letter and many symbols,
+# AltGr or Ctrl on some layouts, Caps Lock toggled by scanners set to "caps lock aware".
+MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+    }
+)
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -24,6 +42,7 @@ _COMMAND_MODIFIERS = (
 )
 
 ScanHandler = Callable[[str], None]
+ScanShape = Callable[[str], bool]
 _FLUSHING_EVENTS = frozenset(
     {QEvent.Type.InputMethod, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick}
 )
@@ -48,15 +67,21 @@ class _Target:
 
 
 class KeyboardWedgeFilter(QObject):
-    """Recognises a scan: printable characters less than ``max_gap_ms`` apart, then Enter or Tab.
+    """Recognises a scan: characters less than ``max_gap_ms`` apart, then Enter, Tab or LF.
+
+    A keyboard-wedge scanner types like a keyboard: Shift goes down before every capital
+    letter (``H27``, ``EB…VN``) and up after it, some scanners send an AIM prefix (``]C0``)
+    first and CR, CR LF or Tab last. Modifier keys and key releases are part of the burst:
+    they pass to the field (they change nothing there) and keep the burst alive.
 
     The filter only watches key events of windows that have a scan target (the counter window
     and dialogs opened from it), so the login window and other stations type normally. Keys
-    that might start a scan are held back for ``max_gap_ms``; if no fast key follows they are
-    replayed, unchanged, to the widget they were meant for. A recognised scan never reaches
-    the focused field: ``sig_scanned`` carries it, then it is delivered to the innermost open
-    dialog that has ``take_scan(text)``, or else to the visible target page, or else to the
-    fallback target.
+    that might start a scan are held back for ``max_gap_ms``; if no fast key follows, or the
+    burst ends in a terminator but is not shaped like a code (a name typed fast, then Tab),
+    they are replayed, unchanged and in order, to the widget they were meant for, then the
+    terminator. A recognised scan never reaches the focused field: ``sig_scanned`` carries it
+    (without the AIM prefix), then it is delivered to the innermost open dialog that has
+    ``take_scan(text)``, or else to the visible target page, or else to the fallback target.
     """
 
     sig_scanned = Signal(str)
@@ -68,12 +93,15 @@ class KeyboardWedgeFilter(QObject):
         max_gap_ms: float = MAX_GAP_MS,
         min_length: int = MIN_LENGTH,
         clock_ms: Callable[[], float] | None = None,
+        is_code: ScanShape = looks_like_scan,
     ) -> None:
         super().__init__(parent)
         self.min_length = min_length
+        self.is_code = is_code
         self._clock_ms = clock_ms or (lambda: time.monotonic() * 1000.0)
         self._held: list[_Held] = []
         self._last_ms = 0.0
+        self._scan_ended_ms: float | None = None  # when the last scan's terminator came
         self._replaying = False
         self._release_to_swallow: set[int] = set()
         self._targets: list[_Target] = []
@@ -83,7 +111,7 @@ class KeyboardWedgeFilter(QObject):
         self.set_max_gap(max_gap_ms)
 
     def set_max_gap(self, max_gap_ms: float) -> None:
-        """The longest pause between two characters of one scan (scanner settings vary)."""
+        """The longest pause between two key events of one scan (scanner settings vary)."""
         self.max_gap_ms = max_gap_ms
         self._timer.setInterval(int(max_gap_ms) + 1)
 
@@ -139,31 +167,54 @@ class KeyboardWedgeFilter(QObject):
     def _press(self, receiver: QWidget, event: QKeyEvent) -> bool:
         now = self._clock_ms()
         gap = now - self._last_ms
+        key = event.key()
         text = event.text()
         commands = bool(event.modifiers() & _COMMAND_MODIFIERS)
+        terminator = key in TERMINATORS or text in TERMINATOR_TEXTS
+        if key in MODIFIER_KEYS:
+            # Shift before a capital letter: part of the burst, harmless in the field.
+            if self._held:
+                self._keep_alive(now)
+            return False
+        if terminator and self._held:
+            return self._end_burst(receiver, event, now, gap)
+        if terminator and self._scan_ended_ms is not None:
+            ended, self._scan_ended_ms = self._scan_ended_ms, None
+            if now - ended <= self.max_gap_ms:  # LF after CR, or a second suffix of the scanner
+                self._release_to_swallow.add(key)
+                return True
         if text and text.isprintable() and not commands:
             if self._held and (gap > self.max_gap_ms or receiver is not self._held[0].receiver):
                 self.flush()
-            self._held.append(_Held(receiver, event.key(), event.modifiers(), text))
-            self._last_ms = now
-            self._timer.start()
+            self._held.append(_Held(receiver, key, event.modifiers(), text))
+            self._keep_alive(now)
             return True
+        if self._held:
+            self.flush()  # Backspace, arrows, Ctrl+V … come after the characters before them
+        return False
+
+    def _keep_alive(self, now: float) -> None:
+        self._last_ms = now
+        self._timer.start()
+
+    def _end_burst(self, receiver: QWidget, event: QKeyEvent, now: float, gap: float) -> bool:
+        """Enter/Tab/LF after held characters: a scan, or typing that goes to the field in order."""
+        code = strip_symbology_prefix("".join(h.text for h in self._held))
         if (
-            event.key() in TERMINATORS
-            and not commands
-            and len(self._held) >= self.min_length
+            len(self._held) >= self.min_length
             and gap <= self.max_gap_ms
             and receiver is self._held[0].receiver
+            and not event.modifiers() & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)
+            and self.is_code(code)
         ):
-            code = "".join(h.text for h in self._held)
-            window = receiver
             self._held = []
             self._timer.stop()
             self._release_to_swallow.add(event.key())
-            self._deliver(code, window)
+            self._scan_ended_ms = now
+            self._last_ms = now
+            self._deliver(code, receiver)
             return True
-        if self._held:
-            self.flush()  # Backspace, arrows, a slow Enter … come after the characters before them
+        self.flush()  # the held characters first, then this Enter or Tab itself
         return False
 
     def _release(self, event: QKeyEvent) -> bool:
@@ -173,7 +224,10 @@ class KeyboardWedgeFilter(QObject):
         for held in self._held:
             if held.key == event.key() and not held.released:
                 held.released = True
+                self._keep_alive(self._clock_ms())
                 return True
+        if self._held and event.key() in MODIFIER_KEYS:
+            self._keep_alive(self._clock_ms())  # Shift let go after a capital letter
         return False
 
     def flush(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLay
 from pytestqt.qtbot import QtBot
 
 from counter_app.ui.scanner import KeyboardWedgeFilter
+from tests.ui.wedge import CR, LF, TAB, KeyClock, Wedge
 
 CODE = "000.00.06.H27-261130-0001"
 HUMAN_DELAY_MS = 120  # a quick typist: still far slower than a scanner
@@ -200,3 +201,133 @@ def test_a_destroyed_target_stops_the_filter_watching_its_window(
     qtbot.keyClicks(window.edit, "abcd")
 
     assert window.edit.text() == "abcd"  # not held back: nothing here takes scans any more
+
+
+# -- what real wedge scanners send: Shift around capitals, AIM prefix, CR/LF/Tab, 2–20 ms ------
+
+S10 = "EB123456785VN"
+
+
+@pytest.fixture
+def wedge_clock() -> KeyClock:
+    return KeyClock()
+
+
+@pytest.fixture
+def timed_scanner(qapp: QApplication, wedge_clock: KeyClock) -> Iterator[KeyboardWedgeFilter]:
+    wedge = KeyboardWedgeFilter(clock_ms=wedge_clock)  # the shipped 30 ms gap
+    qapp.installEventFilter(wedge)
+    yield wedge
+    qapp.removeEventFilter(wedge)
+    wedge.deleteLater()
+
+
+@pytest.fixture
+def timed_window(qtbot: QtBot, timed_scanner: KeyboardWedgeFilter) -> _Window:
+    window = _Window()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.edit, timeout=2_000)
+    return window
+
+
+@pytest.mark.parametrize("ms_per_key", [2, 10, 20])
+@pytest.mark.parametrize("prefix", ["", "]C0"])
+@pytest.mark.parametrize("suffix", [CR, LF, CR + LF, TAB])
+@pytest.mark.parametrize("code", [CODE, S10])
+def test_a_wedge_that_presses_shift_for_capitals_gives_the_whole_code(
+    qtbot: QtBot,
+    timed_scanner: KeyboardWedgeFilter,
+    timed_window: _Window,
+    wedge_clock: KeyClock,
+    ms_per_key: int,
+    prefix: str,
+    suffix: str,
+    code: str,
+) -> None:
+    scans: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+    # A key is a press and a release; Shift adds two more events around a capital letter.
+    wedge = Wedge(wedge_clock, ms_per_event=ms_per_key / 2)
+
+    wedge.scan(code, prefix=prefix, suffix=suffix)
+    qtbot.wait(60)  # the flush timer would have replayed anything left behind
+
+    assert scans == [code], wedge.sent
+    assert timed_window.edit.text() == ""  # no piece of the code landed in the field
+    assert timed_window.entered == []  # neither CR nor the LF after it reached the field
+    assert timed_window.edit.hasFocus()  # a Tab suffix did not move the focus
+
+
+def test_two_scans_in_a_row_with_cr_lf_are_two_codes(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    scans: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+    wedge = Wedge(wedge_clock, ms_per_event=5)
+
+    wedge.scan(CODE, suffix=CR + LF)
+    wedge_clock.advance(400)  # the clerk picks up the next paper
+    wedge.scan(S10, prefix="]C0", suffix=CR + LF)
+
+    assert scans == [CODE, S10]
+    assert timed_window.edit.text() == "" and timed_window.entered == []
+
+
+def test_a_name_typed_at_20_ms_a_key_then_tab_goes_to_the_field_in_order(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    scans: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+    typist = Wedge(wedge_clock, ms_per_event=10)  # 20 ms a key, Shift for the capitals
+
+    typist.type("Nguyen Van An")
+    typist.terminator(TAB)
+
+    assert scans == []
+    assert timed_window.edit.text() == "Nguyen Van An"
+    assert timed_window.other.hasFocus()  # the Tab was the typist's: it moved to the next field
+
+
+def test_fast_typing_without_a_terminator_reaches_the_field_whole(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    timed_scanner.add_target(timed_window, lambda _code: None)
+    typist = Wedge(wedge_clock, ms_per_event=10)
+
+    typist.type("Tran Thi B, To 3")
+    qtbot.waitUntil(lambda: timed_window.edit.text() == "Tran Thi B, To 3", timeout=1_000)
+    typist.type("X")
+    qtbot.waitUntil(lambda: timed_window.edit.text() == "Tran Thi B, To 3X", timeout=1_000)
+
+
+def test_a_typed_word_then_enter_is_typing_and_the_enter_is_the_clerks(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    scans: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+
+    Wedge(wedge_clock, ms_per_event=8).scan("Khai sinh", suffix=CR)
+
+    assert scans == []
+    assert timed_window.edit.text() == "Khai sinh"
+    assert timed_window.entered == ["Khai sinh"]
+
+
+def test_a_slow_pause_inside_a_code_is_not_a_scan(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    scans: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+    wedge = Wedge(wedge_clock, ms_per_event=5)
+
+    wedge.type("H27-2611")
+    wedge_clock.advance(200)  # a person, not a scanner
+    wedge.scan("30", suffix=CR)
+
+    assert scans == []
+    assert timed_window.edit.text() == "H27-261130"
+    assert timed_window.entered == ["H27-261130"]
