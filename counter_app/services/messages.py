@@ -147,6 +147,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "queue.for_other_counter": N_("Number {number} was transferred to counter {counter}."),
     "queue.unknown_ticket": N_("This queue ticket was not found."),
     "queue.not_rateable": N_("Number {number} has not been served yet, so it cannot be rated."),
+    "queue.rating_closed": N_("Number {number} has already left counter {counter}; this rating was not recorded for it."),
     "queue.bad_rating": N_("The rating must be from 1 to 5, not {level}."),
     "queue.reason_too_long": N_("The comment is too long: {length} characters, at most {limit}."),
     "queue.unknown_staff": N_("This staff member does not belong to the counter's centre."),

@@ -393,7 +393,8 @@ class LocalQueueService:
             else:
                 raise DomainError("store.locked", path="")
             uow.queue.save_counter_state(
-                replace(state, current_ticket_id=ticket.id, calling=choice.state, staff_id=staff_id), now
+                replace(state, current_ticket_id=ticket.id, calling=choice.state, staff_id=staff_id, last_ticket_id=None),
+                now
             )
             self._record(uow, ticket, EventType.CALLED, now, centre_id=counter.centre_id, counter_id=counter_id,
                          staff_id=staff_id, reason=choice.reason, counter_number=counter.number)
@@ -423,7 +424,9 @@ class LocalQueueService:
             called = rules.call(ticket, counter_id, staff_id, now)
             if not uow.queue.save_ticket(called, before=ticket, expect=TicketStatus.WAITING):
                 raise DomainError("queue.not_waiting", number=ticket.label)
-            uow.queue.save_counter_state(replace(state, current_ticket_id=called.id, staff_id=staff_id), now)
+            uow.queue.save_counter_state(
+                replace(state, current_ticket_id=called.id, staff_id=staff_id, last_ticket_id=None), now
+            )
             self._record(uow, called, EventType.CALLED, now, centre_id=counter.centre_id, counter_id=counter_id,
                          staff_id=staff_id, reason="manual", counter_number=counter.number)
             view = self._view(called, names)
@@ -587,7 +590,9 @@ class LocalQueueService:
             line = self._line(uow, line_id, counter.centre_id)
             ticket = self._new_ticket(uow, line, now, priority=Priority.NONE, request_key=None, walk_in=True,
                                       counter_id=counter_id, staff_id=staff_id)
-            uow.queue.save_counter_state(replace(state, current_ticket_id=ticket.id, staff_id=staff_id), now)
+            uow.queue.save_counter_state(
+                replace(state, current_ticket_id=ticket.id, staff_id=staff_id, last_ticket_id=None), now
+            )
             self._record(uow, ticket, EventType.WALK_IN, now, centre_id=counter.centre_id, counter_id=counter_id,
                          staff_id=staff_id, seq=ticket.seq)
             view = self._view(ticket, names, line_name=line.name)
@@ -652,6 +657,39 @@ class LocalQueueService:
                 return None
             return self._view(ticket, self._names_for(uow))
 
+    def rating_subject(self, counter_id: str) -> TicketView | None:
+        """The ticket the counter's rating pad asks about now, or None (the pad shows its welcome).
+
+        The one called or served at the counter now; else the one it finished last, while nothing was
+        called there since and within the rating window. Never one that is rated already.
+        """
+        now = self._now()
+        with self._uow(readonly=True) as uow:
+            counter = uow.units.counter(counter_id)
+            if counter is None:
+                raise DomainError("counter.unknown")
+            state = uow.queue.counter_state(counter_id, counter.centre_id)
+            ticket_id = state.current_ticket_id or state.last_ticket_id
+            ticket = uow.queue.ticket(ticket_id) if ticket_id else None
+            if ticket is None or not self._rating_open(uow, ticket, now) or uow.queue.rating_of(ticket.id):
+                return None
+            return self._view(ticket, self._names_for(uow))
+
+    def _rating_open(self, uow: Any, ticket: Ticket, now: datetime) -> bool:
+        """Whether the citizen of ``ticket`` is still at its counter: served there now, or just finished
+        there (nothing called since, within the rating window). A rating for anyone else is refused."""
+        if not ticket.counter_id:
+            return False
+        state = uow.queue.counter_state(ticket.counter_id, ticket.centre_id)
+        if state.current_ticket_id is not None:
+            return state.current_ticket_id == ticket.id
+        return (
+            state.last_ticket_id == ticket.id
+            and ticket.outcome in (TicketOutcome.SERVED, TicketOutcome.WALK_IN)
+            and ticket.ended_at is not None
+            and elapsed_minutes(ticket.ended_at, now, what="rating window") <= self.settings.rating_window_minutes
+        )
+
     def recent_calls(self, centre_id: str, limit: int = 10) -> list[CallView]:
         with self._uow(readonly=True) as uow:
             rows = uow.queue.recent_calls(centre_id, max(0, limit))
@@ -684,7 +722,11 @@ class LocalQueueService:
 
     # -- satisfaction ---------------------------------------------------------------------------
     def rate(self, ticket_id: str, level: int, reason: str = "") -> None:
-        """Store the citizen's rating of a finished service; a second tap on the pad replaces the first."""
+        """Store the citizen's rating of the service at a counter; a second tap on the pad replaces the first.
+
+        Only while the citizen is at the counter (see ``_rating_open``): a pad that is late to learn
+        the counter called someone else must not put the next citizen's tap on the previous ticket.
+        """
         try:
             rating = RatingLevel(int(level))
         except (TypeError, ValueError):
@@ -697,8 +739,14 @@ class LocalQueueService:
             ticket = uow.queue.ticket(ticket_id)
             if ticket is None:
                 raise DomainError("queue.unknown_ticket")
-            if ticket.outcome not in (TicketOutcome.SERVED, TicketOutcome.WALK_IN):
-                raise DomainError("queue.not_rateable", number=ticket.label)
+            if not self._rating_open(uow, ticket, now):
+                if ticket.status is TicketStatus.WAITING or (
+                    ticket.status is TicketStatus.DONE
+                    and ticket.outcome not in (TicketOutcome.SERVED, TicketOutcome.WALK_IN)
+                ):
+                    raise DomainError("queue.not_rateable", number=ticket.label)
+                raise DomainError("queue.rating_closed", number=ticket.label,
+                                  counter=self._names_for(uow).counter(ticket.counter_id))
             values = {"level": int(rating), "reason": text, "at": now, "device_id": self.device_id}
             existing = uow.queue.rating_of(ticket.id)
             if existing is None:

@@ -1,4 +1,10 @@
-"""Rating pad at a counter: after Finish, the citizen rates the service on five levels, with a reason if they like."""
+"""Rating pad at a counter: the citizen being served there (or just finished) rates the service on five levels.
+
+The pad follows its counter: it asks about the ticket called or served there now, switches the moment
+the counter finishes or calls the next one, and goes back to its welcome after a short while. A tap
+is never put on a ticket that has left the counter (the queue refuses it too, see
+``LocalQueueService.rate``).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.errors import DomainError
 from counter_app.services.i18n import N_, _
-from counter_app.services.queue_port import QueueService, TicketStatus, TicketView
+from counter_app.services.queue_port import CallView, QueueService, TicketStatus, TicketView
 from counter_app.ui.queue_common import (
     QueueEvents,
     error_text,
@@ -51,10 +58,13 @@ BAD_REASONS: tuple[str, ...] = (
     N_("Staff were impolite"),
     N_("Asked for papers not on the list"),
 )
-RATE_TIMEOUT_MS = 60_000  # nobody rated: back to idle, nothing recorded
+RATE_TIMEOUT_MS = 30_000  # finished and nobody rated: back to the welcome, nothing recorded, not asked again
 REASON_TIMEOUT_MS = 30_000  # rated but no reason given: the rating is sent as it is
 THANKS_MS = 5_000
-FINISHED_POLL_MS = 2_000
+NOTICE_MS = 8_000  # "that rating was not recorded" stays this long
+POLL_MS = 1_000  # a counter on another PC (or process) calling or finishing shows within a second
+# Refusals that mean "this ticket can no longer be rated here": the pad lets the ticket go.
+_GONE = frozenset({"queue.rating_closed", "queue.not_rateable", "queue.unknown_ticket"})
 
 _STYLE = """
 QWidget#ratingPad { background: #f4f7fb; }
@@ -77,6 +87,7 @@ QPushButton#ratingSend {
 QPushButton#ratingSend:disabled { background: #a9bccf; border-color: #a9bccf; }
 QLabel#ratingStatus { font-size: 32px; font-weight: bold; }
 QLabel#ratingStatus[tone="error"] { color: #b00020; }
+QLabel#ratingNotice { color: #b00020; font-size: 30px; font-weight: bold; }
 """
 
 
@@ -85,7 +96,12 @@ def level_text(level: int) -> str:
 
 
 class RatingPadWindow(QWidget):
-    """Idle → "how was it?" (five big buttons) → reasons (optional) → thanks → idle."""
+    """Welcome → "how was it?" (five big buttons) → reasons (optional) → thanks → welcome.
+
+    With a queue that can say what is at the counter (``rating_subject``) the pad follows the queue:
+    every event of the bus and a poll every ``POLL_MS`` ask it again. Without one it follows the
+    bus alone (a finish asks, a call of another number at this counter lets the old one go).
+    """
 
     sig_rated = Signal(object, int, str)  # TicketView, level, reason — after the queue recorded it
 
@@ -113,10 +129,12 @@ class RatingPadWindow(QWidget):
         self._counter_number = counter_number
         self._events = events if events is not None else queue_events()
         self._ticket: TicketView | None = None
-        self._rated_ids: set[str] = set()
+        self._closed_ids: set[str] = set()  # rated, left the counter, or asked after the finish until time ran out
         self._level = 0
         self._sending = False
-        self._polling = False
+        self._follows_queue = queue is not None and callable(getattr(queue, "rating_subject", None))
+        self._refreshing = False
+        self._refresh_again = False
         self._scale = 0.0
 
         self.counter_label = QLabel(_("Counter {number}").format(number=counter_number))
@@ -128,8 +146,14 @@ class RatingPadWindow(QWidget):
         self.pages.addWidget(self._thanks_page())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 30)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("ratingNotice")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice_label.hide()
         layout.addWidget(self.counter_label)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.notice_label)
 
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
@@ -137,12 +161,17 @@ class RatingPadWindow(QWidget):
         self._rate_timeout_ms = rate_timeout_ms
         self._reason_timeout_ms = reason_timeout_ms
         self._thanks_ms = thanks_ms
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self._on_notice_timer_timeout)
         self._poll_timer = QTimer(self)
-        self._poll_timer.setInterval(FINISHED_POLL_MS)
+        self._poll_timer.setInterval(POLL_MS)
         self._poll_timer.timeout.connect(self._on_poll_timer_timeout)
         self._events.sig_finished.connect(self._on_events_finished)
-        # Another process (the counter PC) finishing is seen by polling, when the queue can say it.
-        if poll and queue is not None and callable(getattr(queue, "last_finished", None)):
+        self._events.sig_called.connect(self._on_events_called)
+        self._events.sig_changed.connect(self._on_events_changed)
+        # The counter on another PC (or in another process) is seen by polling the queue.
+        if poll and self._follows_queue:
             self._poll_timer.start()
         self._apply_scale(1.0)
         self._show(self.IDLE)
@@ -156,24 +185,42 @@ class RatingPadWindow(QWidget):
         return self._ticket
 
     def ask(self, ticket: TicketView) -> bool:
-        """Ask for a rating of ``ticket``; False when it is not for this counter or was rated already."""
-        if ticket.counter_number != self._counter_number or ticket.id in self._rated_ids:
+        """Ask for a rating of finished ``ticket``; False when it is not for this counter or was rated already."""
+        if ticket.counter_number != self._counter_number or ticket.id in self._closed_ids:
             return False
         if self._ticket is not None and self._ticket.id == ticket.id:
             return False  # heard twice (the counter's panel and the queue's own report): asked already
         if ticket.status is not TicketStatus.DONE:
             return False
-        self._ticket = ticket
-        self._level = 0
-        self.rate_prompt_label.setText(
-            _("How was the service for number {number}?").format(number=ticket.number)
-        )
-        self._show(self.RATE)
+        if self._ticket is not None:
+            self._let_go(self._ticket)
+        self._ask(ticket)
         return True
+
+    def refresh(self) -> None:
+        """Ask the queue what is at this counter now (off the GUI thread); the pad follows the answer."""
+        queue = self._queue
+        if queue is None or not self._follows_queue:
+            return
+        if self._refreshing:
+            self._refresh_again = True  # answered after the one in flight, so the newest state wins
+            return
+        self._refreshing = True
+        subject = queue.rating_subject  # type: ignore[attr-defined]  # LocalQueueService
+        counter_id = self._counter_id
+        run_in_background(
+            lambda: subject(counter_id), self._on_refresh_done, self._on_refresh_failed,
+            owner=self, name="rating-refresh",
+        )
+
+    def notice(self) -> str:
+        """What the pad says under the page (e.g. that a rating was not recorded), "" when nothing."""
+        return self.notice_label.text() if self.notice_label.isVisibleTo(self) else ""
 
     def choose_level(self, level: int) -> None:
         if self._ticket is None or self._sending:
             return
+        self.refresh()  # still this citizen? (if the counter has moved on, the pad switches and the tap is dropped)
         self._level = level
         good = level >= 4
         self.reason_prompt_label.setText(
@@ -206,7 +253,7 @@ class RatingPadWindow(QWidget):
         run_in_background(
             lambda: queue.rate(ticket.id, level, reason),
             lambda _result: self._on_rate_done(ticket, level, reason),
-            self._on_rate_failed, owner=self, name="rate",
+            lambda error: self._on_rate_failed(ticket, error), owner=self, name="rate",
         )
 
     # -- pages -------------------------------------------------------------------------------
@@ -318,27 +365,42 @@ class RatingPadWindow(QWidget):
 
     def _on_events_finished(self, ticket: object) -> None:
         assert isinstance(ticket, TicketView)
-        self.ask(ticket)
-
-    def _on_poll_timer_timeout(self) -> None:
-        queue = self._queue
-        if queue is None or self._polling or self.current_step() != self.IDLE:
-            return
-        self._polling = True
-        last_finished = queue.last_finished  # type: ignore[attr-defined]  # optional extension
-        counter_id = self._counter_id
-        run_in_background(
-            lambda: last_finished(counter_id), self._on_poll_done, self._on_poll_failed,
-            owner=self, name="rating-poll",
-        )
-
-    def _on_poll_done(self, ticket: object) -> None:
-        self._polling = False
-        if isinstance(ticket, TicketView) and self.current_step() == self.IDLE:
+        if self._follows_queue:
+            self.refresh()
+        else:
             self.ask(ticket)
 
-    def _on_poll_failed(self, _error: BaseException) -> None:
-        self._polling = False
+    def _on_events_called(self, call: object) -> None:
+        assert isinstance(call, CallView)
+        if call.counter_number != self._counter_number:
+            return
+        if self._follows_queue:
+            self.refresh()
+        elif self._ticket is not None and self._ticket.number != call.ticket_number and not self._sending:
+            self._let_go(self._ticket)  # the counter called the next citizen: the last one has left
+
+    def _on_events_changed(self) -> None:
+        self.refresh()
+
+    def _on_poll_timer_timeout(self) -> None:
+        self.refresh()
+
+    def _on_refresh_done(self, subject: object) -> None:
+        self._refreshing = False
+        self._follow(subject if isinstance(subject, TicketView) else None)
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    def _on_refresh_failed(self, _error: BaseException) -> None:
+        self._refreshing = False  # logged by the task manager; the next poll or event asks again
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    def _on_notice_timer_timeout(self) -> None:
+        self.notice_label.clear()
+        self.notice_label.hide()
 
     def _on_reason_button_toggled(self, _checked: bool) -> None:
         self._timeout.start(self._reason_timeout_ms)
@@ -351,14 +413,27 @@ class RatingPadWindow(QWidget):
 
     def _on_rate_done(self, ticket: TicketView, level: int, reason: str) -> None:
         self._sending = False
-        self._rated_ids.add(ticket.id)
+        self._closed_ids.add(ticket.id)
         _log.info("ticket %s rated %d", ticket.number, level)
         self.sig_rated.emit(ticket, level, reason)
-        self._ticket = None
-        self._show(self.THANKS)
+        if self._ticket is not None and self._ticket.id == ticket.id:
+            self._ticket = None
+            self._show(self.THANKS)
+        self.refresh()
 
-    def _on_rate_failed(self, error: BaseException) -> None:
+    def _on_rate_failed(self, ticket: TicketView, error: BaseException) -> None:
         self._sending = False
+        if isinstance(error, DomainError) and error.code in _GONE:
+            # the citizen of this ticket has left the counter: the tap is not theirs, nothing was recorded
+            _log.info("rating of %s at counter %s refused: %s", ticket.number, self._counter_number, error)
+            self._closed_ids.add(ticket.id)
+            self._set_notice(error_text(error))
+            if self._ticket is not None and self._ticket.id == ticket.id:
+                self._ticket = None
+                self._level = 0
+                self._show(self.IDLE)
+            self.refresh()
+            return
         self.send_button.setEnabled(True)
         self._set_status(
             _("Your rating could not be recorded: {reason}").format(reason=error_text(error)), "error"
@@ -370,19 +445,67 @@ class RatingPadWindow(QWidget):
         if step == self.REASON and self._level and not self._sending:
             self.send()  # a rating given is not lost because no reason came
         elif step in (self.RATE, self.THANKS) or (step == self.REASON and not self._sending):
+            if self._ticket is not None:
+                self._closed_ids.add(self._ticket.id)  # asked long enough: not asked again
             self._ticket = None
             self._show(self.IDLE)
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _follow(self, subject: TicketView | None) -> None:
+        """Show what the queue says is at this counter now: the same ticket, another one, or nobody."""
+        if self._sending:
+            return  # the answer to the rating decides; it asks again afterwards
+        if subject is not None and (
+            subject.id in self._closed_ids or subject.counter_number not in (None, self._counter_number)
+        ):
+            subject = None
+        current = self._ticket
+        if current is not None and subject is not None and current.id == subject.id:
+            if subject.status is not current.status:
+                self._ticket = subject
+                if subject.status is TicketStatus.DONE and self.current_step() == self.RATE:
+                    self._timeout.start(self._rate_timeout_ms)  # finished: asked a little longer, then welcome
+            return
+        if current is not None:
+            self._let_go(current)
+        if subject is not None:
+            self._ask(subject)
+
+    def _ask(self, ticket: TicketView) -> None:
+        self._ticket = ticket
+        self._level = 0
+        self.rate_prompt_label.setText(
+            _("How was the service for number {number}?").format(number=ticket.number)
+        )
+        self._show(self.RATE)
+
+    def _let_go(self, ticket: TicketView) -> None:
+        """The ticket has left the counter: no more questions about it, back to the welcome."""
+        if self.current_step() == self.REASON and self._level:
+            _log.info("rating of %s begun on the pad dropped: the ticket left counter %s",
+                      ticket.number, self._counter_number)
+        self._closed_ids.add(ticket.id)
+        self._ticket = None
+        self._level = 0
+        self._show(self.IDLE)
+
     def _show(self, step: int) -> None:
         self.pages.setCurrentIndex(step)
         timeouts = {self.RATE: self._rate_timeout_ms, self.REASON: self._reason_timeout_ms,
                     self.THANKS: self._thanks_ms}
-        if step in timeouts:
+        if step == self.RATE and self._ticket is not None and self._ticket.status is not TicketStatus.DONE:
+            self._timeout.stop()  # asked for as long as the citizen is served at the counter
+        elif step in timeouts:
             self._timeout.start(timeouts[step])
         else:
             self._timeout.stop()
+
+    def _set_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+        if text:
+            self._notice_timer.start(NOTICE_MS)
 
     def _set_status(self, text: str, tone: str) -> None:
         self.status_label.setText(text)
