@@ -22,9 +22,12 @@ $(MO): $(PO) $(STAMP)
 
 translations: $(MO)
 
+ROLE ?= counter
+
 run: setup
 	test -f $(DATA_DIR)/counter.sqlite3 || $(BIN)/counter init --demo --data-dir $(DATA_DIR)
-	$(BIN)/counter-app --data-dir $(DATA_DIR)
+	@$(BIN)/python -m counter_app.ui.desktop_libs
+	$(BIN)/counter-app --data-dir $(DATA_DIR) --role $(ROLE)
 
 screenshot: setup
 	test -f $(DATA_DIR)/counter.sqlite3 || $(BIN)/counter init --demo --data-dir $(DATA_DIR)

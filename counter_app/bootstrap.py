@@ -47,6 +47,20 @@ def settings_path() -> Path:
     return user_config_path("counter-app", "VNPost") / "settings.json"
 
 
+class VietnamTimeFormatter(logging.Formatter):
+    """Log lines stamped in Vietnam time with its offset, as screens and printouts show time.
+
+    A PC set to another zone (or UTC, as many are) would otherwise log 03:15 for a receipt
+    printed at 10:15, and support could not match a clerk's screen to a log line.
+    """
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        moment = datetime.fromtimestamp(record.created, VIETNAM_TIME)
+        if datefmt:
+            return moment.strftime(datefmt)
+        return moment.isoformat(timespec="milliseconds")
+
+
 def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Path | None:
     """A rotating log file in data_dir/logs (errors with context); stderr gets warnings."""
     root = logging.getLogger()
@@ -57,7 +71,7 @@ def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Pa
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    fmt = VietnamTimeFormatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.WARNING)
     stderr.setFormatter(fmt)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import _, set_language
+from counter_app.services.i18n import N_, _, ngettext, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -23,6 +23,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {_('error')}: {message}\n")
 
 
+# argparse's own words (usage, unknown arguments, bad choices …), said in the catalog's language.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+)
+
+
+@contextlib.contextmanager
+def _argparse_words() -> Iterator[None]:
+    """argparse looks up its messages through its module's ``_``: lend it ours while parsing."""
+    before = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
+
+
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None, help=_("data folder (default: per-user data folder)"))
 
@@ -30,6 +62,10 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="counter", description=_("Quầy một cửa — counter application tools"))
     parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+    # Also accepted before the command (`counter --data-dir D voice say …`); a sub-command's own
+    # --data-dir wins. A separate dest: a sub-parser's default would overwrite the value.
+    parser.add_argument("--data-dir", dest="global_data_dir", type=Path, default=None,
+                        help=_("data folder (default: per-user data folder)"))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("init", help=_("create the data store"))
@@ -93,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", help=_("ticket number, e.g. 12 or A012"))
     p.add_argument("--counter", type=int, required=True)
     p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
+    _data_dir_arg(p)
     return parser
 
 
@@ -138,7 +175,14 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
         postal_status_text,
         status_text,
     )
-    from counter_app.services.formatting import format_datetime, format_money
+    from counter_app.services.formatting import (
+        format_amount,
+        format_datetime,
+        format_fee_due,
+        format_fee_kind,
+        format_fee_status,
+        format_money,
+    )
 
     services = open_services(_data_dir(args), language=args.lang)
     if args.dossier_command == "list":
@@ -158,12 +202,17 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     print(_("Received: {when}").format(when=format_datetime(s.received_at)))
     if s.appointment:
         print(_("Appointment: {when}").format(when=format_datetime(s.appointment)))
-    print(_("Fees: {due}, paid {paid}").format(due=format_money(s.fee_due), paid=format_money(s.paid)))
+    print(_("Fees and charges: {text}").format(text=format_fee_status(s.fee_due, s.paid)))
+    for fee in detail.fees:
+        print(_("  - {name} ({kind}): {amount}, {when}").format(
+            name=fee.name, kind=format_fee_kind(fee.kind), amount=format_money(fee.amount), when=format_fee_due(fee.due)))
     print(_("History:"))
     for h in detail.history:
         print(f"  {h.seq:>3}  {format_datetime(h.at)}  {event_text(h.type):<32} {h.staff_name}  {h.counter_id}")
     for p in detail.payments:
-        print(_("  Receipt {number}: {amount} ({method})").format(number=p.receipt_number, amount=format_money(p.total), method=method_text(p.method)))
+        paid_for = "; ".join(f"{name} {format_amount(amount)}" for name, amount in p.lines)
+        print(_("  Cash slip {number}: {amount} ({method}) for {lines}").format(
+            number=p.receipt_number, amount=format_amount(p.total), method=method_text(p.method), lines=paid_for))
     for item in detail.postal_items:
         print(_("  Postal item {code}: {status}").format(code=item.item_code, status=postal_status_text(item.status)))
     return EXIT_OK if r else EXIT_FAILURE
@@ -232,14 +281,17 @@ def _cmd_station(args: argparse.Namespace) -> int:
 
 
 def _cmd_voice(args: argparse.Namespace) -> int:
-    from counter_app.devices.audio import say
+    from counter_app.devices.audio import default_clip_dirs, say
 
-    return say(args.number, args.counter, dry_run=args.dry_run)
+    own = _data_dir(args) / "voice"  # a centre's own recordings come before the bundled clips
+    dirs = default_clip_dirs(own if own.is_dir() else None)
+    return say(args.number, args.counter, dry_run=args.dry_run, clip_dirs=dirs)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
-        return args.data_dir
+    chosen = getattr(args, "data_dir", None) or getattr(args, "global_data_dir", None)
+    if chosen is not None:
+        return Path(chosen)
     from counter_app.bootstrap import default_data_dir
 
     return default_data_dir()
@@ -339,13 +391,14 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language("en" if "--lang=en" in (argv or sys.argv) or _lang_en(argv) else "vi")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _argparse_words():  # argparse words its headings when the parser is built, errors when parsing
+        parser = build_parser()
+        args = parser.parse_args(argv)
     set_language(args.lang)
     from counter_app.bootstrap import configure_logging
 
     try:
-        data_dir = getattr(args, "data_dir", None)
+        data_dir = getattr(args, "data_dir", None) or getattr(args, "global_data_dir", None)
         configure_logging(data_dir if data_dir is not None and Path(data_dir).is_dir() else None)
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
