@@ -53,9 +53,8 @@ def uses_xcb(environ: dict[str, str] | None = None, platform: str = sys.platform
     chosen = env.get("QT_QPA_PLATFORM", "")
     if chosen:
         return chosen.split(":")[0].split(";")[0] == "xcb"
-    if env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY"):
-        return False
-    return True
+    wayland_only = bool(env.get("WAYLAND_DISPLAY")) and not env.get("DISPLAY")
+    return not wayland_only
 
 
 def check(
