@@ -270,6 +270,12 @@ class DossierRecord:
     event_count: int
     updated_at: datetime
     components: tuple[DossierComponentRecord, ...] = ()
+    # The applicant's address as 2025 units of any province: official codes and the names
+    # printed ("phường Thành Sen", "tỉnh Hà Tĩnh"); empty on dossiers received before.
+    province_code: str = ""
+    province_name: str = ""
+    commune_code: str = ""
+    commune_name: str = ""
 
     @property
     def state(self) -> DossierState:

@@ -278,6 +278,11 @@ class DossierRow(Base):
     commune_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     address_line: Mapped[str] = mapped_column(String(500), default="")
     owner_name: Mapped[str] = mapped_column(String(300), default="")
+    # The 2025 units of the applicant's address, of any province (official codes and names).
+    province_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    province_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    commune_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    commune_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     channel: Mapped[str] = mapped_column(String(20))
     request_summary: Mapped[str] = mapped_column(Text, default="")
     sets: Mapped[int] = mapped_column(Integer, default=1)
