@@ -319,10 +319,26 @@ def _convert_old(text: str) -> tuple[str, str, int] | None:
 
 
 def require_full_address(text: str, book: AddressBook, field: str) -> ReadAddress:
-    """The address must have a street/house line, a commune and a province (2025 units)."""
-    read = book.read(text)
+    """The address must have a street/house line, a commune and a province (2025 units).
+
+    A commune of the centre's own province written without the province ("Số 5, phường
+    Thành Sen") is completed with it; the caller stores ``full_address(...)`` of the result.
+    """
     if not normalize(text):
         raise DomainError("intake.required", field=field)
+    read = book.read(text)
+    home = book.provinces()[0] if book.provinces() and book.provinces()[0].unit_id else None
+    if read.province is None and home is not None:
+        parts = split_address(text)
+        commune = book.find_commune(home, parts[-1]) if len(parts) >= 2 else None
+        if commune is not None:
+            read = ReadAddress(", ".join(parts[:-1]), home, commune)
     if read.province is None or read.commune is None or not read.street:
         raise DomainError("address.incomplete", field=field, value=normalize(text))
     return read
+
+
+def read_full_address(read: ReadAddress) -> str:
+    return full_address(
+        read.street, read.commune.name if read.commune else "", read.province.name if read.province else ""
+    )

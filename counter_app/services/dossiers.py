@@ -23,13 +23,21 @@ from counter_app.domain.dossier import (
 )
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import (
+    Gender,
     validate_cccd,
     validate_cmnd,
     validate_passport,
+    validate_phone,
     validate_s10,
 )
 from counter_app.domain.text import normalize, search_key
 from counter_app.domain.units import UnitTree
+from counter_app.services.addresses import (
+    AddressBook,
+    Place,
+    read_full_address,
+    require_full_address,
+)
 from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
 from counter_app.services.ports import Clock
@@ -89,6 +97,10 @@ class IntakeRequest:
     reason: str = ""
     missing_components: tuple[str, ...] = ()
     birth_date: date | None = None
+    gender: str = ""  # "male" / "female" as read from the CCCD card or chosen; checked against the number
+    # The address's 2025 units of any province (services/addresses.py); codes win over unit ids.
+    province_code: str = ""
+    commune_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +229,7 @@ def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
     return cleaned
 
 
-def _identity(applicant_type: str, number: str, birth_date: date | None, today: date) -> str:
+def _identity(applicant_type: str, number: str, birth_date: date | None, today: date, gender: str = "") -> str:
     number = re.sub(r"\s", "", number or "").upper()
     if not number:
         return ""
@@ -228,15 +240,17 @@ def _identity(applicant_type: str, number: str, birth_date: date | None, today: 
     if number.isdigit():
         if len(number) == 9:
             return validate_cmnd(number)
-        return validate_cccd(number, birth_date=birth_date, today=today).number
+        return validate_cccd(number, birth_date=birth_date, gender=Gender(gender) if gender else None,
+                             today=today).number
     return validate_passport(number)
 
 
 def _phone(value: str, field: str = "phone") -> str:
-    phone = re.sub(r"[\s.\-()]", "", value or "")
-    if phone and not _PHONE.match(phone):
-        raise DomainError("intake.bad_phone", value=value)
-    return phone
+    """A Vietnamese mobile or landline in national form (domain/identity.py validate_phone)."""
+    try:
+        return validate_phone(value)
+    except DomainError as error:
+        raise DomainError(error.code, field=field, **error.params) from None
 
 
 class DossierService:
@@ -322,7 +336,7 @@ class DossierService:
         for c in req.components:
             if min(c.originals, c.certified_copies, c.photocopies) < 0 or max(c.originals, c.certified_copies, c.photocopies) > 99:
                 raise DomainError("intake.bad_count", component=c.name)
-        id_number = _identity(req.applicant_type, req.id_number, req.birth_date, now.date())
+        id_number = _identity(req.applicant_type, req.id_number, req.birth_date, now.date(), req.gender)
         phone = _phone(req.phone)
         email = _text(req.email, "email", 200)
         if email and not _EMAIL.match(email):
@@ -336,6 +350,13 @@ class DossierService:
                 raise DomainError("intake.post_result_not_allowed", procedure=procedure.name)
             if not (normalize(req.delivery_receiver) and normalize(req.delivery_address) and req.delivery_phone):
                 raise DomainError("intake.delivery_incomplete")
+            # street/house + commune + province, or the post cannot deliver (issue 8 §4)
+            delivery_address = read_full_address(
+                require_full_address(req.delivery_address, self.address_book(now.date()), "delivery_address")
+            )
+        else:
+            delivery_address = ""
+        province, commune = self._applicant_units(req, now.date())
         if req.outcome is Outcome.COMPLETE:
             missing_required = [c.name for c in req.components if not c.provided and self._is_required(procedure, c.name)]
             if missing_required:
@@ -362,14 +383,17 @@ class DossierService:
                 catalog_version=procedure.catalog_version, agency_unit_id=agency.id, agency_code=agency.code,
                 form_set=form_set_for(now).value, status=DossierStatus.RECEIVED,  # replaced by the event below
                 applicant_type=req.applicant_type, applicant_name=name, applicant_key=search_key(name),
-                id_number=id_number, phone=phone, email=email, province_unit_id=req.province_unit_id,
-                commune_unit_id=req.commune_unit_id,
+                id_number=id_number, phone=phone, email=email,
+                province_unit_id=province.unit_id if province else None,
+                commune_unit_id=commune.unit_id if commune else None,
                 address_line=_text(req.address_line, "address_line", 500),
+                province_code=province.code if province else "", province_name=province.name if province else "",
+                commune_code=commune.code if commune else "", commune_name=commune.name if commune else "",
                 owner_name=_text(req.owner_name, "owner_name", MAX_NAME), channel=channel.value,
                 request_summary=_text(req.request_summary, "request_summary", MAX_SUMMARY),
                 sets=req.sets, result_delivery="post" if by_post else "counter",
                 delivery_receiver=_text(req.delivery_receiver, "delivery_receiver", MAX_NAME),
-                delivery_address=_text(req.delivery_address, "delivery_address", 500),
+                delivery_address=_text(delivery_address, "delivery_address", 500),
                 delivery_phone=_phone(req.delivery_phone, "delivery_phone"),
                 reason=_text(req.reason, "reason", MAX_SUMMARY),
                 missing_components=tuple(_text(m, "missing", MAX_LINE) for m in req.missing_components if normalize(m)),
@@ -392,6 +416,28 @@ class DossierService:
             uow.dossiers.save(record)
             uow.commit()
         return IntakeResult(record.code, record.status, appointment, fee_due, created=True)
+
+    def address_book(self, today: date) -> AddressBook:
+        """Provinces and communes for addresses (the store's units and the national list), built once a day."""
+        cached = getattr(self, "_address_book", None)
+        if cached is None or cached[0] != today:
+            cached = (today, AddressBook(self._units, today))
+            self._address_book = cached
+        return cached[1]
+
+    def _applicant_units(self, req: IntakeRequest, today: date) -> tuple[Place | None, Place | None]:
+        """The applicant's province and commune (2025 units of any province) from codes or store unit ids."""
+        book = self.address_book(today)
+        province = book.province(req.province_code or req.province_unit_id or "")
+        if (req.province_code or req.province_unit_id) and province is None:
+            raise DomainError("address.unknown_unit", code=req.province_code or req.province_unit_id)
+        commune = None
+        wanted = req.commune_code or req.commune_unit_id
+        if wanted:
+            commune = next((c for c in book.communes(province) if wanted in (c.code, c.unit_id)), None) if province else None
+            if commune is None:
+                raise DomainError("address.unknown_unit", code=wanted)
+        return province, commune
 
     @staticmethod
     def _is_required(procedure: Procedure, name: str) -> bool:
@@ -631,6 +677,7 @@ class DossierService:
         item = validate_s10(item_code)
         receiver = _text(receiver_name, "receiver_name", MAX_NAME, required=True)
         address = _text(address, "address", 500, required=True)
+        address = read_full_address(require_full_address(address, self.address_book(self._clock.now().date()), "address"))
         phone = _phone(phone)
         if not phone:
             raise DomainError("intake.required", field="phone")

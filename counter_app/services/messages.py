@@ -111,6 +111,17 @@ ERROR_MESSAGES: dict[str, str] = {
     "s10.check_digit": N_("“{value}” has a wrong check digit; it should be {expected}."),
     "s10.country": N_("The postal item is from {country}; only {expected} is accepted."),
     "s10.serial": N_("“{serial}” is not an 8-digit serial number."),
+    # phones, CCCD card QR, addresses (domain/identity.py, services/addresses.py)
+    "phone.invalid": N_("“{value}” is not a Vietnamese phone number: a mobile has 10 digits starting with 03, 05, 07, 08 or 09; a landline has 11 digits starting with 02 (area code included); +84 may stand for the first 0."),
+    "cccd_qr.not_a_card": N_("This scan is not the QR code of a chip-based CCCD card. Nothing was filled in."),
+    "cccd_qr.fields": N_("The CCCD card's QR code has {count} parts instead of {expected}; it may be damaged. Nothing was filled in: type the details from the card."),
+    "cccd_qr.number": N_("The CCCD card's QR code has “{value}” as the card number, which is not 12 digits. Nothing was filled in."),
+    "cccd_qr.old_id": N_("The CCCD card's QR code has “{value}” as the old ID number, which is not digits. Nothing was filled in."),
+    "cccd_qr.name": N_("The CCCD card's QR code has no readable full name (“{value}”). Nothing was filled in."),
+    "cccd_qr.date": N_("The CCCD card's QR code has “{value}” where a date (day month year, 8 digits) should be. Nothing was filled in."),
+    "cccd_qr.sex": N_("The CCCD card's QR code has “{value}” where the sex (Nam / Nữ) should be. Nothing was filled in."),
+    "address.incomplete": N_("“{value}” is not a full address: home delivery needs the house number and street (or hamlet), the commune, ward or special zone, and the province, e.g. “Số 5 đường Phan Đình Phùng, phường Thành Sen, tỉnh Hà Tĩnh”."),
+    "address.unknown_unit": N_("{code} is not a province or commune in the list of administrative units since 1 July 2025."),
     "duration.negative": N_("A duration cannot be negative ({amount})."),
     # province data files (services/catalog_data.py)
     "catalog_data.missing_field": N_("Province data: {path} has no “{field}”."),
