@@ -37,6 +37,7 @@ class LoginWindow(QWidget):
         self._busy = False
         self._signed_in = False  # until reset(): the next window is on its way
         self._store_failed = False
+        self._submit_waiting = False  # Enter pressed while the store was opening: sign in once it is open
         self.setObjectName("loginWindow")
         self.setWindowTitle(_("One-stop counter") + " — " + _("Sign in"))
 
@@ -102,10 +103,14 @@ class LoginWindow(QWidget):
         self._services = services
         self.set_message(_("Ready. Enter your username and password."), "info")
         self._update_button()
+        if self._submit_waiting:  # the key pressed while the data was opening is not lost
+            self._submit_waiting = False
+            self._on_login_requested()
 
     def set_store_failed(self, message: str) -> None:
         """The store could not be opened: say so; signing in stays disabled."""
         self._store_failed = True
+        self._submit_waiting = False
         self.set_message(message, "error")
         self._update_button()
 
@@ -131,10 +136,16 @@ class LoginWindow(QWidget):
 
     def _on_login_requested(self) -> None:
         services = self._services
-        if services is None or self._busy or self._signed_in:
-            return  # not ready yet, or a login is already running (double click, Enter twice)
+        if self._busy or self._signed_in or self._store_failed:
+            return  # a login is already running (double click, Enter twice), or cannot run
         username = self.username_edit.text().strip()
         password = self.password_edit.text()
+        if services is None and username and password:
+            self._submit_waiting = True  # done once, by set_services
+            self.set_message(_("Opening the data… You will be signed in as soon as it is open."), "info")
+            return
+        if services is None:
+            return
         if not username or not password:
             self.set_message(_("Enter your username and password."), "error")
             (self.password_edit if username else self.username_edit).setFocus()

@@ -96,3 +96,35 @@ def test_closing_the_counter_window_ends_the_duty_period(
     qtbot.waitUntil(lambda: getattr(role, "_duty_id", None) is not None)
     window.close()
     qtbot.waitUntil(lambda: fake_services.closed_duties == ["duty-1"])
+
+
+def test_enter_pressed_while_the_data_opens_leads_to_the_counter_choice_once(
+    qtbot: QtBot, fake_services: FakeCounterAppServices
+) -> None:
+    store_may_open = threading.Event()
+
+    def slow_open_store() -> FakeCounterAppServices:
+        store_may_open.wait(5)
+        return fake_services
+
+    role = CounterRole(slow_open_store)
+    role.start()
+    login = role.login_window
+    qtbot.addWidget(login)
+    qtbot.waitExposed(login)
+    assert login.status_label.text() == "Đang mở dữ liệu…"
+    qtbot.keyClicks(login.username_edit, DEMO_USERNAME)
+    qtbot.keyClicks(login.password_edit, DEMO_PASSWORD)
+    qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)  # the store is still opening
+    assert fake_services.login_calls == 0
+
+    store_may_open.set()
+
+    qtbot.waitUntil(lambda: role.select_window is not None and role.select_window.isVisible())
+    select = role.select_window
+    assert select is not None
+    qtbot.addWidget(select)
+    qtbot.wait(200)
+    assert fake_services.login_calls == 1
+    assert role.select_window is select  # one counter choice, not two
+    assert not login.isVisible()

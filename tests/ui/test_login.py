@@ -43,14 +43,34 @@ def test_the_window_says_the_data_is_opening_and_waits_for_it(
     assert window.status_label.text() == "Đang mở dữ liệu…"
     assert not window.login_button.isEnabled()
     qtbot.keyClicks(window.username_edit, DEMO_USERNAME)
-    qtbot.keyClicks(window.password_edit, DEMO_PASSWORD)
-    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)  # nothing to log in to yet
+    qtbot.keyClicks(window.password_edit, DEMO_PASSWORD)  # typed, not yet submitted
     assert fake_services.login_calls == 0
 
     window.set_services(fake_services)
 
     assert window.login_button.isEnabled()
     assert "Đang mở dữ liệu" not in window.status_label.text()
+    assert fake_services.login_calls == 0
+
+
+def test_enter_pressed_while_the_data_opens_signs_in_once_it_is_open(
+    qtbot: QtBot, fake_services: FakeCounterAppServices
+) -> None:
+    window = _window(qtbot, None)
+    qtbot.keyClicks(window.username_edit, DEMO_USERNAME)
+    qtbot.keyClicks(window.password_edit, DEMO_PASSWORD)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)  # impatient: Enter again
+
+    assert window.status_label.text() == "Đang mở dữ liệu… Bạn sẽ được đăng nhập ngay khi dữ liệu mở xong."
+    assert fake_services.login_calls == 0
+
+    with qtbot.waitSignal(window.sig_logged_in, timeout=LOGIN_TIMEOUT_MS):
+        window.set_services(fake_services)
+
+    qtbot.wait(100)
+    assert fake_services.login_calls == 1
+    assert window.status_label.text() == "Xin chào Nguyễn Thị Lan."
 
 
 def test_the_right_password_signs_in(qtbot: QtBot, stand: Stand) -> None:
