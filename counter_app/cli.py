@@ -405,7 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
             "station": _cmd_station,
         }
-        return handler[args.command](args)
+        code = handler[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        return code
     except DomainError as exc:
         from counter_app.services.dossier_words import describe_dossier_error
 
@@ -413,6 +415,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE if exc.code.startswith("store.") else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `counter dossier list … | head`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
     except Exception:
         import logging
 

@@ -130,3 +130,18 @@ def test_the_library_check_stays_quiet_offscreen_and_when_all_is_there() -> None
     assert desktop_libs.check(find=lambda n: f"lib{n}.so", environ={"DISPLAY": ":0"}, out=printed.append) == 0
     assert printed == []
     assert os.environ.get("QT_QPA_PLATFORM") == "offscreen"  # the suite itself runs offscreen
+
+
+def test_output_cut_short_by_head_is_not_an_error_with_a_traceback(demo_data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        f'"{sys.executable}" -m counter_app.cli catalog search thu tuc --limit 200 '
+        f'--data-dir "{demo_data_dir}" | true'  # the reader is gone before the first line comes
+    )
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "lỗi" not in done.stderr, done.stderr
+    assert not list((demo_data_dir / "logs").glob("*.log")) or "Broken pipe" not in (
+        demo_data_dir / "logs" / "counter.log"
+    ).read_text(encoding="utf-8")
