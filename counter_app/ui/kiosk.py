@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -78,12 +79,19 @@ QPushButton#kioskBack, QPushButton#kioskDone {
     background: #ffffff; border: 3px solid #53647c; border-radius: 14px; min-height: 100px;
     min-width: 360px; color: #0f1e3d; font-size: 38px; font-weight: bold;
 }
+QPushButton#kioskPager {
+    background: #ffffff; border: 4px solid #0b3d91; border-radius: 14px; min-height: 100px;
+    min-width: 300px; color: #0b3d91; font-size: 40px; font-weight: bold;
+}
+QPushButton#kioskPager:pressed { background: #d6e4ff; }
+QPushButton#kioskPager:disabled { border-color: #c4ccd8; color: #9aa6b6; }
+QLabel#kioskPage { color: #26364d; font-size: 34px; }
 QPushButton#kioskDone { background: #0b3d91; border-color: #072a66; color: #ffffff; min-width: 480px; }
 QLabel#kioskStatus { font-size: 36px; font-weight: bold; color: #26364d; }
 QLabel#kioskStatus[tone="error"] { color: #b00020; }
 QLabel#kioskStatus[tone="ok"] { color: #1b6e2d; }
 QLabel#ticketHeading { color: #26364d; font-size: 48px; font-weight: bold; }
-QLabel#ticketNumber { color: #0b3d91; font-size: 300px; font-weight: bold; }
+QLabel#ticketNumber { color: #0b3d91; font-size: 240px; font-weight: bold; }
 QLabel#ticketLine { color: #0f1e3d; font-size: 48px; font-weight: bold; }
 QLabel#ticketFacts { color: #0f1e3d; font-size: 38px; }
 QLabel#ticketCentre { color: #34465f; font-size: 32px; }
@@ -125,12 +133,159 @@ class _Tile(QPushButton):
         return self.title_label.text()
 
 
-def _clear(layout: QGridLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.deleteLater()
+class _TileBoard(QWidget):
+    """The tiles of one step, as many per page as fit the space the window gives; Next/Previous page the rest.
+
+    Its size policy is Ignored: the board never asks the window to grow (a kiosk screen is as
+    big as it is), it pages instead.
+    """
+
+    GRID_SPACING = 28  # at 1920x1080
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._tiles: list[_Tile] = []
+        self._page = 0
+        self._page_count = 1
+        self._per_page = 1
+        self._rows = 0
+        self._scale = 1.0
+        self._grid_host = QWidget()
+        self.grid = QGridLayout(self._grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.previous_button = QPushButton(_("‹ Previous"))
+        self.next_button = QPushButton(_("Next ›"))
+        for button in (self.previous_button, self.next_button):
+            button.setObjectName("kioskPager")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("kioskPage")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.previous_button.clicked.connect(self._on_previous_button_clicked)
+        self.next_button.clicked.connect(self._on_next_button_clicked)
+        self._pager = QWidget()
+        pager_layout = QHBoxLayout(self._pager)
+        pager_layout.setContentsMargins(0, 0, 0, 0)
+        pager_layout.addWidget(self.previous_button)
+        pager_layout.addWidget(self.page_label, 1)
+        pager_layout.addWidget(self.next_button)
+        self._pager.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = layout
+        layout.addWidget(self._grid_host, 1)
+        layout.addWidget(self._pager)
+        self.set_scale(1.0)
+
+    def set_scale(self, scale: float) -> None:
+        self._scale = scale
+        spacing = max(4, round(self.GRID_SPACING * scale))
+        self.grid.setSpacing(spacing)
+        self._layout.setSpacing(spacing)
+        self.relayout()
+
+    def set_tiles(self, tiles: Sequence[_Tile]) -> None:
+        for tile in self._tiles:
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        self._tiles = list(tiles)
+        for tile in self._tiles:
+            tile.setParent(self._grid_host)
+            tile.hide()
+        self._page = 0
+        self.relayout()
+
+    def all_tiles(self) -> list[_Tile]:
+        return list(self._tiles)
+
+    def visible_tiles(self) -> list[_Tile]:
+        """The tiles of the page on screen, in order."""
+        first = self._page * self._per_page
+        return self._tiles[first:first + self._per_page]
+
+    def page(self) -> int:
+        return self._page
+
+    def page_count(self) -> int:
+        return self._page_count
+
+    def show_page(self, page: int) -> None:
+        self._page = max(0, min(page, self._page_count - 1))
+        self._place()
+
+    def relayout(self) -> None:
+        """Work out columns and tiles per page for the board's size, keep the page (or the last one)."""
+        tiles = self._tiles
+        width, height = self.width(), self.height()
+        spacing = self.grid.spacing()
+        if not tiles or width <= 0 or height <= 0:
+            self._per_page, self._page_count, self._page = max(1, len(tiles)), 1, 0
+            self._place()
+            return
+        min_column = max(1, round(340 * self._scale))
+        columns = max(1, min(_columns(len(tiles)), (width + spacing) // (min_column + spacing)))
+        column_width = max(1, (width - (columns - 1) * spacing) // columns)
+        need = max(_tile_height(tile, column_width) for tile in tiles)
+        rows_all = -(-len(tiles) // columns)
+        if rows_all * need + (rows_all - 1) * spacing <= height:
+            per_page = len(tiles)
+        else:
+            self._pager.ensurePolished()
+            pager_height = max(self._pager.sizeHint().height(), self.next_button.minimumSizeHint().height())
+            rows = max(1, (height - pager_height - spacing + spacing) // (need + spacing))
+            per_page = rows * columns
+        self._columns = columns
+        self._need = need
+        self._per_page = per_page
+        self._page_count = max(1, -(-len(tiles) // per_page))
+        self._page = min(self._page, self._page_count - 1)
+        self._place()
+
+    def _place(self) -> None:
+        for tile in self._tiles:
+            self.grid.removeWidget(tile)
+            tile.hide()
+        for row in range(self._rows):
+            self.grid.setRowStretch(row, 0)
+            self.grid.setRowMinimumHeight(row, 0)
+        columns = getattr(self, "_columns", 1)
+        shown = self.visible_tiles()
+        rows = -(-self._per_page // columns) if self._page_count > 1 else -(-len(shown) // columns)
+        for i, tile in enumerate(shown):
+            self.grid.addWidget(tile, i // columns, i % columns)
+            tile.show()
+        for row in range(rows):  # a short last page keeps the tiles' size
+            self.grid.setRowStretch(row, 1)
+            if self._page_count > 1:
+                self.grid.setRowMinimumHeight(row, getattr(self, "_need", 0))
+        self._rows = rows
+        paged = self._page_count > 1
+        self._pager.setVisible(paged)
+        self.previous_button.setEnabled(self._page > 0)
+        self.next_button.setEnabled(self._page < self._page_count - 1)
+        self.page_label.setText(
+            _("Page {page} of {pages}").format(page=self._page + 1, pages=self._page_count) if paged else ""
+        )
+
+    def _on_previous_button_clicked(self) -> None:
+        self.show_page(self._page - 1)
+
+    def _on_next_button_clicked(self) -> None:
+        self.show_page(self._page + 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.relayout()
+
+
+def _tile_height(tile: _Tile, width: int) -> int:
+    """The height a tile needs at this column width to show its words whole."""
+    tile.ensurePolished()
+    for label in (tile.title_label, tile.note_label):
+        label.ensurePolished()
+    for_width = tile.heightForWidth(width)
+    return max(tile.minimumSizeHint().height(), tile.minimumHeight(), for_width)
 
 
 def _columns(count: int) -> int:
@@ -176,6 +331,9 @@ class KioskWindow(QWidget):
         self._issuing = False
         self._ticket: TicketView | None = None
         self._scale = 0.0
+        # layouts whose margins and spacing (written for 1920x1080) follow the window's scale
+        self._scaled_layouts: list[tuple[QBoxLayout | QGridLayout, tuple[int, int, int, int], int]] = []
+        self._boards: list[_TileBoard] = []
 
         # -- header ------------------------------------------------------------------------
         header = QWidget()
@@ -187,16 +345,16 @@ class KioskWindow(QWidget):
         self.clock_label = QLabel()
         self.clock_label.setObjectName("kioskClock")
         header_layout = QHBoxLayout(header)
-        header_layout.setContentsMargins(36, 18, 36, 18)
+        self._scaled(header_layout, (36, 18, 36, 18), 12)
         header_layout.addWidget(self.centre_label, 1)
         header_layout.addWidget(self.clock_label)
 
         # -- pages ---------------------------------------------------------------------------
         self.pages = QStackedWidget()
-        self.group_prompt, self.group_grid, group_page = self._choice_page(
+        self.group_prompt, self.group_board, group_page = self._choice_page(
             _("Please choose the field of your business"), back=False
         )
-        self.line_prompt, self.line_grid, line_page = self._choice_page(_("Please choose a service"))
+        self.line_prompt, self.line_board, line_page = self._choice_page(_("Please choose a service"))
         self.pages.addWidget(group_page)
         self.pages.addWidget(line_page)
         self.pages.addWidget(self._priority_page())
@@ -233,7 +391,11 @@ class KioskWindow(QWidget):
         self._clock_timer.start()
         self._on_clock_timer_timeout()
         self.installEventFilter(self)
-        self._apply_scale(1.0)
+        # Start at the scale of the screen the kiosk opens on, so the minimum size never holds the
+        # window bigger than that screen before the first resize scales it down.
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        self._apply_scale(screen_scale(area.width(), area.height()) if area is not None else 1.0)
         if autoload:
             self.reload()
         elif queue is None:
@@ -263,18 +425,25 @@ class KioskWindow(QWidget):
         return self._ticket
 
     def tiles(self) -> list[_Tile]:
-        """The tiles of the step on screen (groups or services)."""
-        grid = self.group_grid if self.current_step() == self.GROUPS else self.line_grid
-        return [w for i in range(grid.count()) if isinstance(w := grid.itemAt(i).widget(), _Tile)]
+        """The tiles on screen now (groups or services): those of the page shown."""
+        return self.board().visible_tiles()
+
+    def board(self) -> _TileBoard:
+        """The tile board of the step on screen (groups or services)."""
+        return self.group_board if self.current_step() == self.GROUPS else self.line_board
 
     def tile(self, text: str) -> _Tile:
         return next(t for t in self.tiles() if t.text() == text)
 
     def choose_group(self, group: str) -> None:
+        """The group's services; a group with one service goes straight on with it (one tap less)."""
         self._group = group
         lines = [line for line in self._lines if line.group == group]
         self._fill_lines(group, lines)
-        self._show(self.LINES)
+        if len(lines) == 1:
+            self.choose_line(lines[0])
+        else:
+            self._show(self.LINES)
 
     def choose_line(self, line: LineView) -> None:
         self._line = line
@@ -299,22 +468,21 @@ class KioskWindow(QWidget):
 
     # -- pages -------------------------------------------------------------------------------
 
-    def _choice_page(self, prompt: str, *, back: bool = True) -> tuple[QLabel, QGridLayout, QWidget]:
+    def _choice_page(self, prompt: str, *, back: bool = True) -> tuple[QLabel, _TileBoard, QWidget]:
         page = QWidget()
         prompt_label = QLabel(prompt)
         prompt_label.setObjectName("kioskPrompt")
         prompt_label.setWordWrap(True)
         prompt_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        grid = QGridLayout()
-        grid.setSpacing(28)
+        board = _TileBoard()
+        self._boards.append(board)
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(60, 36, 60, 36)
-        layout.setSpacing(30)
+        self._scaled(layout, (60, 36, 60, 36), 30)
         layout.addWidget(prompt_label)
-        layout.addLayout(grid, 1)
+        layout.addWidget(board, 1)
         if back:
             layout.addLayout(self._back_row())
-        return prompt_label, grid, page
+        return prompt_label, board, page
 
     def _back_row(self) -> QHBoxLayout:
         back = QPushButton(_("‹ Back"))
@@ -326,6 +494,7 @@ class KioskWindow(QWidget):
         home.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         home.clicked.connect(self._on_home_button_clicked)
         row = QHBoxLayout()
+        self._scaled(row, (0, 0, 0, 0), 24)
         row.addWidget(back)
         row.addStretch(1)
         row.addWidget(home)
@@ -346,21 +515,20 @@ class KioskWindow(QWidget):
         self.no_priority_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.no_priority_button.clicked.connect(self._on_no_priority_button_clicked)
         self.priority_buttons: dict[Priority, _Tile] = {}
-        grid = QGridLayout()
-        grid.setSpacing(24)
-        columns = _columns(len(self._priorities))
-        for i, priority in enumerate(self._priorities):
+        self._priority_grid = grid = QGridLayout()
+        self._scaled(grid, (0, 0, 0, 0), 24)
+        for priority in self._priorities:
             button = _Tile(priority_text(priority), name="kioskPriority")
             button.clicked.connect(lambda _checked=False, p=priority: self.choose_priority(p))
             self.priority_buttons[priority] = button
-            grid.addWidget(button, i // columns, i % columns)
+        self._priority_columns = 0
+        self._place_priorities(landscape=True)
         self.status_label = QLabel()
         self.status_label.setObjectName("kioskStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(60, 30, 60, 36)
-        layout.setSpacing(24)
+        self._scaled(layout, (60, 30, 60, 36), 24)
         layout.addWidget(self.priority_line_label)
         layout.addWidget(prompt)
         layout.addWidget(self.no_priority_button)
@@ -392,18 +560,32 @@ class KioskWindow(QWidget):
         self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.done_button.clicked.connect(self._on_done_button_clicked)
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(60, 24, 60, 30)
-        layout.setSpacing(10)
+        self._scaled(layout, (60, 24, 60, 30), 10)
         layout.addWidget(heading)
         layout.addWidget(self.ticket_number_label, 1)
         layout.addWidget(self.ticket_line_label)
         layout.addWidget(self.ticket_facts_label)
         layout.addWidget(self.ticket_centre_label)
-        layout.addSpacing(10)
         layout.addWidget(self.print_label)
-        layout.addSpacing(10)
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
         return page
+
+    def _place_priorities(self, *, landscape: bool) -> None:
+        """Priority buttons in 3 columns on a landscape screen, 2 on a portrait one."""
+        count = len(self._priorities)
+        columns = (1 if count <= 2 else 3) if landscape else _columns(count)
+        if columns == self._priority_columns:
+            return
+        self._priority_columns = columns
+        for i, priority in enumerate(self._priorities):
+            button = self.priority_buttons[priority]
+            self._priority_grid.removeWidget(button)
+            self._priority_grid.addWidget(button, i // columns, i % columns)
+
+    def _scaled(self, layout: QBoxLayout | QGridLayout, margins: tuple[int, int, int, int], spacing: int) -> None:
+        self._scaled_layouts.append((layout, margins, spacing))
+        layout.setContentsMargins(*margins)
+        layout.setSpacing(spacing)
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -414,26 +596,25 @@ class KioskWindow(QWidget):
         return list(seen)
 
     def _fill_groups(self) -> None:
-        _clear(self.group_grid)
-        groups = self._groups()
-        columns = _columns(len(groups))
-        for i, group in enumerate(groups):
+        tiles = []
+        for group in self._groups():
             waiting = sum(line.waiting for line in self._lines if line.group == group)
             tile = _Tile(group or _("Other services"), _waiting_note(waiting))
             tile.clicked.connect(lambda _checked=False, g=group: self.choose_group(g))
-            self.group_grid.addWidget(tile, i // columns, i % columns)
+            tiles.append(tile)
+        self.group_board.set_tiles(tiles)
 
     def _fill_lines(self, group: str, lines: Sequence[LineView]) -> None:
-        _clear(self.line_grid)
         self.line_prompt.setText(
             _("{group} — please choose a service").format(group=group or _("Other services"))
         )
-        columns = _columns(len(lines))
-        for i, line in enumerate(lines):
+        tiles = []
+        for line in lines:
             title = line.name or service_text(line.service)
             tile = _Tile(title, _waiting_note(line.waiting))
             tile.clicked.connect(lambda _checked=False, chosen=line: self.choose_line(chosen))
-            self.line_grid.addWidget(tile, i // columns, i % columns)
+            tiles.append(tile)
+        self.line_board.set_tiles(tiles)
 
     def _show_ticket(self, ticket: TicketView) -> None:
         self.ticket_number_label.setText(ticket.number)
@@ -541,7 +722,8 @@ class KioskWindow(QWidget):
     def _on_back_button_clicked(self) -> None:
         if self._issuing:
             return
-        if self.current_step() == self.PRIORITY and self._group is not None:
+        one_service = sum(1 for line in self._lines if line.group == self._group) <= 1
+        if self.current_step() == self.PRIORITY and self._group is not None and not one_service:
             self._show(self.LINES)
         elif len(self._groups()) > 1:
             self._show(self.GROUPS)
@@ -597,6 +779,11 @@ class KioskWindow(QWidget):
             return
         self._scale = scale
         self.setStyleSheet(scaled_stylesheet(_STYLE, scale))
+        for layout, margins, spacing in self._scaled_layouts:
+            layout.setContentsMargins(*(round(m * scale) for m in margins))
+            layout.setSpacing(max(2, round(spacing * scale)))
+        for board in self._boards:
+            board.set_scale(scale)
 
     # -- Qt overrides --------------------------------------------------------------------------
 
@@ -606,7 +793,9 @@ class KioskWindow(QWidget):
         return super().eventFilter(watched, event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._apply_scale(screen_scale(event.size().width(), event.size().height()))
+        size = event.size()
+        self._place_priorities(landscape=size.width() >= size.height())
+        self._apply_scale(screen_scale(size.width(), size.height()))
         super().resizeEvent(event)
 
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.queue_port import Priority, TicketView
 from counter_app.ui.kiosk import KioskWindow
-from tests.fakes_queue import QueueStand, queue_stand
+from counter_app.ui.queue_common import Station
+from tests.fakes_queue import (
+    CENTRE_ID,
+    VN_TZ,
+    FakeLine,
+    FakeQueueService,
+    FakeTicketPrinter,
+    QueueStand,
+    queue_stand,
+)
 
 PRINTER_DOWN = "Máy in vé đang lỗi — xin ghi nhớ số của bạn"
 
@@ -39,9 +50,9 @@ def tap(qtbot: QtBot, widget: object) -> None:
 
 def to_priority_step(qtbot: QtBot, kiosk: KioskWindow) -> None:
     if kiosk.current_step() == KioskWindow.GROUPS:
+        tap(qtbot, kiosk.tiles()[0])  # a group with one service goes straight to the priority step
+    if kiosk.current_step() == KioskWindow.LINES:
         tap(qtbot, kiosk.tiles()[0])
-    assert kiosk.current_step() == KioskWindow.LINES
-    tap(qtbot, kiosk.tiles()[0])
     assert kiosk.current_step() == KioskWindow.PRIORITY
 
 
@@ -209,3 +220,153 @@ def test_a_queue_that_fails_to_load_is_retried(qtbot: QtBot, stand: QueueStand) 
     kiosk._retry_timer.setInterval(10)
     kiosk._retry_timer.start()
     qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS)
+
+
+# -- the kiosk fits its screen (issue 7 §5) ---------------------------------------------------
+
+SCREENS = [(1366, 768), (1920, 1080), (1080, 1920)]
+
+
+def fits_on_screen(kiosk: KioskWindow) -> list[str]:
+    """What a citizen could not see or tap whole: every visible button and text against the window.
+
+    Each visible button and label must lie inside the window, a label must be tall enough for its
+    (wrapped) text, and no two buttons may overlap.
+    """
+    window = kiosk.rect()
+    problems: list[str] = []
+    buttons: list[tuple[QPushButton, QRect]] = []
+    for widget in kiosk.findChildren(QWidget):
+        if not isinstance(widget, (QPushButton, QLabel)) or not widget.isVisibleTo(kiosk):
+            continue
+        rect = QRect(widget.mapTo(kiosk, QPoint(0, 0)), widget.size())
+        name = widget.title_label.text() if hasattr(widget, "title_label") else widget.text()
+        if not window.contains(rect):
+            problems.append(f"{type(widget).__name__} “{name}” at {rect.getRect()} is outside {window.getRect()}")
+        if isinstance(widget, QLabel) and widget.text():
+            needed = widget.heightForWidth(widget.width()) if widget.wordWrap() else widget.sizeHint().height()
+            if widget.height() < needed:
+                problems.append(f"label “{name}” is {widget.height()} px high, its text needs {needed}")
+        if isinstance(widget, QPushButton):
+            buttons.append((widget, rect))
+    for i, (a, ra) in enumerate(buttons):
+        for b, rb in buttons[i + 1:]:
+            if ra.intersects(rb):
+                problems.append(f"buttons “{a.text()}” and “{b.text()}” overlap")
+    return problems
+
+
+def screen_kiosk(qtbot: QtBot, queue: object, station: Station, size: tuple[int, int]) -> KioskWindow:
+    kiosk = KioskWindow(queue, station, printer=FakeTicketPrinter(), now=lambda: datetime.now(VN_TZ))  # type: ignore[arg-type]
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.resize(*size)
+    qtbot.waitUntil(lambda: kiosk.current_step() in (KioskWindow.GROUPS, KioskWindow.LINES))
+    qtbot.waitUntil(lambda: kiosk.size().toTuple() == size)
+    return kiosk
+
+
+def settled(qtbot: QtBot, kiosk: KioskWindow, what: str) -> None:
+    """Let the layout settle, then every button and text of the step must be on screen, whole."""
+    qtbot.wait(30)
+    problems = fits_on_screen(kiosk)
+    assert problems == [], f"{what} at {kiosk.size().toTuple()}: " + "; ".join(problems)
+
+
+def page_through(qtbot: QtBot, kiosk: KioskWindow, what: str) -> list[str]:
+    """Every tile title, tapping Next until it is greyed out; each page must fit."""
+    board = kiosk.board()
+    seen: list[str] = []
+    while True:
+        settled(qtbot, kiosk, f"{what}, page {board.page() + 1}")
+        seen += [tile.text() for tile in kiosk.tiles()]
+        if not board.next_button.isVisible() or not board.next_button.isEnabled():
+            return seen
+        tap(qtbot, board.next_button)
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_on_the_demo_store_every_step_fits_the_screen(qtbot: QtBot, services: object, size: tuple[int, int]) -> None:
+    session, _counter = services.demo_session()  # type: ignore[attr-defined]
+    station = Station(session.centre_id, session.centre_name)
+    lines = services.queue.lines(session.centre_id)  # type: ignore[attr-defined]
+    groups = list(dict.fromkeys(line.group for line in lines))
+    kiosk = screen_kiosk(qtbot, services.queue, station, size)  # type: ignore[attr-defined]
+    assert kiosk.minimumSizeHint().width() <= size[0] and kiosk.minimumSizeHint().height() <= size[1]
+
+    assert kiosk.current_step() == KioskWindow.GROUPS
+    assert page_through(qtbot, kiosk, "groups") == groups
+    kiosk.board().show_page(0)
+    group = kiosk.tiles()[0]
+    tap(qtbot, group)  # the demo's groups have one service each: straight to the priority question
+    assert kiosk.current_step() == KioskWindow.PRIORITY
+    assert kiosk.priority_line_label.text() == next(line.name for line in lines if line.group == groups[0])
+    settled(qtbot, kiosk, "the priority question")
+
+    tap(qtbot, kiosk.no_priority_button)
+    ticket = wait_for_ticket(qtbot, kiosk)
+    qtbot.waitUntil(lambda: kiosk.print_label.text() == "Mời bạn nhận vé ở khe bên dưới")
+    assert kiosk.ticket_number_label.text() == ticket.number
+    settled(qtbot, kiosk, "the ticket")
+
+    tap(qtbot, kiosk.done_button)
+    qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS)
+
+
+def many_lines(groups: int, services_in_first: int) -> tuple[FakeLine, ...]:
+    lines = [FakeLine(f"l-{g}-{s}", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[g % 26], f"Dịch vụ số {s + 1} của lĩnh vực {g + 1}",
+                      f"Lĩnh vực số {g + 1} — thủ tục hành chính", "submit")
+             for g in range(groups) for s in range(services_in_first if g == 0 else 1)]
+    return tuple(lines)
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_more_groups_and_services_than_fit_are_reached_by_paging(qtbot: QtBot, size: tuple[int, int]) -> None:
+    lines = many_lines(groups=40, services_in_first=25)
+    queue = FakeQueueService(lines=lines)
+    kiosk = screen_kiosk(qtbot, queue, Station(CENTRE_ID, "Trung tâm Phục vụ hành chính công tỉnh"), size)
+    assert kiosk.minimumSizeHint().width() <= size[0] and kiosk.minimumSizeHint().height() <= size[1]
+    board = kiosk.board()
+    assert board.page_count() > 1  # 40 big tiles never fit one screen
+    assert not board.previous_button.isEnabled()
+
+    seen = page_through(qtbot, kiosk, "groups")
+    assert seen == [f"Lĩnh vực số {g + 1} — thủ tục hành chính" for g in range(40)]
+    assert board.page_label.text() == f"Trang {board.page_count()}/{board.page_count()}"
+    tap(qtbot, board.previous_button)
+    assert board.page() == board.page_count() - 2
+    while board.page() > 0:
+        tap(qtbot, board.previous_button)
+
+    tap(qtbot, kiosk.tile("Lĩnh vực số 1 — thủ tục hành chính"))
+    assert kiosk.current_step() == KioskWindow.LINES
+    services = page_through(qtbot, kiosk, "services")
+    assert services == [f"Dịch vụ số {s + 1} của lĩnh vực 1" for s in range(25)]
+    tap(qtbot, kiosk.tiles()[-1])  # the last service, reached on the last page
+    assert kiosk.priority_line_label.text() == "Dịch vụ số 25 của lĩnh vực 1"
+    settled(qtbot, kiosk, "the priority question")
+    tap(qtbot, kiosk.no_priority_button)
+    ticket = wait_for_ticket(qtbot, kiosk)
+    assert ticket.line_name == "Dịch vụ số 25 của lĩnh vực 1"
+    settled(qtbot, kiosk, "the ticket")
+
+
+def test_a_group_with_one_service_takes_one_tap_less(qtbot: QtBot) -> None:
+    queue = FakeQueueService()  # "Điện lực Hà Tĩnh" has one service, the others two
+    kiosk = screen_kiosk(qtbot, queue, Station(CENTRE_ID, "Trung tâm"), (1366, 768))
+
+    tap(qtbot, kiosk.tile("Điện lực Hà Tĩnh"))
+
+    assert kiosk.current_step() == KioskWindow.PRIORITY
+    assert kiosk.priority_line_label.text() == "Cấp điện, hợp đồng mua bán điện"
+    tap(qtbot, kiosk.no_priority_button)
+    assert wait_for_ticket(qtbot, kiosk).line_name == "Cấp điện, hợp đồng mua bán điện"
+    tap(qtbot, kiosk.done_button)
+    qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS)
+    tap(qtbot, kiosk.tile("Điện lực Hà Tĩnh"))
+    back = next(b for b in kiosk.findChildren(QPushButton) if b.text() == "‹ Quay lại" and b.isVisible())
+    tap(qtbot, back)  # no service list to go back to: back to the groups
+    assert kiosk.current_step() == KioskWindow.GROUPS
+    tap(qtbot, kiosk.tile("Tư pháp – Hộ tịch"))  # two services: the list as before
+    assert kiosk.current_step() == KioskWindow.LINES
+    assert [t.text() for t in kiosk.tiles()] == ["Nộp hồ sơ — Tư pháp, hộ tịch", "Nhận kết quả — Tư pháp, hộ tịch"]
