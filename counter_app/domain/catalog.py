@@ -38,6 +38,13 @@ class FeeKind(StrEnum):
     CHARGE = "charge"  # lệ phí
 
 
+class FeeDue(StrEnum):
+    """When the applicant pays a fee or charge."""
+
+    ON_FILING = "on_filing"  # with the dossier, at intake (e.g. phí thẩm định, lệ phí đăng ký)
+    BEFORE_RESULT = "before_result"  # any time before the result is handed over (the default)
+
+
 class ProcedureLevel(StrEnum):
     PROVINCE = "province"
     COMMUNE = "commune"
@@ -72,6 +79,7 @@ class Fee:
     amount: int
     kind: FeeKind = FeeKind.CHARGE
     note: str = ""
+    due: FeeDue = FeeDue.BEFORE_RESULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +106,8 @@ class Procedure:
     @property
     def total_fee(self) -> int:
         return sum(f.amount for f in self.fees)
+
+    @property
+    def fees_on_filing(self) -> tuple[Fee, ...]:
+        """The fees and charges (more than 0 đồng) paid with the dossier, at intake."""
+        return tuple(f for f in self.fees if f.due is FeeDue.ON_FILING and f.amount > 0)

@@ -57,6 +57,8 @@ from counter_app.services.documents import (
     TrackingBook,
 )
 from counter_app.services.formatting import (
+    amount_in_words,
+    format_amount,
     format_channel,
     format_date,
     format_datetime,
@@ -881,12 +883,18 @@ def _payment_receipt(receipt: PaymentReceipt) -> bytes:
             number_line=_("No.: {number}").format(number=shorten(receipt.receipt_number, 40)),
             date_line=date_words(receipt.paid_at.date(), receipt.issuer.place_name),
         ),
-        Paragraph(bold(_("RECEIPT FOR FEES AND CHARGES")), st["title"]),
+        Paragraph(bold(_("INTERNAL CASH SLIP")), st["title"]),
+        # The collecting agency issues the legal receipt (form, series, tax code): this slip is not it.
+        Paragraph(f"<i>{markup(_('(Does not replace the receipt for fees and charges)'))}</i>", st["subtitle"]),
         Spacer(1, 2 * mm),
     ]
     lines = [labelled(_("Payer"), bold(shorten(receipt.payer_name, NAME_LIMIT)))]
     if receipt.dossier_code.strip():
         lines.append(labelled(_("Dossier code"), markup(receipt.dossier_code)))
+    if receipt.procedure_name.strip():
+        lines.append(labelled(_("Procedure"), markup(clip(receipt.procedure_name, 300))))
+    if receipt.agency_name.strip():
+        lines.append(labelled(_("Collected for"), markup(clip(receipt.agency_name, 200))))
     lines.append(labelled(_("Paid at"), markup(format_datetime(receipt.paid_at))))
     lines.append(labelled(_("Payment method"), markup(_payment_method(receipt.method))))
     story += [Paragraph(line, st["body"]) for line in lines]
@@ -904,14 +912,14 @@ def _payment_receipt(receipt: PaymentReceipt) -> bytes:
             [
                 str(number),
                 Paragraph(markup(clip(line.name, 300)), st["cell"]),
-                Paragraph(markup(format_money(line.amount)), st["cell_right"]),
+                Paragraph(markup(format_amount(line.amount)), st["cell_right"]),
             ]
         )
     rows.append(
         [
             Paragraph(markup(_("Total")), st["cell_total"]),
             "",
-            Paragraph(markup(format_money(receipt.total)), st["cell_total"]),
+            Paragraph(markup(format_amount(receipt.total)), st["cell_total"]),
         ]
     )
     fixed = [8 * mm, 28 * mm]
@@ -930,7 +938,17 @@ def _payment_receipt(receipt: PaymentReceipt) -> bytes:
             style=TableStyle(style),
         )
     )
-    story.append(Spacer(1, 4 * mm))
+    story.append(Spacer(1, 1 * mm))
+    story.append(Paragraph(labelled(_("Amount in words"), f"<i>{markup(amount_in_words(receipt.total))}</i>"), st["body"]))
+    story.append(
+        Paragraph(
+            markup(_("The receipt for fees and charges is issued by {agency} as the law requires.").format(
+                agency=receipt.agency_name.strip() or _("the collecting agency")
+            )),
+            st["body"],
+        )
+    )
+    story.append(Spacer(1, 3 * mm))
     story.append(
         KeepTogether(
             signatures(
@@ -949,7 +967,7 @@ def _payment_receipt(receipt: PaymentReceipt) -> bytes:
     return build_pdf(
         story,
         page,
-        title=f"{_('RECEIPT FOR FEES AND CHARGES')} – {receipt.receipt_number}",
+        title=f"{_('INTERNAL CASH SLIP')} – {receipt.receipt_number}",
         author=receipt.issuer.centre_name,
         footer=" · ".join(footer),
     )

@@ -540,7 +540,8 @@ def _one_line_size(text: str, sheet: _Sheet, *, largest: int, smallest: int) -> 
 
 def _payment(sheet: _Sheet, receipt: PaymentReceipt) -> None:
     sizes = sheet.sizes
-    _header(sheet, receipt.issuer.centre_name, _("RECEIPT FOR FEES AND CHARGES"))
+    _header(sheet, receipt.issuer.centre_name, _("INTERNAL CASH SLIP"))
+    sheet.text(_("(Does not replace the receipt for fees and charges)"), size=sizes.small, centre=True, max_lines=2)
     sheet.text(
         _("No.: {number}").format(number=receipt.receipt_number),
         size=sizes.body,

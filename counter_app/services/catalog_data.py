@@ -36,6 +36,7 @@ from counter_app.domain.catalog import (
     Duration,
     DurationUnit,
     Fee,
+    FeeDue,
     FeeKind,
     Field,
     Procedure,
@@ -134,7 +135,7 @@ _PROCEDURE_KEYS = {
 }  # fmt: skip
 _DURATION_KEYS = {"unit", "amount"}
 _COMPONENT_KEYS = {"name", "originals", "certified_copies", "photocopies", "required", "note"}
-_FEE_KEYS = {"name", "amount", "kind", "note"}
+_FEE_KEYS = {"name", "amount", "kind", "note", "due"}
 _STAFF_KEYS = {"id", "username", "full_name", "password", "centre", "role"}
 _CALENDAR_KEYS = {"office_hours", "weekend", "overrides"}
 _OVERRIDE_KEYS = {"days_off", "working_days"}
@@ -576,6 +577,7 @@ class _Parser:
                     amount=self._int(fobj, fpath, "amount"),
                     kind=self._enum(FeeKind, fobj, fpath, "kind", default=FeeKind.CHARGE),
                     note=self._text(fobj, fpath, "note", required=False),
+                    due=self._enum(FeeDue, fobj, fpath, "due", default=FeeDue.BEFORE_RESULT),
                 )
             )
         return tuple(result)

@@ -196,6 +196,8 @@ class PaymentReceipt:
     paid_at: datetime
     staff_name: str
     counter_name: str = ""
+    procedure_name: str = ""  # what the fees are for
+    agency_name: str = ""  # the agency the fees are collected for (it issues the legal receipt)
 
     @property
     def total(self) -> int:

@@ -192,7 +192,8 @@ class DossierDocuments:
             dossier_code=record.code,
             lines=tuple(PaymentLine(line["name"], line["amount"]) for line in payment["lines"]),
             method=payment["method"], paid_at=payment["paid_at"], staff_name=staff_name,
-            counter_name=desk.counter_name,
+            counter_name=desk.counter_name, procedure_name=record.procedure_name,
+            agency_name=self._units.get(record.agency_unit_id).name if record.agency_unit_id in self._units else "",
         )
 
     def delivery_label(self, item_code: str, *, printed_at: datetime) -> DeliveryLabel:

@@ -48,7 +48,7 @@ DOCUMENTS: dict[DocumentKind, str] = {
     DocumentKind.CONTROL: N_("Form 06 — Control sheet"),
     DocumentKind.BOOK: N_("Form 07 — Dossier tracking book"),
     DocumentKind.DELIVERY_LABEL: N_("Postal delivery label"),
-    DocumentKind.PAYMENT_RECEIPT: N_("Receipt for fees and charges"),
+    DocumentKind.PAYMENT_RECEIPT: N_("Internal cash slip (fees and charges)"),
     DocumentKind.HANDOVER: N_("Hand-over record"),
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from counter_app.domain import dossier as rules
 from counter_app.domain.calendar import WorkingCalendar
-from counter_app.domain.catalog import Channel, Procedure
+from counter_app.domain.catalog import Channel, FeeDue, FeeKind, Procedure
 from counter_app.domain.dossier import (
     INTAKE_EVENT,
     DossierComponentRecord,
@@ -71,6 +71,14 @@ class IntakeComponent:
 
 
 @dataclass(frozen=True, slots=True)
+class IntakePayment:
+    """The fee taken with the dossier when the procedure's fee is due on filing."""
+
+    amount: int  # đồng
+    method: str  # cash | transfer
+
+
+@dataclass(frozen=True, slots=True)
 class IntakeRequest:
     """Everything the intake dialog collected; ``request_key`` is made when the dialog opens."""
 
@@ -97,6 +105,7 @@ class IntakeRequest:
     reason: str = ""
     missing_components: tuple[str, ...] = ()
     birth_date: date | None = None
+    payment: IntakePayment | None = None  # fee due on filing, paid in the same transaction
     gender: str = ""  # "male" / "female" as read from the CCCD card or chosen; checked against the number
     # The address's 2025 units of any province (services/addresses.py); codes win over unit ids.
     province_code: str = ""
@@ -157,6 +166,16 @@ class PostalView:
 
 
 @dataclass(frozen=True, slots=True)
+class FeeView:
+    """One fee or charge of the dossier's procedure as the catalog lists it (0 đồng: free)."""
+
+    name: str
+    amount: int
+    kind: FeeKind
+    due: FeeDue
+
+
+@dataclass(frozen=True, slots=True)
 class DossierDetail:
     summary: DossierSummary
     record: DossierRecord
@@ -164,6 +183,7 @@ class DossierDetail:
     payments: tuple[PaymentView, ...]
     postal_items: tuple[PostalView, ...]
     batches: tuple[str, ...]
+    fees: tuple[FeeView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +193,8 @@ class IntakeResult:
     appointment: datetime | None
     fee_due: int
     created: bool  # False when the same request was saved before (double click, retry)
+    receipt_number: str = ""  # the payment taken at intake, if any
+    paid: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +346,11 @@ class DossierService:
         procedure: Procedure = self._procedure(procedure_code)
         return self._calendar(centre_id).appointment(self._clock.now(), procedure.duration)
 
+    def fees_on_filing(self, procedure_code: str) -> tuple[tuple[str, int], ...]:
+        """The fees and charges (name, đồng) paid with the dossier at intake; empty when none is."""
+        procedure: Procedure = self._procedure(procedure_code)
+        return tuple((f.name, f.amount) for f in procedure.fees_on_filing)
+
     def receive(self, req: IntakeRequest, desk: Desk) -> IntakeResult:
         """Register a dossier (complete), or record an incomplete / refused intake; one per request key."""
         now = self._clock.now()
@@ -372,10 +399,14 @@ class DossierService:
             for c in req.components
         )
         fee_due = procedure.total_fee if req.outcome is Outcome.COMPLETE else 0
+        if req.payment is not None:
+            _check_intake_payment(req.payment, procedure, req.outcome, fee_due)
         with self._uow() as uow:
             existing = uow.dossiers.by_request_key(req.request_key)
             if existing is not None:  # the same Save arrived twice: answer with what was stored
-                return IntakeResult(existing.code, existing.status, existing.appointment, existing.fee_due, created=False)
+                done = uow.dossiers.payment_by_request_key(req.request_key)
+                return IntakeResult(existing.code, existing.status, existing.appointment, existing.fee_due, created=False,
+                                    receipt_number=done.receipt_number if done else "", paid=done.total if done else 0)
             code = allocate_dossier_code(agency.code, now.date(), uow=uow, device_id=self.device_id)
             record = DossierRecord(
                 id=uow.new_id(), code=code, request_key=req.request_key, centre_id=desk.centre_id,
@@ -414,8 +445,15 @@ class DossierService:
             seq = uow.dossiers.append_event(record, event, status)
             record = replace(record, event_count=seq)
             uow.dossiers.save(record)
+            receipt = ""
+            if req.payment is not None:  # the fee due on filing: same transaction as the dossier
+                lines = _fee_lines(procedure, record.fee_due, 0, req.payment.amount)
+                receipt, record = self._record_payment(uow, record, desk, now, amount=req.payment.amount,
+                                                       method=req.payment.method, request_key=req.request_key,
+                                                       lines=lines)
             uow.commit()
-        return IntakeResult(record.code, record.status, appointment, fee_due, created=True)
+        return IntakeResult(record.code, record.status, appointment, fee_due, created=True, receipt_number=receipt,
+                            paid=req.payment.amount if req.payment is not None else 0)
 
     def address_book(self, today: date) -> AddressBook:
         """Provinces and communes for addresses (the store's units and the national list), built once a day."""
@@ -493,7 +531,9 @@ class DossierService:
                 for p in uow.dossiers.postal_items_of(record.id)
             )
             batches = tuple(b.code for b in uow.dossiers.batches_of(record.id))
-            return DossierDetail(self.summary(record, paid), record, history, payments, postal, batches)
+        procedure = self._procedure_or_none(record.procedure_code)
+        fees = tuple(FeeView(f.name, f.amount, f.kind, f.due) for f in procedure.fees) if procedure else ()
+        return DossierDetail(self.summary(record, paid), record, history, payments, postal, batches, fees)
 
     # -- hand-over to agencies ---------------------------------------------------------------
     def handover_proposals(self, desk: Desk, day: date | None = None) -> list[HandoverProposal]:
@@ -614,24 +654,40 @@ class DossierService:
                 raise DomainError("payment.already_paid", code=record.code)
             if amount > outstanding:
                 raise DomainError("payment.too_much", amount=amount, outstanding=outstanding)
-            seq = uow.dossiers.next_receipt_seq(self.device_id)
-            receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
-            payment_id = uow.new_id()
-            items = [{"name": n, "amount": a} for n, a in (lines or [("Phí, lệ phí", amount)])]
-            if sum(i["amount"] for i in items) != amount:
-                raise DomainError("payment.lines_mismatch")
-            uow.dossiers.add_payment(
-                id=payment_id, receipt_number=receipt, dossier_id=record.id, payer_name=record.applicant_name,
-                method=method, total=amount, lines=items, paid_at=now, staff_id=desk.staff_id,
-                counter_id=desk.counter_id, device_id=self.device_id, request_key=request_key,
-            )
-            moved = self._event(uow, record, EventType.PAYMENT, desk, now, receipt=receipt, amount=amount, method=method)
-            uow.dossiers.save(moved)
-            uow.outbox.add("payment", payment_id, "created",
-                           {"receipt": receipt, "dossier_code": record.code, "amount": amount, "method": method,
-                            "paid_at": now.isoformat(), "staff_id": desk.staff_id})
+            if lines is None:  # name what is paid: the procedure's fees, then the postal charge
+                lines = _fee_lines(self._procedure_or_none(record.procedure_code), record.fee_due,
+                                   record.fee_due - outstanding, amount)
+            receipt, _moved = self._record_payment(uow, record, desk, now, amount=amount, method=method,
+                                                   request_key=request_key, lines=lines)
             uow.commit()
         return PaymentResult(receipt, amount, created=True)
+
+    def _procedure_or_none(self, code: str) -> Procedure | None:
+        try:
+            return self._procedure(code)
+        except DomainError:
+            return None  # a procedure gone from the catalog: the receipt says "fees and charges"
+
+    def _record_payment(self, uow: Any, record: DossierRecord, desk: Desk, now: datetime, *, amount: int,
+                        method: str, request_key: str, lines: list[tuple[str, int]]) -> tuple[str, DossierRecord]:
+        """Add the payment, its event and its outbox op to the open unit of work; the receipt number."""
+        seq = uow.dossiers.next_receipt_seq(self.device_id)
+        receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
+        payment_id = uow.new_id()
+        items = [{"name": n, "amount": a} for n, a in lines]
+        if sum(i["amount"] for i in items) != amount:
+            raise DomainError("payment.lines_mismatch")
+        uow.dossiers.add_payment(
+            id=payment_id, receipt_number=receipt, dossier_id=record.id, payer_name=record.applicant_name,
+            method=method, total=amount, lines=items, paid_at=now, staff_id=desk.staff_id,
+            counter_id=desk.counter_id, device_id=self.device_id, request_key=request_key,
+        )
+        moved = self._event(uow, record, EventType.PAYMENT, desk, now, receipt=receipt, amount=amount, method=method)
+        uow.dossiers.save(moved)
+        uow.outbox.add("payment", payment_id, "created",
+                       {"receipt": receipt, "dossier_code": record.code, "amount": amount, "method": method,
+                        "paid_at": now.isoformat(), "staff_id": desk.staff_id, "lines": items})
+        return receipt, moved
 
     def cash_summary(self, desk: Desk, day: date | None = None) -> CashSummary:
         day = day or self._clock.now().date()
@@ -726,6 +782,47 @@ class DossierService:
             uow.dossiers.set_postal_status(item, status, now)
             uow.commit()
             return self.summary(moved)
+
+
+POSTAL_CHARGE_LINE = "Cước chuyển phát kết quả qua dịch vụ bưu chính công ích"
+FEES_LINE = "Phí, lệ phí"
+
+
+def _check_intake_payment(payment: IntakePayment, procedure: Procedure, outcome: Outcome, fee_due: int) -> None:
+    if payment.method not in ("cash", "transfer"):
+        raise DomainError("payment.bad_method", method=payment.method)
+    if outcome is not Outcome.COMPLETE:
+        raise DomainError("payment.not_registered", code=procedure.code)
+    if not procedure.fees_on_filing:
+        raise DomainError("payment.not_due_on_filing")
+    if payment.amount <= 0:
+        raise DomainError("payment.bad_amount", amount=payment.amount)
+    if payment.amount > fee_due:
+        raise DomainError("payment.too_much", amount=payment.amount, outstanding=fee_due)
+
+
+def _fee_lines(procedure: Procedure | None, fee_due: int, paid_before: int, amount: int) -> list[tuple[str, int]]:
+    """What ``amount`` pays, line by line, by name: the procedure's fees in catalog order (those due on
+    filing first), then the postal charge; what was paid before is taken off the first lines."""
+    owed: list[tuple[str, int]] = []
+    if procedure is not None:
+        fees = sorted((f for f in procedure.fees if f.amount > 0), key=lambda f: f not in procedure.fees_on_filing)
+        owed = [(f.name, f.amount) for f in fees]
+    rest = fee_due - sum(a for _n, a in owed)
+    if rest > 0:
+        owed.append((POSTAL_CHARGE_LINE if procedure is not None else FEES_LINE, rest))
+    lines: list[tuple[str, int]] = []
+    skip, left = paid_before, amount
+    for name, owed_amount in owed:
+        covered = min(skip, owed_amount)
+        skip -= covered
+        take = min(left, owed_amount - covered)
+        if take > 0:
+            lines.append((name, take))
+            left -= take
+    if left > 0:  # more than the lines cover (should not happen: payments never exceed what is due)
+        lines.append((FEES_LINE, left))
+    return lines
 
 
 def _handover_timeliness(record: DossierRecord, now: datetime) -> rules.Timeliness:

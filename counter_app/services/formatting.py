@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
+from counter_app.domain.catalog import (
+    Channel,
+    Duration,
+    DurationUnit,
+    FeeDue,
+    FeeKind,
+    ProcedureLevel,
+)
+from counter_app.domain.errors import DomainError
+from counter_app.domain.vietnamese_numbers import spoken_text
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.services.queue_port import Priority
 
@@ -47,10 +58,96 @@ def format_number(n: int) -> str:
 
 
 def format_money(amount: int) -> str:
-    """Whole đồng: ``1000000`` → ``"1.000.000 đ"``; ``0`` → "Free" (vi "Miễn phí")."""
+    """A price: ``1000000`` → ``"1.000.000 đ"``; ``0`` → "Free" (vi "Miễn phí"). For sums paid, owed
+    or collected use ``format_amount``: there 0 is "0 đ", not "Free"."""
     if amount == 0:
         return _("Free")
     return f"{format_number(amount)} {CURRENCY_SYMBOL}"
+
+
+def format_amount(amount: int) -> str:
+    """A sum of money (paid, owed, collected): ``10000`` → ``"10.000 đ"``, ``0`` → ``"0 đ"``."""
+    return f"{format_number(amount)} {CURRENCY_SYMBOL}"
+
+
+MAX_AMOUNT = 999_999_999_999  # đồng; more than any fee, small enough to read in words
+
+_AMOUNT_UNIT = re.compile(r"\s*(?:đồng|đ|vnđ|vnd|d)\.?\s*$", re.IGNORECASE)
+_GROUPED = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$")
+
+
+def parse_amount(text: str) -> int:
+    """Whole đồng as a clerk types them: ``"1500000"``, ``"1.500.000"``, ``"1 500 000"``, ``"10.000 đ"``.
+
+    Raises ``DomainError("amount.empty")`` for nothing typed and ``DomainError("amount.bad")`` for
+    anything else that is not a whole, non-negative number of đồng (``"1,5"``, ``"1.50.000"``, ``"-5"``).
+    """
+    cleaned = unicodedata.normalize("NFC", text or "").replace("\u00a0", " ").replace("\u202f", " ").strip()
+    cleaned = _AMOUNT_UNIT.sub("", cleaned).strip()
+    if not cleaned:
+        raise DomainError("amount.empty")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if cleaned.isdigit():
+        digits = cleaned
+    elif _GROUPED.match(cleaned) and len({ch for ch in cleaned if not ch.isdigit()}) == 1:
+        digits = re.sub(r"[. ]", "", cleaned)
+    else:
+        raise DomainError("amount.bad", text=text.strip())
+    amount = int(digits)
+    if amount > MAX_AMOUNT:
+        raise DomainError("amount.too_large", text=text.strip())
+    return amount
+
+
+def group_typed_amount(text: str, cursor: int) -> tuple[str, int]:
+    """Regroup digits as they are typed: ``("1500000", 7)`` → ``("1.500.000", 9)``.
+
+    Every character that is not a digit is dropped; the cursor stays after the same digit.
+    """
+    digits_before = sum(ch.isdigit() for ch in text[:cursor])
+    digits = "".join(ch for ch in text if ch.isdigit()).lstrip("0") or ("0" if any(ch.isdigit() for ch in text) else "")
+    dropped = len("".join(ch for ch in text if ch.isdigit())) - len(digits)
+    digits_before = max(0, digits_before - dropped)
+    grouped = format_number(int(digits)) if digits else ""
+    position, seen = 0, 0
+    while position < len(grouped) and seen < digits_before:
+        if grouped[position].isdigit():
+            seen += 1
+        position += 1
+    return grouped, position
+
+
+_SCALES: tuple[str, ...] = ("", "nghìn", "triệu", "tỷ")
+
+
+def amount_in_words(amount: int) -> str:
+    """Vietnamese words of a sum for receipts: ``1050000`` → "Một triệu không trăm năm mươi nghìn đồng".
+
+    Always Vietnamese (a receipt's "Số tiền bằng chữ" is read by the finance office).
+    """
+    if amount < 0 or amount > MAX_AMOUNT:
+        raise DomainError("amount.too_large", text=str(amount))
+    if amount == 0:
+        return "Không đồng"
+    groups: list[int] = []
+    rest = amount
+    while rest:
+        rest, group = divmod(rest, 1000)
+        groups.append(group)
+    words: list[str] = []
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            continue
+        if words and group < 100:
+            words.append("không trăm")
+            if group < 10:
+                words.append("linh")
+        words.append(spoken_text(group))
+        if _SCALES[index]:
+            words.append(_SCALES[index])
+    text = " ".join(words) + " đồng"
+    return text[0].upper() + text[1:]
 
 
 def format_duration(duration: Duration) -> str:
@@ -102,6 +199,27 @@ def format_channels(channels: Iterable[Channel]) -> str:
 def format_fee_kind(kind: FeeKind) -> str:
     """Words for a fee kind: "Fee"/"Charge" (vi "Phí"/"Lệ phí")."""
     return _(_FEE_KINDS[kind])
+
+
+_FEE_DUE: dict[FeeDue, str] = {
+    FeeDue.ON_FILING: N_("paid when the dossier is filed"),
+    FeeDue.BEFORE_RESULT: N_("paid before the result is returned"),
+}
+
+
+def format_fee_due(due: FeeDue) -> str:
+    """When a fee is paid: "paid when the dossier is filed" (vi "nộp khi nộp hồ sơ")."""
+    return _(_FEE_DUE[due])
+
+
+def format_fee_status(fee_due: int, paid: int) -> str:
+    """A dossier's money in one line: "10.000 đ due, 0 đ paid, 10.000 đ outstanding"; "Free" when
+    nothing is due and nothing was paid (never "paid Free")."""
+    if fee_due == 0 and paid == 0:
+        return _("Free")
+    return _("{due} due, {paid} paid, {outstanding} outstanding").format(
+        due=format_amount(fee_due), paid=format_amount(paid), outstanding=format_amount(max(0, fee_due - paid))
+    )
 
 
 def format_level(level: ProcedureLevel) -> str:

@@ -150,6 +150,7 @@ class FeeRow(Base):
     amount: Mapped[int] = mapped_column(Integer)  # đồng
     kind: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[str] = mapped_column(String(20), default="before_result", server_default="before_result")
 
 
 class StaffRow(Base):

@@ -18,6 +18,7 @@ from counter_app.domain.catalog import (
     Duration,
     DurationUnit,
     Fee,
+    FeeDue,
     FeeKind,
     Field,
     Procedure,
@@ -70,7 +71,7 @@ def procedure_from_row(row: ProcedureRow) -> Procedure:
             Component(c.name, c.originals, c.certified_copies, c.photocopies, c.required, c.note)
             for c in row.components
         ),
-        fees=tuple(Fee(f.name, f.amount, FeeKind(f.kind), f.note) for f in row.fees),
+        fees=tuple(Fee(f.name, f.amount, FeeKind(f.kind), f.note, FeeDue(f.due)) for f in row.fees),
         channels=frozenset(Channel(c) for c in row.channels.split(",") if c),
         post_dossier=row.post_dossier,
         post_result=row.post_result,

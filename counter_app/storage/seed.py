@@ -127,7 +127,7 @@ def seed_province(
             for i, c in enumerate(p.components, start=1)
         ]
         row.fees = [
-            FeeRow(position=i, name=f.name, amount=f.amount, kind=f.kind.value, note=f.note)
+            FeeRow(position=i, name=f.name, amount=f.amount, kind=f.kind.value, note=f.note, due=f.due.value)
             for i, f in enumerate(p.fees, start=1)
         ]
         session.add(row)

@@ -32,7 +32,7 @@ from counter_app.services.dossier_words import (
     status_text,
     timeliness_text,
 )
-from counter_app.services.formatting import format_datetime, format_money
+from counter_app.services.formatting import format_amount, format_datetime, format_fee_status
 from counter_app.services.i18n import N_, _
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.preview import PrintedDocument, print_and_preview
@@ -103,7 +103,7 @@ def event_details(data: dict[str, Any]) -> str:
         parts.append(
             _("receipt {number}: {amount} ({method})").format(
                 number=data["receipt"],
-                amount=format_money(int(data.get("amount", 0))),
+                amount=format_amount(int(data.get("amount", 0))),
                 method=method_text(str(data.get("method", ""))),
             )
         )
@@ -186,7 +186,7 @@ class DossierViewDialog(QDialog):
                 Column(N_("Receipt no."), lambda p: p.receipt_number),
                 Column(N_("Paid at"), lambda p: format_datetime(p.paid_at)),
                 Column(N_("Method"), lambda p: method_text(p.method)),
-                Column(N_("Amount"), lambda p: format_money(p.total), align_right=True),
+                Column(N_("Amount"), lambda p: format_amount(p.total), align_right=True),
             ],
             key=lambda p: p.receipt_number,
         )
@@ -196,7 +196,7 @@ class DossierViewDialog(QDialog):
                 Column(N_("Postal item"), lambda p: p.item_code),
                 Column(N_("Receiver"), lambda p: p.receiver_name),
                 Column(N_("Address"), lambda p: p.address),
-                Column(N_("Postal charge"), lambda p: format_money(p.charge), align_right=True),
+                Column(N_("Postal charge"), lambda p: format_amount(p.charge), align_right=True),
                 Column(N_("Delivery status"), lambda p: postal_status_text(p.status)),
                 Column(N_("Updated"), lambda p: format_datetime(p.updated_at)),
             ],
@@ -299,7 +299,6 @@ class DossierViewDialog(QDialog):
 
     def _fill_facts(self, detail: Any) -> None:
         s, r = detail.summary, detail.record
-        outstanding = max(0, s.fee_due - s.paid)
         appointment = format_datetime(s.appointment) if s.appointment else "—"
         if r.original_appointment and s.appointment and r.original_appointment != s.appointment:
             appointment = _("{new} (was {old})").format(
@@ -318,11 +317,7 @@ class DossierViewDialog(QDialog):
             (
                 "fees",
                 _("Fees and charges"),
-                _("{due} due, {paid} paid, {outstanding} outstanding").format(
-                    due=format_money(s.fee_due) if s.fee_due else "0 đ",
-                    paid=format_money(s.paid) if s.paid else "0 đ",
-                    outstanding=format_money(outstanding) if outstanding else "0 đ",
-                ),
+                format_fee_status(s.fee_due, s.paid),
             ),
             ("summary", _("Request"), r.request_summary or "—"),
         ]

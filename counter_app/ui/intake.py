@@ -42,11 +42,17 @@ from counter_app.domain.text import normalize, search_key
 from counter_app.domain.units import Unit, UnitKind
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import APPLICANT_TYPES, describe_dossier_error
-from counter_app.services.dossiers import IntakeComponent, IntakeRequest
-from counter_app.services.formatting import format_datetime, format_duration, format_money
+from counter_app.services.dossiers import IntakeComponent, IntakePayment, IntakeRequest
+from counter_app.services.formatting import (
+    format_amount,
+    format_datetime,
+    format_duration,
+    format_money,
+)
 from counter_app.services.i18n import N_, _, describe_error
 from counter_app.services.read_models import ProcedureGuide
 from counter_app.ui.main_window import CounterContext
+from counter_app.ui.money_edit import MoneyEdit
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
@@ -417,6 +423,9 @@ class IntakeDialog(QDialog):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(components_box)
         right.addWidget(delivery_box)
+        self.fee_box = self._fee_box()
+        if self.fee_box is not None:
+            right.addWidget(self.fee_box)
         right.addStretch(1)
         summary_box = QGroupBox(_("Request"))
         summary_layout = QVBoxLayout(summary_box)
@@ -644,6 +653,13 @@ class IntakeDialog(QDialog):
                 bad.append(first.provided)
             else:
                 self.components_note.clear_note()
+        if outcome is Outcome.COMPLETE and self.collects_fee():
+            try:
+                self.fee_amount_edit.amount()
+                self.fee_note.clear_note()
+            except DomainError as error:
+                self.fee_note.show_note(describe_error(error))
+                bad.append(self.fee_amount_edit)
         return bad[0] if bad else None
 
     # -- building the request --------------------------------------------------------------
@@ -681,7 +697,74 @@ class IntakeDialog(QDialog):
             delivery_phone=self.delivery_phone_edit.text() if post else "",
             reason=reason,
             missing_components=tuple(missing or ()),
+            payment=self.intake_payment() if outcome is Outcome.COMPLETE else None,
         )
+
+    # -- fee due on filing -----------------------------------------------------------------
+
+    def _fee_box(self) -> QGroupBox | None:
+        """Cash or transfer, amount pre-filled: shown only when the procedure's fee is due on filing."""
+        dossiers = dossiers_of(self.context)
+        self.fees_on_filing: tuple[tuple[str, int], ...] = ()
+        if dossiers is not None:
+            try:
+                self.fees_on_filing = tuple(dossiers.fees_on_filing(self.guide.code))
+            except DomainError as error:
+                _log.warning("fees on filing of %s: %s", self.guide.code, error)
+        if not self.fees_on_filing:
+            return None
+        box = QGroupBox(_("Fee due on filing"))
+        box.setObjectName("feeBox")
+        self.fee_lines_label = QLabel(
+            "\n".join(f"{name}: {format_amount(amount)}" for name, amount in self.fees_on_filing)
+        )
+        self.fee_lines_label.setObjectName("feeLines")
+        self.fee_lines_label.setWordWrap(True)
+        self.collect_fee_check = QCheckBox(_("Collect it now, with the dossier"))
+        self.collect_fee_check.setObjectName("collectFee")
+        self.collect_fee_check.setChecked(True)
+        self.fee_amount_edit = MoneyEdit(sum(amount for _name, amount in self.fees_on_filing))
+        self.fee_amount_edit.setObjectName("feeAmount")
+        self.fee_note = FieldNote()
+        self.fee_cash_radio = QRadioButton(_("Cash"))
+        self.fee_transfer_radio = QRadioButton(_("Bank transfer"))
+        self.fee_cash_radio.setChecked(True)
+        self._fee_method_group = QButtonGroup(self)
+        self._fee_method_group.addButton(self.fee_cash_radio)
+        self._fee_method_group.addButton(self.fee_transfer_radio)
+        methods = QHBoxLayout()
+        methods.setContentsMargins(0, 0, 0, 0)
+        methods.addWidget(self.fee_cash_radio)
+        methods.addWidget(self.fee_transfer_radio)
+        methods.addStretch(1)
+        methods_box = QWidget()
+        methods_box.setLayout(methods)
+        form = QFormLayout(box)
+        form.addRow(self.fee_lines_label)
+        form.addRow(self.collect_fee_check)
+        form.addRow(_("Amount"), _stack(self.fee_amount_edit, self.fee_note))
+        form.addRow(_("Payment method"), methods_box)
+        self.collect_fee_check.toggled.connect(self._on_collect_fee_check_toggled)
+        return box
+
+    def collects_fee(self) -> bool:
+        return self.fee_box is not None and self.collect_fee_check.isChecked()
+
+    def intake_payment(self) -> IntakePayment | None:
+        if not self.collects_fee():
+            return None
+        amount = self.fee_amount_edit.amount_or_none()
+        if amount is None:
+            return None
+        return IntakePayment(amount, "transfer" if self.fee_transfer_radio.isChecked() else "cash")
+
+    def _on_collect_fee_check_toggled(self, checked: bool) -> None:
+        for widget in (self.fee_amount_edit, self.fee_cash_radio, self.fee_transfer_radio):
+            widget.setEnabled(checked)
+        if not checked:
+            self.fee_note.show_note(_("The fee stays due: collect it before the result is returned."), "info")
+        else:
+            self.fee_note.clear_note()
 
     def applicant_address(self) -> str:
         parts = [normalize(self.address_edit.text())]
@@ -737,11 +820,22 @@ class IntakeDialog(QDialog):
         self._set_saving(False)
         self.saved = result
         code = getattr(result, "code", "")
-        self.status.show_message(_("Saved: dossier {code}.").format(code=code), "ok")
+        receipt = getattr(result, "receipt_number", "")
+        if receipt:
+            self.status.show_message(
+                _("Saved: dossier {code}. Collected {amount}, slip {number}.").format(
+                    code=code, amount=format_amount(getattr(result, "paid", 0)), number=receipt
+                ),
+                "ok",
+            )
+        else:
+            self.status.show_message(_("Saved: dossier {code}.").format(code=code), "ok")
         self.sig_saved.emit(result)
         owner = self.parentWidget() or self
         assert self.outcome is not None
         print_and_preview(owner, self.context, FORM_OF_OUTCOME[self.outcome], code)
+        if receipt:
+            print_and_preview(owner, self.context, DocumentKind.PAYMENT_RECEIPT, receipt)
         self.accept()
 
     def _on_save_failed(self, error: BaseException) -> None:
@@ -790,6 +884,8 @@ class IntakeDialog(QDialog):
             target = (self.components_note, self.sets_spin)
         elif code == "intake.post_not_allowed":
             target = (self.channel_note, self.channel_counter_radio)
+        elif code.startswith("payment.") and self.fee_box is not None:
+            target = (self.fee_note, self.fee_amount_edit)
         if target is not None:
             target[0].show_note(text)
             target[1].setFocus()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -40,10 +39,11 @@ from counter_app.services.dossier_words import (
     status_text,
     timeliness_text,
 )
-from counter_app.services.formatting import format_date, format_datetime, format_money
+from counter_app.services.formatting import format_amount, format_date, format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
 from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.money_edit import MoneyEdit
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
@@ -67,7 +67,7 @@ DEFAULT_POSTAL_CHARGE = 0
 
 def money(amount: int) -> str:
     """Money where 0 is "0 đ" (not "Free": here it is an amount, not a price)."""
-    return format_money(amount) if amount else "0 đ"
+    return format_amount(amount)
 
 
 def outstanding_of(summary: Any) -> int:
@@ -109,13 +109,9 @@ class PaymentDialog(QDialog):
             )
         )
         facts.setObjectName("moneyLine")
-        self.amount_spin = QSpinBox()
-        self.amount_spin.setObjectName("amount")
-        self.amount_spin.setRange(0, max(outstanding, 0))
-        self.amount_spin.setSingleStep(1000)
-        self.amount_spin.setGroupSeparatorShown(True)
-        self.amount_spin.setSuffix(" đ")
-        self.amount_spin.setValue(outstanding)
+        self.amount_edit = MoneyEdit(outstanding)
+        self.amount_edit.setObjectName("amount")
+        self.amount_note = FieldNote()
         self.cash_radio = QRadioButton(_("Cash"))
         self.transfer_radio = QRadioButton(_("Bank transfer"))
         self.cash_radio.setChecked(True)
@@ -128,7 +124,7 @@ class PaymentDialog(QDialog):
         methods.addStretch(1)
         form = QFormLayout()
         form.addRow(_("Payer"), QLabel(summary.applicant_name))
-        form.addRow(_("Amount"), self.amount_spin)
+        form.addRow(_("Amount"), _stack(self.amount_edit, self.amount_note))
         form.addRow(_("Payment method"), methods)
         self.status = StatusLine()
         self.confirm_button = QPushButton(_("Collect and print the receipt (Ctrl+Enter)"))
@@ -151,7 +147,8 @@ class PaymentDialog(QDialog):
         add_shortcut(self, "Ctrl+Return", self._on_confirm_button_clicked)
         add_shortcut(self, "Ctrl+Enter", self._on_confirm_button_clicked)
         self.resize(560, 300)
-        self.amount_spin.setFocus()
+        self.amount_edit.setFocus()
+        self.amount_edit.selectAll()
 
     def method(self) -> str:
         return "transfer" if self.transfer_radio.isChecked() else "cash"
@@ -164,7 +161,14 @@ class PaymentDialog(QDialog):
     def pay(self) -> bool:
         if self.saving:
             return False
-        amount, method, key = self.amount_spin.value(), self.method(), self.request_key
+        try:
+            amount = self.amount_edit.amount()
+        except DomainError as error:
+            self.amount_note.show_note(describe_error(error))
+            self.amount_edit.setFocus()
+            return False
+        self.amount_note.clear_note()
+        method, key = self.method(), self.request_key
         code, services, desk = self.summary.code, self.context.services, desk_of(self.context)
         self.saving = True
         self.confirm_button.setEnabled(False)
@@ -229,19 +233,15 @@ class PostDialog(QDialog):
         self.address_edit.setObjectName("address")
         self.phone_edit = QLineEdit(record.delivery_phone or record.phone)
         self.phone_edit.setObjectName("receiverPhone")
-        self.charge_spin = QSpinBox()
-        self.charge_spin.setObjectName("charge")
-        self.charge_spin.setRange(0, 10_000_000)
-        self.charge_spin.setSingleStep(1000)
-        self.charge_spin.setGroupSeparatorShown(True)
-        self.charge_spin.setSuffix(" đ")
-        self.charge_spin.setValue(DEFAULT_POSTAL_CHARGE)
+        self.charge_edit = MoneyEdit(DEFAULT_POSTAL_CHARGE)
+        self.charge_edit.setObjectName("charge")
+        self.charge_note = FieldNote()
         form = QFormLayout()
         form.addRow(_("Postal item"), _stack(self.item_edit, self.item_note))
         form.addRow(_("Receiver"), self.receiver_edit)
         form.addRow(_("Delivery address"), self.address_edit)
         form.addRow(_("Receiver's phone"), self.phone_edit)
-        form.addRow(_("Postal charge"), self.charge_spin)
+        form.addRow(_("Postal charge"), _stack(self.charge_edit, self.charge_note))
         hint = QLabel(_("The postal charge is added to what the applicant owes; collect it after sending."))
         hint.setWordWrap(True)
         hint.setObjectName("hint")
@@ -301,10 +301,16 @@ class PostDialog(QDialog):
         if self.saving or not self.check_item(final=True):
             self.item_edit.setFocus()
             return False
+        try:
+            charge = self.charge_edit.amount()
+        except DomainError as error:
+            self.charge_note.show_note(describe_error(error))
+            self.charge_edit.setFocus()
+            return False
+        self.charge_note.clear_note()
         item = re.sub(r"\s", "", self.item_edit.text()).upper()
         self.item_code = item
         receiver, address, phone = self.receiver_edit.text(), self.address_edit.text(), self.phone_edit.text()
-        charge = self.charge_spin.value()
         code, services, desk = self.code, self.context.services, desk_of(self.context)
         self.saving = True
         self.confirm_button.setEnabled(False)
@@ -830,7 +836,7 @@ class ReturnPage(CounterPage):
     def _on_payment_dialog_paid(self, result: object) -> None:
         r: Any = result
         self.status.show_message(
-            _("Collected {amount}, receipt {number}.").format(amount=money(r.total), number=r.receipt_number),
+            _("Collected {amount}, slip {number}.").format(amount=money(r.total), number=r.receipt_number),
             "ok",
         )
         print_and_preview(

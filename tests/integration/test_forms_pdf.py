@@ -450,7 +450,8 @@ class TestOtherForms:
 
     def test_payment_receipt(self, vi: None) -> None:
         text = text_of(render_document(make_payment()))
-        assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in text
+        assert "PHIẾU THU NỘI BỘ" in text  # not a legal receipt: named as what it is (issue 8 §5)
+        assert "(Không thay thế biên lai thu phí, lệ phí)" in text
         assert "Số: C3-000123" in text
         assert f"Người nộp tiền: {NAME}" in text
         assert "8.000 đ" in text and "25.000 đ" in text
