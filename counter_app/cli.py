@@ -376,9 +376,15 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     services = open_services(_data_dir(args), language=args.lang)
     calendar = services.guide_service.calendar(args.centre)
     if args.procedure:
-        procedure = services.guide_service.procedure(args.procedure)
+        # a national code (1.001193) names the copy of the clerk's centre (--centre, else this PC's)
+        centre_id = args.centre or services.station().centre_id
+        with services.uow(readonly=True) as uow:
+            agencies = frozenset(uow.units.centre_agencies(centre_id))
+        procedure = services.guide_service.procedure_by_code(args.procedure, agencies=agencies)
         duration = procedure.duration
-        print(f"{procedure.code} {procedure.name}")
+        typed = args.procedure.strip()
+        own = procedure.code == typed or procedure.agency_unit_id in agencies
+        print(f"{procedure.code if own else typed} {procedure.name}")
     else:
         duration = Duration(DurationUnit.WORKING_DAYS, args.working_days)
     due = calendar.appointment(received, duration)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from enum import StrEnum
 
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.domain.errors import DomainError
@@ -64,21 +65,56 @@ class OfficeHours:
         return timedelta(microseconds=sum(_time_us(e) - _time_us(s) for s, e in self.sessions))
 
 
-@dataclass(frozen=True, slots=True)
-class YearOverride:
-    """A province's list for one year, applied over the generated public holidays.
+class DayIssuer(StrEnum):
+    """Who made a date a day off or a working day (printed with the date, so it can be checked)."""
 
-    ``days_off``: extra days off (bridge days); ``working_days``: make-up working days, which
-    also cancel a generated holiday on the same date.
+    LAW = "law"  # Bộ luật Lao động 2019 Art. 112 (holidays) and Art. 111 (nghỉ bù)
+    PRIME_MINISTER = "prime_minister"  # Thủ tướng Chính phủ (văn bản của VPCP truyền đạt ý kiến)
+    GOVERNMENT = "government"  # a Deputy Prime Minister for the Government (VPCP letter)
+    PROVINCE = "province"  # the province's own decision (UBND tỉnh)
+    PACKAGE = "holidays"  # the ``holidays`` package: the default for a year with no yearly calendar
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """One date that differs from the weekly pattern, with the reason and who decided it."""
+
+    day: date
+    working: bool  # True: a make-up working day (usually a Saturday); False: a day off
+    name: str
+    issuer: DayIssuer
+    source: str = ""  # the document, e.g. "Văn bản 9859/VPCP-KGVX ngày 13/10/2025"
+
+
+@dataclass(frozen=True, slots=True)
+class YearCalendar:
+    """The working calendar of one year as the province publishes it: the one truth for that year.
+
+    ``days`` lists every day off that falls on a weekday (public holidays, nghỉ bù, swapped days)
+    and every make-up working day; a day off that is not listed is not a day off, whatever a
+    package generates. ``source`` names the documents the year follows.
     """
 
-    days_off: frozenset[date] = frozenset()
-    working_days: frozenset[date] = frozenset()
+    year: int
+    source: str
+    days: tuple[CalendarDay, ...] = ()
 
     def __post_init__(self) -> None:
-        both = self.days_off & self.working_days
-        if both:
-            raise DomainError("calendar.override_conflict", day=min(both))
+        seen: dict[date, CalendarDay] = {}
+        for entry in self.days:
+            if entry.day.year != self.year:
+                raise DomainError("calendar.wrong_year", day=entry.day, year=self.year)
+            if entry.day in seen:
+                raise DomainError("calendar.override_conflict", day=entry.day)
+            seen[entry.day] = entry
+
+    @property
+    def days_off(self) -> frozenset[date]:
+        return frozenset(d.day for d in self.days if not d.working)
+
+    @property
+    def working_days(self) -> frozenset[date]:
+        return frozenset(d.day for d in self.days if d.working)
 
 
 # A snapshot of precomputed working days, replaced as a whole (never mutated), so concurrent
@@ -218,6 +254,8 @@ class _Plan:
         ordinal = received.toordinal()
         amount = duration.amount
         unit = duration.unit
+        if unit == DurationUnit.SAME_WORKING_DAY:
+            return self.same_day_appointment(received, duration.cutoff or time(15, 0))
         if unit == DurationUnit.CALENDAR_DAYS and amount > 0:
             target = ordinal + amount
             state = self.covering(target, target)
@@ -241,6 +279,25 @@ class _Plan:
         per_unit = self.day_us if unit == DurationUnit.WORKING_DAYS else _US_PER_HOUR
         total = amount * per_unit
         return self.moment(state, start + total, tz, at_end=True)
+
+    def same_day_appointment(self, received: datetime, cutoff: time) -> datetime:
+        """Closing time of the day counting starts, or of the next working day after the cut-off.
+
+        Counting starts on the day received when it is a working day and the dossier came in
+        before closing; otherwise on the next working day, from its opening (so before the
+        cut-off). "Sau 15 giờ" is read to the second: 15:00:00 is the same day, 15:00:01 is not.
+        """
+        ordinal = received.toordinal()
+        state = self.covering(ordinal, ordinal)
+        lo, ranks, _ = state
+        j = ordinal - lo
+        index = ranks[j]
+        us = _day_us(received)
+        if ranks[j + 1] > index and us < self.ends[-1]:  # a working day, before closing
+            if us > _time_us(cutoff):
+                index += 1
+        state, found = self.working_ordinal(state, index)
+        return datetime.combine(date.fromordinal(found), self.close, received.tzinfo)
 
     def add_working_time(self, start: datetime, delta: timedelta) -> datetime:
         ordinal = start.toordinal()
@@ -345,7 +402,9 @@ class WorkingCalendar:
         sessions), from ``received`` when it is inside a session of a working day, else from
         the next session start; a count ending on a session end returns that session end.
         Calendar days: the day ``received.date() + n``, moved to the next working day, at
-        closing time. A zero duration gives the moment counting starts.
+        closing time. Same working day: closing time of the day counting starts, or of the next
+        working day when the dossier is received after the cut-off. A zero duration gives the
+        moment counting starts.
         """
         _require_aware(received)
         return self._get_plan().appointment(received, duration)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 
@@ -11,20 +11,43 @@ class DurationUnit(StrEnum):
     WORKING_DAYS = "working_days"
     WORKING_HOURS = "working_hours"
     CALENDAR_DAYS = "calendar_days"
+    # "trong ngày làm việc; nếu tiếp nhận sau HH giờ thì trả kết quả trong ngày làm việc tiếp
+    # theo" (e.g. Decree 23/2015 Art. 20, 33 on chứng thực; Decree 123/2015 Art. 64 on trích lục).
+    SAME_WORKING_DAY = "same_working_day"
+
+
+DEFAULT_SAME_DAY_CUTOFF = time(15, 0)
 
 
 @dataclass(frozen=True, slots=True)
 class Duration:
-    """Statutory processing time. Half a working day is ``Duration(WORKING_HOURS, 4)``."""
+    """Statutory processing time. Half a working day is ``Duration(WORKING_HOURS, 4)``.
+
+    ``SAME_WORKING_DAY`` has no amount (0): the result is due the day the dossier is received,
+    or the next working day when it is received after ``cutoff`` (15:00 unless the law says
+    otherwise). ``cutoff`` is ``None`` for every other unit.
+    """
 
     unit: DurationUnit
     amount: int
+    cutoff: time | None = None
 
     def __post_init__(self) -> None:
-        if self.amount < 0:
-            from counter_app.domain.errors import DomainError
+        from counter_app.domain.errors import DomainError
 
+        if self.amount < 0:
             raise DomainError("duration.negative", amount=self.amount)
+        if self.unit == DurationUnit.SAME_WORKING_DAY:
+            if self.amount != 0:
+                raise DomainError("duration.same_day_invalid", unit=self.unit.value)
+            if self.cutoff is None:
+                object.__setattr__(self, "cutoff", DEFAULT_SAME_DAY_CUTOFF)
+        elif self.cutoff is not None:
+            raise DomainError("duration.same_day_invalid", unit=self.unit.value)
+
+    @classmethod
+    def same_working_day(cls, cutoff: time = DEFAULT_SAME_DAY_CUTOFF) -> Duration:
+        return cls(DurationUnit.SAME_WORKING_DAY, 0, cutoff)
 
 
 class Channel(StrEnum):

@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from counter_app.domain.calendar import OfficeHours, YearOverride
+from counter_app.domain.calendar import CalendarDay, DayIssuer, OfficeHours, YearCalendar
 from counter_app.domain.catalog import (
     Channel,
     Component,
@@ -43,6 +43,7 @@ from counter_app.domain.catalog import (
     ProcedureLevel,
 )
 from counter_app.domain.errors import DomainError
+from counter_app.domain.identity import validate_phone
 from counter_app.domain.text import normalize as _normalize_text
 from counter_app.domain.units import Centre, Counter, Unit, UnitKind
 
@@ -68,6 +69,7 @@ class StaffSeed:
     password: str
     centre_id: str
     role: StaffRole
+    phone: str = ""  # national form, printed on Mẫu 02 for the guiding officer
 
     def __repr__(self) -> str:  # keep passwords out of logs
         return (
@@ -88,7 +90,8 @@ class ProvinceData:
     staff: tuple[StaffSeed, ...]
     office_hours: OfficeHours
     weekend: frozenset[int]
-    overrides: dict[int, YearOverride] = field(default_factory=dict)
+    # the province's published calendar per year; a year not here follows the holidays package
+    yearly: dict[int, YearCalendar] = field(default_factory=dict)
     dossier_code_pattern: str = "{agency}-{day:%y%m%d}-{seq:04d}"
 
 
@@ -133,12 +136,13 @@ _PROCEDURE_KEYS = {
     "channels", "post_dossier", "post_result", "requires_in_person", "result_description",
     "legal_basis", "applies_to_all_communes", "catalog_version", "valid_from", "valid_to",
 }  # fmt: skip
-_DURATION_KEYS = {"unit", "amount"}
+_DURATION_KEYS = {"unit", "amount", "cutoff"}
 _COMPONENT_KEYS = {"name", "originals", "certified_copies", "photocopies", "required", "note"}
 _FEE_KEYS = {"name", "amount", "kind", "note", "due"}
-_STAFF_KEYS = {"id", "username", "full_name", "password", "centre", "role"}
-_CALENDAR_KEYS = {"office_hours", "weekend", "overrides"}
-_OVERRIDE_KEYS = {"days_off", "working_days"}
+_STAFF_KEYS = {"id", "username", "full_name", "password", "centre", "role", "phone"}
+_CALENDAR_KEYS = {"office_hours", "weekend", "years"}
+_YEAR_KEYS = {"source", "days"}
+_DAY_KEYS = {"date", "kind", "name", "issuer", "source"}
 
 
 class _Parser:
@@ -279,7 +283,7 @@ class _Parser:
         staff = self._staff(self._list(root, "$", "staff"), {c.id for c in centres})
         if "calendar" not in root:
             raise DomainError("catalog_data.missing_field", path="$", field="calendar")
-        office_hours, weekend, overrides = self._calendar(
+        office_hours, weekend, yearly = self._calendar(
             self._obj(root["calendar"], "$", "calendar")
         )
         pattern = self._dossier_code(root)
@@ -294,7 +298,7 @@ class _Parser:
             staff=staff,
             office_hours=office_hours,
             weekend=weekend,
-            overrides=overrides,
+            yearly=yearly,
             dossier_code_pattern=pattern,
         )
 
@@ -539,10 +543,19 @@ class _Parser:
         dpath = f"{path}.duration"
         dobj = self._obj(obj["duration"], path, "duration")
         self._keys(dobj, dpath, _DURATION_KEYS)
-        return Duration(
-            unit=self._enum(DurationUnit, dobj, dpath, "unit"),
-            amount=self._int(dobj, dpath, "amount", minimum=1),
-        )
+        unit = self._enum(DurationUnit, dobj, dpath, "unit")
+        if unit is DurationUnit.SAME_WORKING_DAY:
+            if dobj.get("amount") not in (None, 0):
+                raise DomainError("catalog_data.bad_value", path=dpath, field="amount", value=_show(dobj["amount"]))
+            cutoff = dobj.get("cutoff")
+            if cutoff is None:
+                return Duration.same_working_day()
+            if not isinstance(cutoff, str):
+                raise DomainError("catalog_data.bad_value", path=dpath, field="cutoff", value=_show(cutoff))
+            return Duration.same_working_day(_hhmm(cutoff, dpath, "cutoff"))
+        if "cutoff" in dobj:
+            raise DomainError("catalog_data.unknown_key", path=dpath, field="cutoff")
+        return Duration(unit=unit, amount=self._int(dobj, dpath, "amount", minimum=1))
 
     def _components(self, obj: Mapping[str, Any], path: str) -> tuple[Component, ...]:
         rows = self._list(obj, path, "components")
@@ -633,15 +646,23 @@ class _Parser:
                     password=_nfc(password),
                     centre_id=centre_id,
                     role=self._enum(StaffRole, obj, path, "role"),
+                    phone=self._staff_phone(obj, path),
                 )
             )
         self._unique("staff", (s.id for s in result))
         self._unique("username", (s.username for s in result))
         return tuple(result)
 
+    def _staff_phone(self, obj: Mapping[str, Any], path: str) -> str:
+        value = self._text(obj, path, "phone", required=False)
+        try:
+            return validate_phone(value)
+        except DomainError:
+            raise DomainError("catalog_data.bad_value", path=path, field="phone", value=value) from None
+
     def _calendar(
         self, obj: Mapping[str, Any]
-    ) -> tuple[OfficeHours, frozenset[int], dict[int, YearOverride]]:
+    ) -> tuple[OfficeHours, frozenset[int], dict[int, YearCalendar]]:
         path = "calendar"
         self._keys(obj, path, _CALENDAR_KEYS)
         sessions: list[tuple[time, time]] = []
@@ -673,50 +694,41 @@ class _Parser:
             raise DomainError(
                 "catalog_data.bad_value", path=path, field="weekend", value=_show(sorted(weekend))
             )
-        overrides: dict[int, YearOverride] = {}
-        raw_overrides = self._obj(obj.get("overrides") or {}, path, "overrides")
-        for year_text, year_obj in raw_overrides.items():
-            ypath = f"{path}.overrides.{year_text}"
+        yearly: dict[int, YearCalendar] = {}
+        raw_years = self._obj(obj.get("years") or {}, path, "years")
+        for year_text, year_obj in raw_years.items():
+            ypath = f"{path}.years.{year_text}"
             if not (isinstance(year_text, str) and re.fullmatch(r"\d{4}", year_text)):
                 raise DomainError(
-                    "catalog_data.bad_value",
-                    path=f"{path}.overrides",
-                    field="year",
-                    value=_show(year_text),
+                    "catalog_data.bad_value", path=f"{path}.years", field="year", value=_show(year_text)
                 )
             year = int(year_text)
-            yobj = self._obj(year_obj, f"{path}.overrides", year_text)
-            self._keys(yobj, ypath, _OVERRIDE_KEYS)
-            lists: dict[str, frozenset[date]] = {}
-            for key in ("days_off", "working_days"):
-                days: set[date] = set()
-                for j, value in enumerate(self._list(yobj, ypath, key, required=False)):
-                    item = f"{key}[{j}]"
-                    day = self._date(value, ypath, item)
-                    if day.year != year:
-                        raise DomainError(
-                            "catalog_data.bad_value", path=ypath, field=item, value=day.isoformat()
-                        )
-                    if day in days:
-                        raise DomainError(
-                            "catalog_data.duplicate",
-                            kind=f"calendar {key} {year}",
-                            id=day.isoformat(),
-                        )
-                    days.add(day)
-                lists[key] = frozenset(days)
-            both = lists["days_off"] & lists["working_days"]
-            if both:
-                raise DomainError(
-                    "catalog_data.bad_value",
-                    path=ypath,
-                    field="working_days",
-                    value=min(both).isoformat(),
+            yobj = self._obj(year_obj, f"{path}.years", year_text)
+            self._keys(yobj, ypath, _YEAR_KEYS)
+            source = self._text(yobj, ypath, "source")
+            days: dict[date, CalendarDay] = {}
+            for j, row in enumerate(self._list(yobj, ypath, "days")):
+                item = f"days[{j}]"
+                dpath = f"{ypath}.{item}"
+                dobj = self._obj(row, ypath, item)
+                self._keys(dobj, dpath, _DAY_KEYS)
+                day = self._date(dobj.get("date"), dpath, "date")
+                if day.year != year:
+                    raise DomainError("catalog_data.bad_value", path=dpath, field="date", value=day.isoformat())
+                if day in days:
+                    raise DomainError("catalog_data.duplicate", kind=f"calendar day {year}", id=day.isoformat())
+                kind = dobj.get("kind")
+                if kind not in ("off", "working"):
+                    raise DomainError("catalog_data.bad_value", path=dpath, field="kind", value=_show(kind))
+                days[day] = CalendarDay(
+                    day=day,
+                    working=kind == "working",
+                    name=self._text(dobj, dpath, "name"),
+                    issuer=self._enum(DayIssuer, dobj, dpath, "issuer"),
+                    source=self._text(dobj, dpath, "source"),
                 )
-            overrides[year] = YearOverride(
-                days_off=lists["days_off"], working_days=lists["working_days"]
-            )
-        return OfficeHours(tuple(sessions)), frozenset(weekend), dict(sorted(overrides.items()))
+            yearly[year] = YearCalendar(year, source, tuple(sorted(days.values(), key=lambda d: d.day)))
+        return OfficeHours(tuple(sessions)), frozenset(weekend), dict(sorted(yearly.items()))
 
     def _dossier_code(self, root: Mapping[str, Any]) -> str:
         if "dossier_code" not in root:

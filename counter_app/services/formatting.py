@@ -152,6 +152,17 @@ def amount_in_words(amount: int) -> str:
 
 def format_duration(duration: Duration) -> str:
     """Statutory time: "5 working days" (vi "5 ngày làm việc"), "4 working hours", "30 days"."""
+    if duration.unit is DurationUnit.SAME_WORKING_DAY and duration.cutoff is not None:
+        # worded as the law words it (Decree 23/2015 Art. 7, Decree 123/2015 …)
+        cutoff = duration.cutoff
+        if cutoff.minute:
+            return _(
+                "Within the working day; if received after {hour}:{minute:02d}, "
+                "within the next working day"
+            ).format(hour=cutoff.hour, minute=cutoff.minute)
+        return _(
+            "Within the working day; if received after {hour}:00, within the next working day"
+        ).format(hour=cutoff.hour)
     n = duration.amount
     if duration.unit is DurationUnit.WORKING_DAYS:
         text = ngettext("{n} working day", "{n} working days", n)

@@ -87,6 +87,29 @@ class ProcedureGuideService:
             raise DomainError("catalog.unknown_procedure", code=code)
         return procedure
 
+    def procedure_by_code(self, code: str, *, agencies: frozenset[str] = frozenset()) -> Procedure:
+        """The procedure with this full code, or named by its national code (``1.001193``).
+
+        A national code names the copy received by one of ``agencies`` (the clerk's centre), or
+        the store's only copy. Copies that differ only by the commune (same name and time limit)
+        give the same due date, so the first stands for all; otherwise it is ambiguous.
+        """
+        code = code.strip()
+        if code in self._procedures:
+            return self._procedures[code]
+        matches = sorted(
+            (p for c, p in self._procedures.items() if c.startswith(code + ".")), key=lambda p: p.code
+        )
+        own = [p for p in matches if p.agency_unit_id in agencies]
+        if len(own) == 1:
+            return own[0]
+        candidates = own or matches
+        if not candidates:
+            raise DomainError("catalog.unknown_procedure", code=code)
+        if len({(p.name, p.duration) for p in candidates}) > 1:
+            raise DomainError("catalog.ambiguous_procedure", code=code, count=len(candidates))
+        return candidates[0]
+
     def guide(self, code: str, *, received_at: datetime, centre_id: str | None, centre_name: str) -> ProcedureGuide:
         p = self.procedure(code)
         appointment = self.calendar(centre_id).appointment(received_at, p.duration)

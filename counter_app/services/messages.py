@@ -80,6 +80,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "handover.unknown_batch": N_("No hand-over batch has the code {code}."),
     # catalog and printing
     "catalog.unknown_procedure": N_("There is no procedure with code {code}."),
+    "catalog.ambiguous_procedure": N_("Code {code} names {count} different procedures; give the full code or the centre."),
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),
     # calendar, dossier codes, identity numbers (counter_app/domain)
     "calendar.naive_datetime": N_("The time {moment} has no time zone; the calendar needs a time-zone-aware time."),
@@ -87,6 +88,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "calendar.office_hours_invalid": N_("Office hours “{sessions}” are not valid: sessions must be in order, each ending after it starts, without overlapping."),
     "calendar.bad_weekday": N_("{weekday} is not a weekday number (0 = Monday … 6 = Sunday)."),
     "calendar.override_conflict": N_("{day} is listed both as a day off and as a working day."),
+    "calendar.wrong_year": N_("{day} is not in the year {year} of the calendar it is listed in."),
     "dossier_code.bad_pattern": N_("“{pattern}” is not a valid dossier code pattern; it needs {{agency}}, {{day}} and {{seq}} once each."),
     "dossier_code.bad_agency": N_("“{agency_code}” cannot be used as an agency code in a dossier code."),
     "dossier_code.seq_out_of_range": N_("Sequence number {seq} is outside 1–{max_seq}."),
@@ -127,6 +129,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "address.incomplete": N_("“{value}” is not a full address: home delivery needs the house number and street (or hamlet), the commune, ward or special zone, and the province, e.g. “Số 5 đường Phan Đình Phùng, phường Thành Sen, tỉnh Hà Tĩnh”."),
     "address.unknown_unit": N_("{code} is not a province or commune in the list of administrative units since 1 July 2025."),
     "duration.negative": N_("A duration cannot be negative ({amount})."),
+    "duration.same_day_invalid": N_("A same-working-day time limit has a cut-off time and no amount; other time limits have no cut-off ({unit})."),
     # province data files (services/catalog_data.py)
     "catalog_data.missing_field": N_("Province data: {path} has no “{field}”."),
     "catalog_data.bad_value": N_("Province data: {path}.{field} has an invalid value: {value}."),

@@ -105,6 +105,7 @@ class ProcedureRow(Base):
     level: Mapped[str] = mapped_column(String(20))
     duration_unit: Mapped[str] = mapped_column(String(20))
     duration_amount: Mapped[int] = mapped_column(Integer)
+    duration_cutoff: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "15:00", same_working_day only
     channels: Mapped[str] = mapped_column(String(100))  # comma-separated Channel values
     post_dossier: Mapped[bool] = mapped_column(Boolean, default=False)
     post_result: Mapped[bool] = mapped_column(Boolean, default=False)

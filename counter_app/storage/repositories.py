@@ -66,7 +66,10 @@ def procedure_from_row(row: ProcedureRow) -> Procedure:
         field_id=row.field_id,
         agency_unit_id=row.agency_unit_id,
         level=ProcedureLevel(row.level),
-        duration=Duration(DurationUnit(row.duration_unit), row.duration_amount),
+        duration=Duration(
+            DurationUnit(row.duration_unit), row.duration_amount,
+            time.fromisoformat(row.duration_cutoff) if row.duration_cutoff else None,
+        ),
         components=tuple(
             Component(c.name, c.originals, c.certified_copies, c.photocopies, c.required, c.note)
             for c in row.components

@@ -9,12 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counter_app.domain.calendar import YearOverride
+from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.codes import SequenceLease
 from counter_app.domain.units import Unit
 from counter_app.services.catalog_data import ProvinceData
 from counter_app.services.ports import PasswordHasher
-from counter_app.storage.holidays_vn import public_holidays
+from counter_app.storage.holidays_vn import calendar_days
 from counter_app.storage.ids import new_id
 from counter_app.storage.models import (
     CalendarDayRow,
@@ -68,18 +68,13 @@ def _units_parents_first(units: Iterable[Unit]) -> list[Unit]:
 
 
 def calendar_day_rows(
-    years: Iterable[int], overrides: dict[int, YearOverride]
+    years: Iterable[int], yearly: dict[int, YearCalendar]
 ) -> dict[date, tuple[str, str, str]]:
-    """Generated public holidays with the province's yearly list applied on top."""
-    days: dict[date, tuple[str, str, str]] = {
-        d: ("off", name, "holidays") for d, name in public_holidays(years).items()
+    """{day: (kind, name with its document, issuer)}: the yearly calendars, else the holidays package."""
+    return {
+        d: ("working" if e.working else "off", f"{e.name} — {e.source}" if e.source else e.name, e.issuer.value)
+        for d, e in calendar_days(years, yearly).items()
     }
-    for override in overrides.values():
-        for d in override.days_off:
-            days[d] = ("off", days.get(d, ("", "", ""))[1] or "Nghỉ theo quyết định của tỉnh", "province")
-        for d in override.working_days:
-            days[d] = ("working", "Làm việc bù theo quyết định của tỉnh", "province")
-    return days
 
 
 def seed_province(
@@ -114,6 +109,7 @@ def seed_province(
         row = ProcedureRow(
             id=p.id, code=p.code, name=p.name, field_id=p.field_id, agency_unit_id=p.agency_unit_id,
             level=p.level.value, duration_unit=p.duration.unit.value, duration_amount=p.duration.amount,
+            duration_cutoff=f"{p.duration.cutoff:%H:%M}" if p.duration.cutoff else None,
             channels=",".join(sorted(c.value for c in p.channels)), post_dossier=p.post_dossier,
             post_result=p.post_result, requires_in_person=p.requires_in_person,
             result_description=p.result_description, legal_basis=p.legal_basis,
@@ -146,7 +142,7 @@ def seed_province(
         )
     )
     years = list(years)
-    for d, (kind, name, source) in sorted(calendar_day_rows(years, data.overrides).items()):
+    for d, (kind, name, source) in sorted(calendar_day_rows(years, data.yearly).items()):
         session.add(CalendarDayRow(day=d, kind=kind, name=name[:200], source=source))
     first = (device.slot - 1) * LEASE_SIZE + 1
     agency_codes = sorted({u.code for u in data.units if any(p.agency_unit_id == u.id for p in data.procedures)})

@@ -1,4 +1,4 @@
-"""Vietnamese holidays from the real ``holidays`` package and the province's yearly overrides."""
+"""Vietnamese holidays: the province's yearly calendars, with the real ``holidays`` package as default."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from counter_app.domain.calendar import OfficeHours, WorkingCalendar, YearOverride
+from counter_app.domain.calendar import CalendarDay, DayIssuer, OfficeHours, WorkingCalendar, YearCalendar
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.domain.errors import DomainError
-from counter_app.storage.holidays_vn import build_calendar, public_holidays
+from counter_app.storage.holidays_vn import build_calendar, calendar_days, pending_holidays, public_holidays
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKEND = frozenset({5, 6})
@@ -65,13 +65,18 @@ def test_deadline_skips_tet(calendar_2026: WorkingCalendar) -> None:
     assert due == datetime(2026, 2, 23, 9, 0, tzinfo=VN)
 
 
-def test_override_makes_saturday_a_working_day() -> None:
+def _year(year: int, *days: CalendarDay) -> dict[int, YearCalendar]:
+    return {year: YearCalendar(year, "test", days)}
+
+
+def test_yearly_calendar_makes_saturday_a_working_day() -> None:
     saturday = date(2026, 1, 10)
     assert saturday.weekday() == 5
     plain = build_calendar(OfficeHours(), WEEKEND, [2026], {})
     assert not plain.is_working_day(saturday)
     cal = build_calendar(
-        OfficeHours(), WEEKEND, [2026], {2026: YearOverride(working_days=frozenset({saturday}))}
+        OfficeHours(), WEEKEND, [2026],
+        _year(2026, CalendarDay(saturday, True, "Làm bù", DayIssuer.GOVERNMENT, "12729/VPCP-KGVX")),
     )
     assert cal.is_working_day(saturday)
     received = datetime(2026, 1, 9, 15, 0, tzinfo=VN)  # Friday
@@ -79,24 +84,58 @@ def test_override_makes_saturday_a_working_day() -> None:
     assert due == datetime(2026, 1, 10, 15, 0, tzinfo=VN)
 
 
-def test_override_working_day_cancels_generated_holiday() -> None:
-    cal = build_calendar(
-        OfficeHours(),
-        WEEKEND,
-        [2026],
-        {2026: YearOverride(working_days=frozenset({date(2026, 5, 1)}))},
-    )
+def test_yearly_calendar_is_the_whole_truth_for_its_year() -> None:
+    # a yearly calendar that does not list 01/05/2026 makes it a working day, whatever the package says
+    cal = build_calendar(OfficeHours(), WEEKEND, [2026], _year(2026))
     assert cal.is_working_day(date(2026, 5, 1))
     assert date(2026, 5, 1) not in cal.days_off
+    # the next year, with no yearly calendar, still follows the package
+    cal = build_calendar(OfficeHours(), WEEKEND, [2026, 2027], _year(2026))
+    assert not cal.is_working_day(date(2027, 4, 30))
 
 
-def test_override_adds_days_off() -> None:
+def test_yearly_calendar_adds_days_off() -> None:
     bridge = date(2026, 1, 2)  # Friday after New Year
     cal = build_calendar(
-        OfficeHours(), WEEKEND, [2026], {2026: YearOverride(days_off=frozenset({bridge}))}
+        OfficeHours(), WEEKEND, [2026],
+        _year(2026, CalendarDay(bridge, False, "Nghỉ hoán đổi", DayIssuer.GOVERNMENT, "12729/VPCP-KGVX")),
     )
     assert not cal.is_working_day(bridge)
     assert cal.is_working_day(date(2026, 1, 5))
+
+
+def test_package_swap_brings_its_make_up_working_day() -> None:
+    # holidays 0.109: 02/05/2025 "Ngày nghỉ (thay cho ngày 26/04/2025)" — Saturday 26/04 was worked
+    days = calendar_days([2025])
+    assert not days[date(2025, 5, 2)].working
+    assert days[date(2025, 4, 26)].working
+    assert days[date(2025, 4, 26)].issuer is DayIssuer.PACKAGE
+    cal = build_calendar(OfficeHours(), WEEKEND, [2025], {})
+    due = cal.appointment(datetime(2025, 4, 25, 9, 0, tzinfo=VN), Duration(DurationUnit.WORKING_DAYS, 1))
+    assert due == datetime(2025, 4, 26, 9, 0, tzinfo=VN)
+    # 2026: the package's 31/08 swap comes with Saturday 22/08 (as 9859/VPCP-KGVX decided)
+    assert calendar_days([2026])[date(2026, 8, 22)].working
+
+
+def test_holiday_ahead_of_the_law_waits_for_the_yearly_calendar() -> None:
+    # holidays 0.109 adds 24/11 "Ngày Văn hóa Việt Nam" from 2026 (Resolution 80-NQ/TW, not yet
+    # in Labour Code Art. 112): it is not a day off until a yearly calendar lists it
+    assert date(2026, 11, 24) in public_holidays([2026])
+    assert pending_holidays([2026]) == {date(2026, 11, 24): "Ngày Văn hóa Việt Nam"}
+    assert build_calendar(OfficeHours(), WEEKEND, [2026], {}).is_working_day(date(2026, 11, 24))
+    confirmed = build_calendar(
+        OfficeHours(), WEEKEND, [2026],
+        _year(2026, CalendarDay(date(2026, 11, 24), False, "Ngày Văn hóa Việt Nam", DayIssuer.PROVINCE, "QĐ của tỉnh")),
+    )
+    assert not confirmed.is_working_day(date(2026, 11, 24))
+
+
+def test_every_package_day_of_2025_to_2027_is_understood() -> None:
+    # a package day is a statutory holiday, a swap or pending; a renamed holiday would fail here
+    generated = public_holidays([2025, 2026, 2027])
+    kept = calendar_days([2025, 2026, 2027])
+    pending = pending_holidays([2025, 2026, 2027])
+    assert set(generated) == {d for d, e in kept.items() if not e.working} | set(pending)
 
 
 def test_custom_hours_and_weekend_kept() -> None:
@@ -107,9 +146,10 @@ def test_custom_hours_and_weekend_kept() -> None:
     assert not cal.is_working_day(date(2026, 1, 1))
 
 
-def test_conflicting_override_rejected() -> None:
+def test_a_day_listed_twice_is_rejected() -> None:
+    day = date(2026, 1, 2)
     with pytest.raises(DomainError) as err:
-        YearOverride(
-            days_off=frozenset({date(2026, 1, 2)}), working_days=frozenset({date(2026, 1, 2)})
-        )
+        YearCalendar(2026, "x", (
+            CalendarDay(day, False, "a", DayIssuer.PROVINCE), CalendarDay(day, True, "b", DayIssuer.PROVINCE),
+        ))
     assert err.value.code == "calendar.override_conflict"

@@ -11,9 +11,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from counter_app.domain.calendar import (
+    CalendarDay,
+    DayIssuer,
     OfficeHours,
     WorkingCalendar,
-    YearOverride,
+    YearCalendar,
 )
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.domain.errors import DomainError
@@ -308,11 +310,19 @@ class TestErrors:
             WorkingCalendar(weekend=frozenset({7}))
         assert err.value.code == "calendar.bad_weekday"
 
-    def test_year_override_conflict(self) -> None:
+    def test_year_calendar_conflict(self) -> None:
         with pytest.raises(DomainError) as err:
-            YearOverride(days_off=frozenset({SAT}), working_days=frozenset({SAT}))
+            YearCalendar(SAT.year, "x", (
+                CalendarDay(SAT, False, "off", DayIssuer.PROVINCE),
+                CalendarDay(SAT, True, "working", DayIssuer.PROVINCE),
+            ))
         assert err.value.code == "calendar.override_conflict"
         assert err.value.params == {"day": SAT}
+
+    def test_year_calendar_day_in_another_year(self) -> None:
+        with pytest.raises(DomainError) as err:
+            YearCalendar(2027, "x", (CalendarDay(SAT, True, "working", DayIssuer.PROVINCE),))
+        assert err.value.code == "calendar.wrong_year"
 
 
 class TestValueSemantics:

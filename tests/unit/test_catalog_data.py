@@ -7,15 +7,15 @@ import dataclasses
 import json
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, time
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from counter_app.domain.calendar import OfficeHours, YearOverride
-from counter_app.domain.catalog import Channel, DurationUnit
+from counter_app.domain.calendar import DayIssuer, OfficeHours, YearCalendar
+from counter_app.domain.catalog import Channel, Duration, DurationUnit
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import search_key
 from counter_app.domain.units import UnitKind, UnitTree
@@ -181,10 +181,12 @@ class TestSampleFile:
     ) -> None:
         for p in data.procedures:
             assert len(p.components) >= 1, p.id
-            assert p.duration.amount > 0
+            assert p.duration.amount > 0 or p.duration.unit is DurationUnit.SAME_WORKING_DAY
             assert p.channels
         units_used = {p.duration.unit for p in data.procedures}
-        assert units_used == set(DurationUnit)
+        assert units_used >= {
+            DurationUnit.WORKING_DAYS, DurationUnit.CALENDAR_DAYS, DurationUnit.SAME_WORKING_DAY
+        }
 
     def test_procedures_that_need_the_applicant_cannot_come_by_post(
         self, data: ProvinceData
@@ -230,13 +232,22 @@ class TestSampleFile:
         assert isinstance(data.office_hours, OfficeHours)
         assert data.office_hours.describe() == "07:00–11:30, 13:30–17:00"
         assert data.weekend == frozenset({5, 6})
-        assert set(data.overrides) == {2026, 2027}
-        for year, override in data.overrides.items():
-            assert isinstance(override, YearOverride)
-            assert all(d.year == year and d.weekday() < 5 for d in override.days_off)
-            assert all(
-                d.year == year and d.weekday() in data.weekend for d in override.working_days
-            )
+        assert set(data.yearly) == {2025, 2026}
+        for year, calendar in data.yearly.items():
+            assert isinstance(calendar, YearCalendar)
+            assert calendar.source
+            assert all(d.year == year and d.weekday() < 5 for d in calendar.days_off)
+            assert all(d.year == year and d.weekday() in data.weekend for d in calendar.working_days)
+            assert all(e.source and e.name for e in calendar.days)
+        # the 2/9/2026 swap is the Prime Minister's (9859/VPCP-KGVX): Monday 31/08 off, Saturday 22/08 worked
+        swap = {e.day: e for e in data.yearly[2026].days}
+        assert swap[date(2026, 8, 22)].working and swap[date(2026, 8, 22)].issuer is DayIssuer.PRIME_MINISTER
+        assert not swap[date(2026, 8, 31)].working and "9859/VPCP-KGVX" in swap[date(2026, 8, 31)].source
+        assert date(2026, 9, 12) not in swap
+        # 02/01/2026 was a Deputy Prime Minister's decision for the Government (12729/VPCP-KGVX)
+        assert swap[date(2026, 1, 2)].issuer is DayIssuer.GOVERNMENT
+        # 24/11 (Ngày Văn hóa Việt Nam) is not in the province's 2026 calendar
+        assert date(2026, 11, 24) not in swap
 
     def test_dossier_code_pattern(self, data: ProvinceData) -> None:
         code = data.dossier_code_pattern.format(agency="000.00.00.H27", day=date(2026, 1, 5), seq=7)
@@ -352,7 +363,8 @@ class TestBrokenInput:
 
     def test_zero_duration(self, raw: dict[str, Any]) -> None:
         def change(d: dict[str, Any]) -> None:
-            d["procedures"][3]["duration"]["amount"] = 0
+            counted = next(p for p in d["procedures"] if p["duration"]["unit"] == "working_days")
+            counted["duration"]["amount"] = 0
 
         err = _broken(raw, change)
         assert err.code == "catalog_data.bad_value"
@@ -378,25 +390,60 @@ class TestBrokenInput:
         assert err.code == "catalog_data.bad_value"
         assert err.params["field"] == "valid_to"
 
-    def test_override_day_outside_its_year(self, raw: dict[str, Any]) -> None:
+    def test_calendar_day_outside_its_year(self, raw: dict[str, Any]) -> None:
         def change(d: dict[str, Any]) -> None:
-            d["calendar"]["overrides"]["2027"]["days_off"].append("2028-01-03")
+            d["calendar"]["years"]["2026"]["days"].append(
+                {"date": "2027-01-04", "kind": "off", "name": "x", "issuer": "province", "source": "x"}
+            )
 
         err = _broken(raw, change)
         assert err.code == "catalog_data.bad_value"
-        assert err.params["path"] == "calendar.overrides.2027"
+        assert err.params["field"] == "date"
+        assert err.params["path"].startswith("calendar.years.2026.days[")
 
-    def test_override_day_both_off_and_working(self, raw: dict[str, Any]) -> None:
+    def test_calendar_day_listed_twice(self, raw: dict[str, Any]) -> None:
         def change(d: dict[str, Any]) -> None:
-            d["calendar"]["overrides"]["2026"]["working_days"].append("2026-01-02")
+            d["calendar"]["years"]["2026"]["days"].append(
+                {"date": "2026-01-02", "kind": "working", "name": "x", "issuer": "province", "source": "x"}
+            )
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.duplicate"
+        assert err.params == {"kind": "calendar day 2026", "id": "2026-01-02"}
+
+    def test_calendar_day_needs_a_known_issuer(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["calendar"]["years"]["2026"]["days"][0]["issuer"] = "newspaper"
 
         err = _broken(raw, change)
         assert err.code == "catalog_data.bad_value"
-        assert err.params == {
-            "path": "calendar.overrides.2026",
-            "field": "working_days",
-            "value": "2026-01-02",
-        }
+        assert err.params["field"] == "issuer"
+
+    def test_same_day_procedures_follow_the_law(self, data: ProvinceData) -> None:
+        # Luật Hộ tịch / NĐ 123/2015 (khai sinh, kết hôn, khai tử, trích lục) and NĐ 23/2015 Art. 7
+        # (bản sao từ sổ gốc, chứng thực bản sao, chữ ký): the same day, the next after 15:00
+        by_national = {p.code.split(".000.")[0] if ".000." in p.code else p.code: p for p in data.procedures}
+        for code in ["1.001193", "1.000894", "1.000656", "2.000635", "2.000815", "2.000884", "1.005092"]:
+            duration = by_national[code].duration
+            assert duration.unit is DurationUnit.SAME_WORKING_DAY, code
+            assert duration.cutoff == time(15, 0), code
+        # chứng thực hợp đồng stays 2 working days (NĐ 23/2015 Art. 7: không quá 02 ngày làm việc)
+        assert by_national["2.001035"].duration == Duration(DurationUnit.WORKING_DAYS, 2)
+
+    def test_same_day_cutoff_must_be_a_time(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][0]["duration"] = {"unit": "same_working_day", "cutoff": "25:00"}
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.bad_value"
+        assert err.params["field"] == "cutoff"
+
+    def test_cutoff_only_for_same_day(self, raw: dict[str, Any]) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d["procedures"][0]["duration"] = {"unit": "working_days", "amount": 3, "cutoff": "15:00"}
+
+        err = _broken(raw, change)
+        assert err.code == "catalog_data.unknown_key"
 
     def test_unknown_enum_values(self, raw: dict[str, Any]) -> None:
         def kind(d: dict[str, Any]) -> None:
