@@ -15,7 +15,15 @@ from pathlib import Path
 
 from counter_app.domain.vietnamese_numbers import STANDARD, NumberStyle
 from counter_app.services.i18n import _
-from counter_app.services.voice import ClipPlayer, call_sequence, clip_paths, default_clip_dirs
+from counter_app.services.voice import (
+    NO_PLAYER,
+    PLAYER_FAILED,
+    ClipPlayer,
+    VoiceProblem,
+    call_sequence,
+    clip_paths,
+    default_clip_dirs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +137,7 @@ class WavClipPlayer:
         self._failed: set[str] = set()
         self._reported_none = False
         self._reported_all_failed = False
+        self._last_failure = ""
         self.last_played = False
 
     def backends(self) -> list[str]:
@@ -137,6 +146,19 @@ class WavClipPlayer:
 
     def available(self) -> bool:
         return bool(self._available())
+
+    def problem(self) -> VoiceProblem | None:
+        """Why calls are not heard on this PC now, or None.
+
+        ``NO_PLAYER`` (detail: the programs looked for) when none is installed; ``PLAYER_FAILED``
+        (detail: the last player's error, e.g. aplay's "audio open error" without a sound card)
+        when every player failed on the last call, until a call plays again.
+        """
+        if not self._available():
+            return VoiceProblem(NO_PLAYER, ", ".join(c.name for c in self._commands))
+        if self._reported_all_failed:
+            return VoiceProblem(PLAYER_FAILED, self._last_failure)
+        return None
 
     def _available(self) -> list[PlayCommand | str]:
         if self._backends is None:
@@ -218,6 +240,7 @@ class WavClipPlayer:
         return True
 
     def _report_failure(self, name: str, detail: str) -> None:
+        self._last_failure = f"{name}: {detail}"
         if name not in self._failed:
             self._failed.add(name)
             log.warning("audio player %s failed (%s); trying the next one", name, detail)
@@ -234,6 +257,7 @@ def say(
     dry_run: bool,
     clip_dirs: list[Path] | None = None,
     out: Callable[[str], object] = print,
+    err: Callable[[str], object] | None = None,
     player: ClipPlayer | None = None,
     chime: bool = True,
     style: NumberStyle = STANDARD,
@@ -243,11 +267,12 @@ def say(
     Returns 0 on success, 1 when a clip is missing (dry run) or the call could not be played,
     2 for a ticket or counter number that cannot be read.
     """
+    report = err if err is not None else out  # the command line sends errors to stderr
     dirs = clip_dirs if clip_dirs is not None else default_clip_dirs()
     try:
         names = call_sequence(ticket, counter, chime=chime, style=style)
     except ValueError as exc:
-        out(_error(str(exc)))
+        report(_error(str(exc)))
         return 2
     if dry_run:
         parts: list[str] = []
@@ -261,7 +286,7 @@ def say(
     if player is None:
         real = WavClipPlayer()
         if not real.available():
-            out(_error(_("no audio player found (aplay, paplay, pw-play, ffplay)")))
+            report(_error(_("no audio player found (aplay, paplay, pw-play, ffplay)")))
             return 1
         player = real
     paths, missing = clip_paths(names, dirs)
@@ -269,6 +294,6 @@ def say(
         log.warning("voice clip %r not found in %s; skipped", name, dirs)
     player.play(paths)
     if isinstance(player, WavClipPlayer) and not player.last_played:
-        out(_error(_("the call could not be played (see the log)")))
+        report(_error(_("the call could not be played (see the log)")))
         return 1
     return 0

@@ -91,6 +91,28 @@ def clip_paths(
     return found, missing
 
 
+# Why calls are not heard on this PC (``VoiceProblem.code``); the screens word them.
+NO_PLAYER = "voice.no_player"  # no audio player program is installed
+PLAYER_FAILED = "voice.player_failed"  # players exist but every one failed (no sound card, output busy …)
+
+
+@dataclass(frozen=True)
+class VoiceProblem:
+    """What keeps the calls from being heard: a code and what the player found (program names, its error)."""
+
+    code: str
+    detail: str = ""
+
+
+def voice_problem(announcer: object) -> VoiceProblem | None:
+    """The announcer's own report of why it cannot be heard now (None: fine, or it cannot tell)."""
+    report = getattr(announcer, "problem", None)
+    if not callable(report):
+        return None
+    found = report()
+    return found if isinstance(found, VoiceProblem) else None
+
+
 @dataclass(frozen=True)
 class Announcement:
     """One call waiting to be spoken."""
@@ -134,6 +156,10 @@ class VoiceQueue:
     @property
     def chime(self) -> bool:
         return self._chime
+
+    def problem(self) -> VoiceProblem | None:
+        """Why the calls are not heard now, as the player reports it (see ``voice_problem``)."""
+        return voice_problem(self._player)
 
     @chime.setter
     def chime(self, on: bool) -> None:

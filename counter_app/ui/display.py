@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from counter_app.services.i18n import _
 from counter_app.services.queue_port import CallView, LineView, QueueService
 from counter_app.services.read_models import CounterView
+from counter_app.services.voice import NO_PLAYER, PLAYER_FAILED, VoiceProblem, voice_problem
 from counter_app.ui.queue_common import (
     Announcer,
     QueueEvents,
@@ -57,7 +58,7 @@ QFrame#heroCall[tone="ok"] { background: #ffd200; border-color: #ffffff; }
 QLabel#heroInvite { color: #ffffff; font-size: 52px; font-weight: bold; }
 QLabel#heroNumber { color: #ffd200; font-size: 240px; font-weight: bold; }
 QLabel#heroCounter { color: #ffffff; font-size: 84px; font-weight: bold; }
-QFrame#heroCall[tone="ok"] QLabel { color: #0a1020; }
+QLabel#heroInvite[tone="ok"], QLabel#heroNumber[tone="ok"], QLabel#heroCounter[tone="ok"] { color: #0a1020; }
 QLabel#sectionTitle { color: #9fc3ff; font-size: 38px; font-weight: bold; }
 QFrame#ledTile { background: #000000; border: 3px solid #333b4d; border-radius: 10px; }
 QFrame#ledTile[tone="ok"] { border-color: #ffd200; }
@@ -69,6 +70,10 @@ QLabel#lastCall[tone="ok"] { color: #ffd200; }
 QLabel#lineName { color: #ffffff; font-size: 36px; }
 QLabel#lineWaiting { color: #7CFC9A; font-size: 52px; font-weight: bold; }
 QLabel#emptyCalls { color: #d7deea; font-size: 44px; }
+QLabel#voiceWarning {
+    background: #b00020; color: #ffffff; font-size: 26px; font-weight: bold; padding: 8px 16px;
+    border-radius: 8px;
+}
 """
 
 
@@ -181,6 +186,18 @@ class CounterLedPanel(QWidget):
     def number_at(self, counter_number: int) -> str:
         """The number the counter's LED shows ("—" when none was called yet)."""
         return self._tiles[counter_number][1].text()
+
+
+def voice_problem_text(problem: VoiceProblem) -> str:
+    """Words for the administrator: what keeps the calls from being heard and what to check."""
+    if problem.code == NO_PLAYER:
+        return _("no audio player is installed on this PC (install one of: {players}).").format(
+            players=problem.detail
+        )
+    if problem.code == PLAYER_FAILED:
+        return _("the audio player failed ({error}). Check that speakers are connected and the sound "
+                 "output is on.").format(error=problem.detail)
+    return problem.detail or problem.code
 
 
 class HallDisplayWindow(QWidget):
@@ -300,11 +317,22 @@ class HallDisplayWindow(QWidget):
         self.notice = MarqueeNotice(notice or _("Please keep your ticket until your business is done. "
                                                 "Thank you for your patience."))
 
+        # for the administrator: why the calls are not heard (hidden while the voice works or is off)
+        self.voice_warning_label = QLabel()
+        self.voice_warning_label.setObjectName("voiceWarning")
+        self.voice_warning_label.setWordWrap(True)
+        self.voice_warning_label.hide()
+        warning_row = QHBoxLayout()
+        warning_row.setContentsMargins(30, 0, 30, 8)
+        warning_row.addStretch(1)
+        warning_row.addWidget(self.voice_warning_label, 2)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addLayout(body, 1)
+        layout.addLayout(warning_row)
         layout.addWidget(self.notice)
 
         # -- timers and signals --------------------------------------------------------------
@@ -324,6 +352,7 @@ class HallDisplayWindow(QWidget):
         self._events.sig_called.connect(self._on_events_called)
         self._events.sig_changed.connect(self._on_events_changed)
 
+        self._voice_problem: VoiceProblem | None = None
         self._on_clock_timer_timeout()
         self._apply_scale(1.0)
         self._render_calls()
@@ -372,6 +401,10 @@ class HallDisplayWindow(QWidget):
     def hero_text(self) -> tuple[str, str]:
         return self.hero_number_label.text(), self.hero_counter_label.text()
 
+    def voice_warning(self) -> str:
+        """The warning shown because calls cannot be heard ("" when none is shown)."""
+        return self.voice_warning_label.text() if self.voice_warning_label.isVisibleTo(self) else ""
+
     def last_calls_text(self) -> list[str]:
         return [label.text() for label in self.call_labels if label.isVisibleTo(self) and label.text()]
 
@@ -396,6 +429,7 @@ class HallDisplayWindow(QWidget):
 
     def _on_clock_timer_timeout(self) -> None:
         self.clock_label.setText(clock_text(self._now()))
+        self._check_voice()
 
     def _on_blink_timer_timeout(self) -> None:
         self._blinks_left -= 1
@@ -403,7 +437,12 @@ class HallDisplayWindow(QWidget):
         if self._blinks_left <= 0:
             self._blink_timer.stop()
             on = False
-        set_tone(self.hero, "ok" if on else "")
+        # the frame and each of its labels together: dark on yellow, or yellow and white on dark — never
+        # a label left in the colours of the other frame (yellow on yellow)
+        tone = "ok" if on else ""
+        set_tone(self.hero, tone)
+        for label in (self.hero_invite_label, self.hero_number_label, self.hero_counter_label):
+            set_tone(label, tone)
 
     def _on_calls_polled(self, calls: object) -> None:
         self._polling_calls = False
@@ -469,6 +508,30 @@ class HallDisplayWindow(QWidget):
                 self._announcer.announce(call.ticket_number, call.counter_number)
         except Exception:  # a number the voice cannot read must not stop the screen
             _log.exception("voice call %s → counter %s failed", call.ticket_number, call.counter_number)
+        self._check_voice()
+
+    def _check_voice(self) -> None:
+        """Show (or clear) the administrator's warning when the voice says it cannot be heard."""
+        if self._announcer is None:
+            return
+        try:
+            problem = voice_problem(self._announcer)
+        except Exception:  # the screen goes on; the warning is only as good as the report
+            _log.exception("the voice could not say whether it works")
+            return
+        if problem == self._voice_problem:
+            return
+        self._voice_problem = problem
+        if problem is None:
+            _log.info("voice call-outs work again")
+            self.voice_warning_label.clear()
+            self.voice_warning_label.hide()
+            return
+        _log.warning("voice call-outs are not heard: %s (%s)", problem.code, problem.detail)
+        self.voice_warning_label.setText(
+            _("Voice calls cannot be played: {reason}").format(reason=voice_problem_text(problem))
+        )
+        self.voice_warning_label.show()
 
     def _render_calls(self) -> None:
         newest = self._shown[-1] if self._shown else None

@@ -24,7 +24,10 @@ from counter_app.devices.audio import (
     wav_format,
 )
 from counter_app.services.voice import (
+    NO_PLAYER,
+    PLAYER_FAILED,
     ClipPlayer,
+    VoiceProblem,
     VoiceQueue,
     all_clip_names,
     call_sequence,
@@ -242,6 +245,46 @@ class TestWavClipPlayer:
             assert q.wait_idle(20)
         first, second = sorted(out_dir.iterdir())
         assert first.read_bytes() == second.read_bytes()
+
+
+class TestWhyTheCallsAreNotHeard:
+    """The player's own report, which the hall display shows to the administrator."""
+
+    def test_no_player_on_the_path(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("PATH", "")  # the real lookup (shutil.which) on a PC without any player
+        player = WavClipPlayer(use_winsound=False)
+        expected = VoiceProblem(NO_PLAYER, "aplay, paplay, pw-play, ffplay")
+        assert player.problem() == expected
+        with VoiceQueue(player, [CLIPS]) as voice:
+            assert voice.problem() == expected
+            voice.announce("A001", 1)  # still no crash: the call is just not heard
+            assert voice.wait_idle(10)
+            assert voice.problem() == expected
+
+    def test_a_player_without_a_sound_card_until_a_call_plays_again(self, tmp_path: Path) -> None:
+        """aplay exists but cannot open the audio device: every call fails, then the card is back."""
+        no_card = tmp_path / "no-card"
+        no_card.touch()
+        aplay = tmp_path / "aplay"
+        aplay.write_text(
+            f"#!{sys.executable}\n"
+            "import pathlib, sys\n"
+            f"if pathlib.Path({str(no_card)!r}).exists():\n"
+            "    sys.stderr.write('aplay: main:831: audio open error: No such file or directory\\n')\n"
+            "    sys.exit(1)\n"
+        )
+        aplay.chmod(0o755)
+        player = WavClipPlayer([PlayCommand(str(aplay), ("-q",))], use_winsound=False)
+        assert player.problem() is None  # found, not tried yet
+
+        player.play([CLIPS / "mot.wav"])
+        assert player.problem() == VoiceProblem(
+            PLAYER_FAILED, "aplay: exit 1: aplay: main:831: audio open error: No such file or directory"
+        )
+
+        no_card.unlink()
+        player.play([CLIPS / "hai.wav"])
+        assert player.last_played and player.problem() is None
 
 
 # The fake used by the queue tests must behave as the real player does --------------------------

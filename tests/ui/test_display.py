@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from counter_app.services.queue_port import CallView
 from counter_app.ui import app
+from counter_app.ui import display as display_module
 from counter_app.ui.display import HallDisplayWindow
+from counter_app.ui.queue_common import station_of
 from counter_app.ui.queue_panel import QueuePanel
+from counter_app.ui.station_roles import display_window
 from tests.fakes import FakeCounterAppServices
 from tests.fakes_queue import QueueStand, queue_stand, with_queue
 
@@ -214,3 +222,133 @@ def test_the_bus_follows_the_queue_s_own_reports(qtbot: QtBot, stand: QueueStand
     assert display.hero_text()[0] == ticket.number
     assert stand.announcer.calls == [(ticket.number, stand.counter.number, False)]
     stand.events.unfollow_all()
+
+
+# -- the call must be readable in every frame of its flash (issue 7, item 3) -----------------------
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _pil(image: QImage) -> Image.Image:
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), bytes(rgb.constBits()), "raw", "RGB",
+                            rgb.bytesPerLine(), 1)
+
+
+def painted_contrast(frame: Image.Image, window: QWidget, label: QLabel) -> float:
+    """Contrast of the text as painted: the most common colour of the label's area is the background
+    behind the text; the most common other colour is the text's own (glyph insides are solid; the
+    anti-aliased edges spread over many colours). Text painted in the background's colour: 1.0."""
+    top_left = label.mapTo(window, QPoint(0, 0))
+    ratio = frame.width / window.width()  # a device pixel ratio other than 1
+    box = QRect(top_left, label.size())
+    area = frame.crop((round(box.left() * ratio), round(box.top() * ratio),
+                       round((box.right() + 1) * ratio), round((box.bottom() + 1) * ratio)))
+    colours = Counter(dict((colour, n) for n, colour in area.getcolors(maxcolors=1 << 24)))
+    (background, _n), *others = colours.most_common()
+    if not others:
+        return 1.0
+    text = others[0][0]
+    return contrast_ratio(background, text)
+
+
+def test_the_called_number_and_counter_are_readable_in_every_frame_of_the_flash(
+    qtbot: QtBot, stand: QueueStand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(display_module, "BLINK_MS", 40)  # the same frames, faster
+    display = make_display(qtbot, stand)
+    labels = {"invite": display.hero_invite_label, "number": display.hero_number_label,
+              "counter": display.hero_counter_label}
+    frames: list[tuple[str, dict[str, float]]] = []
+
+    def grab_frame() -> None:
+        frame = _pil(display.grab().toImage())
+        frames.append((str(display.hero.property("tone") or ""),
+                       {name: painted_contrast(frame, display, label) for name, label in labels.items()}))
+
+    display._blink_timer.timeout.connect(grab_frame)  # after the display's own step: each frame as shown
+    display.show_call(CallView("C002", 3, stand.now()))
+    grab_frame()  # the moment of the call
+    qtbot.waitUntil(lambda: len(frames) == display_module.BLINK_TIMES + 1, timeout=5000)
+    grab_frame()  # the call stays on screen after the flash
+    assert display.hero_text() == ("C002", "đến quầy số 3")
+    assert display.hero_invite_label.text() == "Xin mời công dân có số"
+
+    assert {tone for tone, _c in frames} == {"ok", ""}  # both looks of the flash were seen
+    unreadable = [(i, tone, name, round(c, 2)) for i, (tone, contrasts) in enumerate(frames)
+                  for name, c in contrasts.items() if c < 4.5]
+    assert unreadable == []
+
+
+# -- the administrator sees when the voice cannot be heard ------------------------------------------
+
+
+@pytest.mark.usefixtures("vi")
+def test_a_pc_without_an_audio_player_shows_a_warning_for_the_admin(
+    qtbot: QtBot, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real voice (as bootstrap wires it) on a PC where no player program can be found."""
+    monkeypatch.setenv("PATH", "")
+    services = request.getfixturevalue("services")
+    display = _real_display(qtbot, services)
+    assert display.voice_warning() == (
+        "Không phát được tiếng gọi số: máy này chưa cài chương trình phát âm thanh "
+        "(cần cài một trong: aplay, paplay, pw-play, ffplay)."
+    )
+    assert display.voice_warning_label.isVisible()
+    assert display.show_call(CallView("A001", 1, services.clock.now()))  # the screen still calls
+    assert display.hero_text()[0] == "A001"
+
+
+@pytest.mark.usefixtures("vi")
+def test_a_player_that_cannot_reach_the_speakers_shows_a_warning_for_the_admin(
+    qtbot: QtBot, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """aplay is installed but the PC has no sound card: it fails the way aplay does, and the hall says so."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    aplay = bin_dir / "aplay"
+    aplay.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "sys.stderr.write('ALSA lib confmisc.c:855:(parse_card) cannot find card \"0\"\\n')\n"
+        "sys.stderr.write('aplay: main:831: audio open error: No such file or directory\\n')\n"
+        "sys.exit(1)\n"
+    )
+    aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    services = request.getfixturevalue("services")
+    display = _real_display(qtbot, services)
+    assert display.voice_warning() == ""  # a player is there: nothing to say yet
+
+    display.show_call(CallView("A001", 1, services.clock.now()))
+    assert services.announcer.wait_idle(10)
+
+    qtbot.waitUntil(lambda: display.voice_warning() != "", timeout=3000)
+    assert display.voice_warning() == (
+        "Không phát được tiếng gọi số: chương trình phát âm thanh báo lỗi (aplay: exit 1: aplay: main:831: "
+        "audio open error: No such file or directory). Hãy kiểm tra loa đã được cắm và đầu ra âm thanh đang bật."
+    )
+
+
+def _real_display(qtbot: QtBot, services: object) -> HallDisplayWindow:
+    """The hall display as ``counter-app --role display`` builds it over the store, with its real voice."""
+    station = station_of(services)
+    display = display_window(services, station, services.counters(station.centre_id), poll=False)  # type: ignore[attr-defined]
+    qtbot.addWidget(display)
+    display.resize(1920, 1080)
+    display.show()
+    return display
