@@ -159,6 +159,7 @@ class StaffRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")  # printed on Mẫu 02
     password_hash: Mapped[str] = mapped_column(String(200))
     centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
@@ -279,12 +280,12 @@ class DossierRow(Base):
     province_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     commune_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     address_line: Mapped[str] = mapped_column(String(500), default="")
-    owner_name: Mapped[str] = mapped_column(String(300), default="")
     # The 2025 units of the applicant's address, of any province (official codes and names).
     province_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
     province_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     commune_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
     commune_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    owner_name: Mapped[str] = mapped_column(String(300), default="")
     channel: Mapped[str] = mapped_column(String(20))
     request_summary: Mapped[str] = mapped_column(Text, default="")
     sets: Mapped[int] = mapped_column(Integer, default=1)

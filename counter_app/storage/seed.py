@@ -130,7 +130,7 @@ def seed_province(
     for s in data.staff:
         session.add(
             StaffRow(
-                id=s.id, username=s.username.lower(), full_name=s.full_name,
+                id=s.id, username=s.username.lower(), full_name=s.full_name, phone=s.phone,
                 password_hash=hasher.hash(s.password), centre_id=s.centre_id, role=s.role, active=True,
                 failed_logins=0,
             )
