@@ -531,6 +531,24 @@ class GuidePage(CounterPage):
             self.table.setCurrentIndex(self.model.index(row, ProcedureTableModel.NAME))
             self.table.selectionModel().blockSignals(False)
             self.table.scrollTo(self.model.index(row, 0))
+        else:  # the open procedure is not among the results: the pane never keeps it
+            self._show_no_guide(found_nothing=n == 0 and bool(text))
+
+    def _show_no_guide(self, *, found_nothing: bool) -> None:
+        """Nothing selected: no procedure in the detail pane, nothing to print or receive."""
+        self._guide = None
+        self._appointment_timer.stop()
+        self.print_button.setEnabled(False)
+        self.receive_button.setEnabled(False)
+        self.sheet_bar.hide()
+        self._sheet_path = None
+        self.detail_hint.setText(
+            _("No procedure found, so none is open. Search again with other words or the procedure code.")
+            if found_nothing
+            else _("Choose a procedure in the list to see what the citizen needs.")
+        )
+        set_tone(self.detail_hint, "")
+        self.detail_stack.setCurrentIndex(0)
 
     def _show_guide(self, guide: ProcedureGuide) -> None:
         first_time = self._guide is None or self._guide.code != guide.code

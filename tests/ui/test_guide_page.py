@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QDesktopServices, QInputMethodEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from counter_app.domain.errors import DomainError
@@ -272,3 +272,59 @@ def test_the_table_model_shows_words_not_codes(fake_services: FakeCounterAppServ
         "Mã", "Tên thủ tục", "Cơ quan giải quyết", "Thời hạn", "Qua bưu chính"
     ]
     assert model.rowCount(model.index(0, 0)) == 0 and model.data(QModelIndex()) is None
+
+
+def _visible_intake_dialogs() -> list[QWidget]:
+    from counter_app.ui.intake import IntakeDialog
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, IntakeDialog) and w.isVisible()]
+
+
+def _retype(qtbot: QtBot, page: GuidePage, text: str) -> None:
+    """F2 selects the search text; typing replaces it, key by key, as the clerk does."""
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    qtbot.waitUntil(page.search_edit.hasFocus)
+    qtbot.keyClicks(page.search_edit, text)
+    qtbot.waitUntil(lambda: page.searched_text() == text, timeout=2_000)
+
+
+def test_a_new_search_never_keeps_the_previous_procedure_on_screen(
+    qtbot: QtBot, services: object
+) -> None:
+    _window_, page = _window(qtbot, services)
+    _type(qtbot, page, "khai sinh")
+    _click_row(qtbot, page, 0)
+    opened = page.title_label.text()
+    assert "khai sinh" in opened.lower() and page.receive_button.isEnabled()
+
+    _retype(qtbot, page, "ly lich tu phap")
+
+    current = page.table.currentIndex()
+    if current.isValid():  # the pane shows the row the list has selected …
+        assert page.title_label.isVisible()
+        assert page.title_label.text() == page.model.procedure_at(current.row()).name
+    else:  # … or nothing at all
+        assert page.detail_hint.isVisible() and not page.title_label.isVisible()
+        assert page.current_guide() is None
+        assert not page.receive_button.isEnabled() and not page.print_button.isEnabled()
+    assert opened not in {page.model.procedure_at(r).name for r in range(page.model.rowCount())}
+    assert not (page.title_label.isVisible() and page.title_label.text() == opened)
+
+
+def test_after_a_search_that_finds_nothing_ctrl_n_opens_nothing(
+    qtbot: QtBot, services: object
+) -> None:
+    _window_, page = _window(qtbot, services)
+    _type(qtbot, page, "khai sinh")
+    _click_row(qtbot, page, 0)
+    assert page.receive_button.isEnabled()
+
+    _retype(qtbot, page, "xyzzy")
+
+    assert page.detail_hint.isVisible() and not page.title_label.isVisible()
+    assert page.detail_hint.text().startswith("Không tìm thấy thủ tục nào")
+    assert not page.receive_button.isEnabled()
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert _visible_intake_dialogs() == []
+    assert page.current_guide() is None
