@@ -293,9 +293,8 @@ class _Plan:
         j = ordinal - lo
         index = ranks[j]
         us = _day_us(received)
-        if ranks[j + 1] > index and us < self.ends[-1]:  # a working day, before closing
-            if us > _time_us(cutoff):
-                index += 1
+        if ranks[j + 1] > index and (us >= self.ends[-1] or us > _time_us(cutoff)):
+            index += 1  # a working day, but after the cut-off or after closing: the next one
         state, found = self.working_ordinal(state, index)
         return datetime.combine(date.fromordinal(found), self.close, received.tzinfo)
 

@@ -115,3 +115,74 @@ def test_console_script_is_installed(demo_data_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Đăng ký khai tử" in result.stdout
+
+
+# -- issue 8 §1–2: the working calendar and same-day procedures, as a clerk types them ------------
+
+
+def _due(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:
+    return run(capsys, "calendar", "due", *args, "--data-dir", str(data_dir))
+
+
+def test_calendar_due_counts_the_make_up_saturday_of_2025(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Friday 02/05/2025 was swapped for Saturday 26/04/2025 (8726/VPCP-KGVX): the Saturday is worked
+    code, out, _ = _due(capsys, demo_data_dir, "--working-days", "1", "--received", "2025-04-25 09:00")
+    assert code == 0
+    assert "Ngày hẹn trả: 09:00, thứ Bảy, 26/04/2025" in out
+
+
+def test_calendar_due_2026_national_day_swap_is_saturday_22_august(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 9859/VPCP-KGVX: Monday 31/08/2026 off, Saturday 22/08/2026 worked; Saturday 12/09 is a day off
+    code, out, _ = _due(capsys, demo_data_dir, "--working-days", "1", "--received", "2026-08-21 10:00")
+    assert code == 0 and "Ngày hẹn trả: 10:00, thứ Bảy, 22/08/2026" in out
+    code, out, _ = _due(capsys, demo_data_dir, "--working-days", "1", "--received", "2026-09-11 10:00")
+    assert code == 0 and "Ngày hẹn trả: 10:00, thứ Hai, 14/09/2026" in out
+
+
+def test_calendar_due_24_november_2026_is_a_working_day(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the holidays package lists 24/11 "Ngày Văn hóa Việt Nam"; the province's 2026 calendar does not
+    code, out, _ = _due(capsys, demo_data_dir, "--working-days", "1", "--received", "2026-11-23 10:00")
+    assert code == 0 and "Ngày hẹn trả: 10:00, thứ Ba, 24/11/2026" in out
+
+
+def test_calendar_due_same_day_procedure_before_15(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _due(
+        capsys, demo_data_dir, "--procedure", "1.001193.000.00.31.H27", "--received", "2026-11-30 14:30"
+    )
+    assert code == 0, out
+    assert "1.001193.000.00.31.H27 Đăng ký khai sinh" in out
+    assert (
+        "Thời hạn giải quyết: Trong ngày làm việc; nếu tiếp nhận sau 15 giờ thì trả kết quả "
+        "trong ngày làm việc tiếp theo"
+    ) in out
+    assert "Ngày hẹn trả: 17:00, thứ Hai, 30/11/2026" in out
+
+
+def test_calendar_due_readme_example_with_the_national_code(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: counter calendar due --procedure 1.001193 --received "2026-11-30 16:45"
+    code, out, err = _due(capsys, demo_data_dir, "--procedure", "1.001193", "--received", "2026-11-30 16:45")
+    assert code == 0, err
+    assert "Đăng ký khai sinh" in out
+    assert "Ngày hẹn trả: 17:00, thứ Ba, 01/12/2026" in out
+
+
+def test_calendar_due_national_code_names_the_copy_of_the_clerks_centre(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _due(
+        capsys, demo_data_dir, "--procedure", "1.001193", "--centre", "c-x-loc-ha", "--received", "2026-11-30 15:01"
+    )
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith("1.001193.") and first.endswith("Đăng ký khai sinh") and first != "1.001193 Đăng ký khai sinh"
+    assert "Ngày hẹn trả: 17:00, thứ Ba, 01/12/2026" in out

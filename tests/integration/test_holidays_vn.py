@@ -7,10 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from counter_app.domain.calendar import CalendarDay, DayIssuer, OfficeHours, WorkingCalendar, YearCalendar
+from counter_app.domain.calendar import (
+    CalendarDay,
+    DayIssuer,
+    OfficeHours,
+    WorkingCalendar,
+    YearCalendar,
+)
 from counter_app.domain.catalog import Duration, DurationUnit
 from counter_app.domain.errors import DomainError
-from counter_app.storage.holidays_vn import build_calendar, calendar_days, pending_holidays, public_holidays
+from counter_app.storage.holidays_vn import (
+    build_calendar,
+    calendar_days,
+    pending_holidays,
+    public_holidays,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKEND = frozenset({5, 6})

@@ -491,3 +491,117 @@ def test_matches_minute_by_minute_reference(
     per_unit = cal.office_hours.working_time_per_day if unit == DAYS else timedelta(hours=1)
     minutes = int(n * per_unit.total_seconds()) // 60
     assert appt(cal, received, unit, n) == reference_appointment(cal, received, minutes)
+
+
+# -- appointments 2025–2027 on the province's calendar (issue 8 §1–2) ------------------------------
+# The calendar the counter uses: the demo province's yearly calendars (2025, 2026, each day with
+# its issuer and document) and, for 2027 (no yearly calendar published yet), the holidays package.
+# Office hours 07:00–11:30, 13:30–17:00 (8 working hours a day).
+
+SAME = Duration.same_working_day()
+
+
+def _wd(n: int) -> Duration:
+    return Duration(DurationUnit.WORKING_DAYS, n)
+
+
+@pytest.fixture(scope="module")
+def province_calendar() -> WorkingCalendar:
+    from counter_app.services.catalog_data import load_province_data
+    from counter_app.services.resources import resource_path
+    from counter_app.storage.holidays_vn import build_calendar
+
+    data = load_province_data(resource_path("demo", "province.json"))
+    return build_calendar(data.office_hours, data.weekend, range(2025, 2028), data.yearly)
+
+
+def _m(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=VN)
+
+
+APPOINTMENTS = [
+    # 2025: 8726/VPCP-KGVX (Prime Minister): Tết 25/01–02/02; 30/4–04/05 with Friday 02/05 swapped
+    # for Saturday 26/04, which is a working day
+    ("2025-04-25 09:00", _wd(1), "2025-04-26 09:00", "Sat 26/04/2025 is the make-up working day"),
+    ("2025-04-25 09:00", _wd(5), "2025-05-06 09:00", "26/04, 28/04, 29/04, then 30/04–04/05 off: 05/05, 06/05"),
+    ("2025-04-25 16:00", _wd(2), "2025-04-28 16:00", "26/04 then Monday 28/04"),
+    ("2025-04-26 10:00", _wd(1), "2025-04-28 10:00", "received on the make-up Saturday, it counts"),
+    ("2025-04-27 09:00", _wd(1), "2025-04-28 17:00", "received on Sunday: counting starts Mon 07:00"),
+    ("2025-04-28 09:00", _wd(1), "2025-04-29 09:00", "plain Monday to Tuesday"),
+    ("2025-04-29 09:00", _wd(1), "2025-05-05 09:00", "30/04, 01/05 (law), 02/05 (swap), weekend"),
+    ("2025-05-02 09:00", _wd(1), "2025-05-05 17:00", "received on the swapped day off"),
+    ("2025-01-24 10:00", _wd(1), "2025-02-03 10:00", "Tết 27–31/01 and two weekends"),
+    ("2025-04-04 10:00", _wd(1), "2025-04-08 10:00", "Hùng Kings Monday 07/04/2025"),
+    ("2025-08-29 10:00", _wd(1), "2025-09-03 10:00", "National Day 01–02/09/2025"),
+    ("2025-12-31 10:00", _wd(1), "2026-01-05 10:00", "01/01 (law), 02/01/2026 swapped (12729/VPCP-KGVX)"),
+    ("2025-04-25 14:30", SAME, "2025-04-25 17:00", "same day before 15:00"),
+    ("2025-04-25 16:00", SAME, "2025-04-26 17:00", "after 15:00: the next working day is the make-up Saturday"),
+    # 2026: 12729/VPCP-KGVX (Deputy PM for the Government): 02/01 off, Saturday 10/01 worked;
+    # 9859/VPCP-KGVX (Prime Minister): Tết 14–22/02; 29/08–02/09 with Monday 31/08 swapped for
+    # Saturday 22/08 (not 12/09)
+    ("2026-01-09 15:00", _wd(1), "2026-01-10 15:00", "Saturday 10/01/2026 is worked"),
+    ("2026-01-09 16:00", SAME, "2026-01-10 17:00", "after 15:00: next working day is Saturday 10/01"),
+    ("2026-02-13 09:00", _wd(1), "2026-02-23 09:00", "Tết 16–20/02/2026 and two weekends"),
+    ("2026-02-13 16:00", SAME, "2026-02-23 17:00", "after 15:00 on the Friday before Tết"),
+    ("2026-02-18 10:00", SAME, "2026-02-23 17:00", "received during Tết: first working day after"),
+    ("2026-04-24 10:00", _wd(1), "2026-04-28 10:00", "Hùng Kings Sunday 26/04, nghỉ bù Monday 27/04"),
+    ("2026-04-29 10:00", _wd(1), "2026-05-04 10:00", "30/04 Thursday, 01/05 Friday"),
+    ("2026-08-21 10:00", _wd(1), "2026-08-22 10:00", "Saturday 22/08/2026 is the make-up day"),
+    ("2026-08-22 10:00", _wd(1), "2026-08-24 10:00", "received on the make-up Saturday"),
+    ("2026-08-28 10:00", _wd(1), "2026-09-03 10:00", "31/08 (swap), 01/09, 02/09 off"),
+    ("2026-08-28 14:00", _wd(3), "2026-09-07 14:00", "03/09, 04/09, then Monday 07/09"),
+    ("2026-09-11 10:00", _wd(1), "2026-09-14 10:00", "Saturday 12/09/2026 is NOT a working day"),
+    ("2026-09-12 10:00", SAME, "2026-09-14 17:00", "received on Saturday 12/09: Monday"),
+    ("2026-08-16 10:00", Duration(CAL, 15), "2026-09-03 17:00", "31/08 falls on a day off: moved to 03/09"),
+    ("2026-11-23 10:00", _wd(1), "2026-11-24 10:00", "24/11 not confirmed by the 2026 calendar"),
+    ("2026-11-24 10:00", SAME, "2026-11-24 17:00", "24/11/2026 is a working day"),
+    ("2026-11-30 14:30", SAME, "2026-11-30 17:00", "the issue's reproduction: same day"),
+    ("2026-11-30 14:59", SAME, "2026-11-30 17:00", "before the cut-off"),
+    ("2026-11-30 15:00", SAME, "2026-11-30 17:00", "at 15:00 it is not yet 'sau 15 giờ'"),
+    ("2026-11-30 15:01", SAME, "2026-12-01 17:00", "after 15:00: next working day"),
+    ("2026-11-30 16:45", SAME, "2026-12-01 17:00", "README example"),
+    ("2026-11-30 17:30", SAME, "2026-12-01 17:00", "after closing"),
+    ("2026-11-30 06:30", SAME, "2026-11-30 17:00", "before opening: the same day"),
+    ("2026-12-04 15:30", SAME, "2026-12-07 17:00", "Friday after 15:00: Monday"),
+    ("2026-12-05 09:00", SAME, "2026-12-07 17:00", "received on Saturday"),
+    ("2026-11-30 09:00", Duration(HOURS, 4), "2026-11-30 15:00", "2.5 h morning + 1.5 h afternoon"),
+    ("2026-11-30 09:00", Duration(CAL, 15), "2026-12-15 17:00", "calendar days end at closing"),
+    ("2026-12-31 10:00", _wd(1), "2027-01-04 10:00", "01/01/2027 Friday"),
+    # 2027: no yearly calendar yet, so the holidays package: Tết 04–10/02 (with the weekend days
+    # in lieu), Hùng Kings 16/04, 30/04, 01/05 Saturday with nghỉ bù 03/05, 02–03/09
+    ("2027-02-03 10:00", _wd(1), "2027-02-11 10:00", "Tết 2027 04–10/02"),
+    ("2027-02-03 16:00", SAME, "2027-02-11 17:00", "after 15:00 before Tết"),
+    ("2027-02-10 10:00", SAME, "2027-02-11 17:00", "received during Tết"),
+    ("2027-02-11 10:00", _wd(1), "2027-02-12 10:00", "no unsourced swap of 12/02/2027"),
+    ("2027-02-19 10:00", _wd(1), "2027-02-22 10:00", "Saturday 20/02/2027 is not a working day"),
+    ("2027-04-15 10:00", _wd(1), "2027-04-19 10:00", "Hùng Kings Friday 16/04/2027"),
+    ("2027-04-29 10:00", _wd(1), "2027-05-04 10:00", "30/04 Friday, 01/05 Saturday, nghỉ bù 03/05"),
+    ("2027-09-01 10:00", _wd(1), "2027-09-06 10:00", "02/09 and 03/09/2027"),
+    ("2027-09-01 14:00", _wd(5), "2027-09-10 14:00", "06–10/09"),
+    ("2027-11-23 10:00", _wd(1), "2027-11-24 10:00", "24/11/2027 waits for a yearly calendar"),
+]
+
+
+@pytest.mark.parametrize(("received", "duration", "expected", "why"), APPOINTMENTS, ids=[f"{r}-{w}" for r, _d, _e, w in APPOINTMENTS])
+def test_appointments_2025_to_2027(
+    province_calendar: WorkingCalendar, received: str, duration: Duration, expected: str, why: str
+) -> None:
+    assert province_calendar.appointment(_m(received), duration) == _m(expected), why
+
+
+class TestSameWorkingDay:
+    def test_cutoff_is_per_procedure(self) -> None:
+        early = Duration.same_working_day(time(11, 0))
+        assert PLAIN.appointment(at(MON, 10, 59), early) == at(MON, 17)
+        assert PLAIN.appointment(at(MON, 11, 1), early) == at(TUE, 17)
+
+    def test_default_cutoff_is_15(self) -> None:
+        assert Duration(DurationUnit.SAME_WORKING_DAY, 0).cutoff == time(15, 0)
+
+    def test_no_amount_and_no_cutoff_elsewhere(self) -> None:
+        with pytest.raises(DomainError) as err:
+            Duration(DurationUnit.SAME_WORKING_DAY, 1)
+        assert err.value.code == "duration.same_day_invalid"
+        with pytest.raises(DomainError) as err:
+            Duration(DAYS, 1, time(15))
+        assert err.value.code == "duration.same_day_invalid"
