@@ -73,8 +73,8 @@ def populate(
         desk = member.desk
         procedure = rng.choice(member.procedures)
         received = _at(working_days[min(int(rng.expovariate(1 / 7)), len(working_days) - 1)], rng)
-        if received > today:
-            received = today - timedelta(minutes=rng.randint(5, 90))
+        if received > today:  # later today than now: the previous working day (always in office hours)
+            received = _at(working_days[1], rng)
         clock.current = received
         name, cccd, phone = _person(rng, today)
         roll = rng.random()

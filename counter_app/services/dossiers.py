@@ -40,6 +40,7 @@ from counter_app.services.addresses import (
 )
 from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
+from counter_app.services.office_hours import confirmation_record, require_open_or_confirmed
 from counter_app.services.ports import Clock
 
 MAX_NAME = 200
@@ -351,8 +352,12 @@ class DossierService:
         procedure: Procedure = self._procedure(procedure_code)
         return tuple((f.name, f.amount) for f in procedure.fees_on_filing)
 
-    def receive(self, req: IntakeRequest, desk: Desk) -> IntakeResult:
-        """Register a dossier (complete), or record an incomplete / refused intake; one per request key."""
+    def receive(self, req: IntakeRequest, desk: Desk, *, out_of_hours_confirmed: bool = False) -> IntakeResult:
+        """Register a dossier (complete), or record an incomplete / refused intake; one per request key.
+
+        Outside the centre's office hours it is refused (``office_hours.closed``) unless the clerk
+        confirmed it (``out_of_hours_confirmed``); the confirmation is kept on the intake event.
+        """
         now = self._clock.now()
         procedure: Procedure = self._procedure(req.procedure_code)
         name = _text(req.applicant_name, "applicant_name", MAX_NAME, required=True)
@@ -407,6 +412,8 @@ class DossierService:
                 done = uow.dossiers.payment_by_request_key(req.request_key)
                 return IntakeResult(existing.code, existing.status, existing.appointment, existing.fee_due, created=False,
                                     receipt_number=done.receipt_number if done else "", paid=done.total if done else 0)
+            hours = require_open_or_confirmed(calendar, now, confirmed=out_of_hours_confirmed)
+            out_of_hours = confirmation_record(hours, staff_id=desk.staff_id, staff_name=desk.staff_name)
             code = allocate_dossier_code(agency.code, now.date(), uow=uow, device_id=self.device_id)
             record = DossierRecord(
                 id=uow.new_id(), code=code, request_key=req.request_key, centre_id=desk.centre_id,
@@ -441,7 +448,8 @@ class DossierService:
             uow.dossiers.add(record)
             uow.outbox.add("dossier", record.id, "created", _snapshot(record))
             event = DossierEvent(INTAKE_EVENT[req.outcome], now, desk.staff_id, desk.counter_id or "", self.device_id,
-                                 {"appointment": appointment.isoformat() if appointment else None})
+                                 {"appointment": appointment.isoformat() if appointment else None,
+                                  **({"out_of_hours": out_of_hours} if out_of_hours else {})})
             seq = uow.dossiers.append_event(record, event, status)
             record = replace(record, event_count=seq)
             uow.dossiers.save(record)
@@ -550,8 +558,13 @@ class DossierService:
             for agency, records in sorted(groups.items(), key=lambda kv: self._agency_name(kv[0]))
         ]
 
-    def hand_over(self, codes: list[str], desk: Desk, *, receiver_name: str = "") -> HandoverResult:
-        """Record one batch to one agency; every dossier must be received here and for that agency."""
+    def hand_over(self, codes: list[str], desk: Desk, *, receiver_name: str = "",
+                  out_of_hours_confirmed: bool = False) -> HandoverResult:
+        """Record one batch to one agency; every dossier must be received here and for that agency.
+
+        Outside office hours it is refused unless the clerk confirmed it; the confirmation is kept
+        on every dossier's hand-over event and in the batch's outbox record.
+        """
         now = self._clock.now()
         cleaned = list(dict.fromkeys(normalize(c).upper() for c in codes if normalize(c)))
         if not cleaned:
@@ -566,6 +579,9 @@ class DossierService:
             for r in records:
                 if r.status is not DossierStatus.RECEIVED:
                     raise DomainError("handover.not_waiting", code=r.code, status=r.status.value)
+            hours = require_open_or_confirmed(self._calendar(desk.centre_id), now, confirmed=out_of_hours_confirmed)
+            out_of_hours = confirmation_record(hours, staff_id=desk.staff_id, staff_name=desk.staff_name)
+            recorded = {"out_of_hours": out_of_hours} if out_of_hours else {}
             n = uow.dossiers.count_batches_on(agency_id, now.date()) + 1  # per agency and day on this PC
             slot = self.device_id[-4:].upper()
             batch_code = f"BG-{agency.code}-{now:%y%m%d}-{slot}-{n:02d}"
@@ -578,11 +594,11 @@ class DossierService:
             for r in records:
                 state = rules.hand_over(r.state, now)
                 moved = self._event(uow, r, EventType.HANDED_OVER, desk, now, batch=batch_code,
-                                    agency=agency.name, timeliness=_handover_timeliness(r, now).value)
+                                    agency=agency.name, timeliness=_handover_timeliness(r, now).value, **recorded)
                 uow.dossiers.save(moved.with_state(replace(state, status=moved.status)))
             uow.outbox.add("handover_batch", batch_id, "created",
                            {"code": batch_code, "agency_code": agency.code, "dossiers": [r.code for r in records],
-                            "handed_at": now.isoformat()})
+                            "handed_at": now.isoformat(), **recorded})
             uow.commit()
         return HandoverResult(batch_id, batch_code, agency.name, tuple(r.code for r in records), now)
 

@@ -170,6 +170,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "queue.reason_too_long": N_("The comment is too long: {length} characters, at most {limit}."),
     "queue.unknown_staff": N_("This staff member does not belong to the counter's centre."),
     "queue.unknown_centre": N_("No centre {centre_id} is known on this computer."),
+    # office hours (services/office_hours.py)
+    "office_hours.closed": N_("Outside office hours: {reason}. The next session opens at {opens}. Confirm to go on anyway; the confirmation is recorded with your name."),
+    "office_hours.kiosk_closed": N_("The centre is closed now: {reason}. Please come back at {opens}."),
 }
 
 
@@ -190,4 +193,8 @@ OS_REASONS: dict[str, str] = {
 PARAM_WORDS: dict[str, str] = {
     "male": N_("male"),
     "female": N_("female"),
+    "office.before_opening": N_("the centre has not opened yet"),
+    "office.lunch_break": N_("it is the lunch break"),
+    "office.after_closing": N_("the centre has closed for the day"),
+    "office.day_off": N_("today is not a working day"),
 }

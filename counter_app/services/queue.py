@@ -31,6 +31,7 @@ from counter_app.domain.queue import (
 )
 from counter_app.domain.text import normalize
 from counter_app.domain.units import Counter
+from counter_app.services.office_hours import require_open
 from counter_app.services.ports import Clock
 from counter_app.services.queue_port import (
     CallView,
@@ -339,7 +340,11 @@ class LocalQueueService:
         ]
 
     def issue_ticket(self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str) -> TicketView:
-        """One kiosk tap → one committed ticket; the same ``request_key`` again returns that ticket."""
+        """One kiosk tap → one committed ticket; the same ``request_key`` again returns that ticket.
+
+        Outside the centre's office hours no ticket is issued (``office_hours.kiosk_closed``, with
+        the next opening): a citizen cannot confirm an out-of-hours visit.
+        """
         key = (request_key or "").strip()
         if not key or len(key) > MAX_REQUEST_KEY:
             raise DomainError("queue.request_key_required")
@@ -353,6 +358,7 @@ class LocalQueueService:
             if existing is not None:  # a double tap, or a retry after a lost answer
                 return self._view(existing, names)
             line = self._line(uow, line_id)
+            require_open(uow.calendars.calendar(line.centre_id), now)
             updates = self._close_stale(uow, line.centre_id, now, names)
             ticket = self._new_ticket(uow, line, now, priority=priority, request_key=key)
             self._record(uow, ticket, EventType.ISSUED, now, centre_id=line.centre_id, counter_id=None,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,6 +30,7 @@ from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
 from counter_app.ui.guide import short_agency_name
 from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
 from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_document
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
@@ -100,9 +102,11 @@ class HandoverDone:
     print_error: str
 
 
-def hand_over_and_print(services: Any, desk: Any, codes: list[str], receiver: str) -> HandoverDone:
+def hand_over_and_print(services: Any, desk: Any, codes: list[str], receiver: str, *,
+                        out_of_hours_confirmed: bool = False) -> HandoverDone:
     """Runs on a worker: record the batch (committed), then print the record and each Mẫu 06."""
-    result = services.dossiers.hand_over(codes, desk, receiver_name=receiver)
+    confirmed = {"out_of_hours_confirmed": True} if out_of_hours_confirmed else {}
+    result = services.dossiers.hand_over(codes, desk, receiver_name=receiver, **confirmed)
     record: PrintedDocument | None = None
     failed: list[str] = []
     error = ""
@@ -139,6 +143,7 @@ class HandoverPage(CounterPage):
         self.groups: list[AgencyGroup] = []
         self.loaded = False
         self.busy = False
+        self.out_of_hours_box: QMessageBox | None = None  # the out-of-hours question, while it is open
         self._pending_scans: list[str] = []
         self.batch_agency_id: str | None = None
 
@@ -392,7 +397,7 @@ class HandoverPage(CounterPage):
 
     # -- hand over -------------------------------------------------------------------------
 
-    def hand_over(self) -> bool:
+    def hand_over(self, *, out_of_hours_confirmed: bool = False) -> bool:
         codes = self.batch_codes()
         if not codes or self.busy:
             return False
@@ -400,8 +405,9 @@ class HandoverPage(CounterPage):
         self._update_batch()
         self.status.show_message(_("Recording the hand-over…"), "info")
         services, desk, receiver = self.context.services, desk_of(self.context), self.receiver_edit.text()
+        confirmed = out_of_hours_confirmed
         run_in_background(
-            lambda: hand_over_and_print(services, desk, codes, receiver),
+            lambda: hand_over_and_print(services, desk, codes, receiver, out_of_hours_confirmed=confirmed),
             self._on_handover_done,
             self._on_handover_failed,
             owner=self,
@@ -435,9 +441,22 @@ class HandoverPage(CounterPage):
     def _on_handover_failed(self, error: BaseException) -> None:
         self.busy = False
         self._update_batch()
+        if is_out_of_hours(error):
+            assert isinstance(error, DomainError)
+            self.status.show_message(_("Outside office hours: confirm or cancel."), "info")
+            self.out_of_hours_box = ask_out_of_hours(
+                self, error, _("Record this hand-over outside office hours?"), self._on_out_of_hours_answered
+            )
+            return
         self.status.show_message(
             _("Not handed over: {reason}").format(reason=describe_dossier_error(error)), "error"
         )
+
+    def _on_out_of_hours_answered(self, go_on: bool) -> None:
+        """Yes: the same batch again, with the clerk's confirmation recorded; No: nothing is recorded."""
+        self.out_of_hours_box = None
+        if not go_on or not self.hand_over(out_of_hours_confirmed=True):
+            self.status.show_message(_("Not handed over: outside office hours."), "error")
 
     # -- slots -----------------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.services.i18n import _
+from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import _, describe_error
+from counter_app.services.office_hours import CLOSED_FOR_CITIZEN
 from counter_app.services.ports import PrintJob
 from counter_app.services.queue_port import LineView, Priority, QueueService, TicketView
 from counter_app.ui.queue_common import (
@@ -677,10 +679,18 @@ class KioskWindow(QWidget):
         self._events.sig_changed.emit()
         self._print(ticket)
 
-    def _on_issue_failed(self, _error: BaseException) -> None:
+    def _on_issue_failed(self, error: BaseException) -> None:
+        self._issuing = False
+        if isinstance(error, DomainError) and error.code == CLOSED_FOR_CITIZEN:
+            # Refused, nothing issued: say when the centre opens, then back to the start.
+            self._request_key = None
+            self._set_choices_enabled(True)
+            _log.info("no ticket out of office hours: %s", error)
+            self._show_unavailable(describe_error(error))
+            self._ticket_timer.start()
+            return
         # Nothing was issued, or it was and the answer was lost: the same key on the next tap
         # gets the same ticket, never a second one.
-        self._issuing = False
         self._set_choices_enabled(True)
         self._set_status(_("Your number could not be given. Please tap again or ask at a counter."), "error")
 

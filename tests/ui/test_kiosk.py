@@ -370,3 +370,34 @@ def test_a_group_with_one_service_takes_one_tap_less(qtbot: QtBot) -> None:
     tap(qtbot, kiosk.tile("Tư pháp – Hộ tịch"))  # two services: the list as before
     assert kiosk.current_step() == KioskWindow.LINES
     assert [t.text() for t in kiosk.tiles()] == ["Nộp hồ sơ — Tư pháp, hộ tịch", "Nhận kết quả — Tư pháp, hộ tịch"]
+
+
+# -- out of office hours (issue 7 §4) ---------------------------------------------------------
+
+
+def test_a_tap_after_closing_shows_when_the_centre_opens_and_issues_no_ticket(
+    qtbot: QtBot, services: object, clock: object
+) -> None:
+    session, _counter = services.demo_session()  # type: ignore[attr-defined]
+    queue = services.queue  # type: ignore[attr-defined]
+    printer = FakeTicketPrinter()
+    clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=VN_TZ))  # type: ignore[attr-defined]  # a Monday evening
+    kiosk = KioskWindow(queue, Station(session.centre_id, session.centre_name), printer=printer,
+                        now=clock.now, ticket_ms=300)  # type: ignore[attr-defined]
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.resize(1366, 768)
+    qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS)
+    to_priority_step(qtbot, kiosk)
+
+    tap(qtbot, kiosk.no_priority_button)
+
+    qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.UNAVAILABLE)
+    assert kiosk.unavailable_label.text() == (
+        "Trung tâm hiện không làm việc: đã hết giờ làm việc trong ngày. "
+        "Xin mời quay lại lúc 07:00, thứ Ba, 01/12/2026."
+    )
+    settled(qtbot, kiosk, "the refusal")
+    assert kiosk.current_ticket() is None and printer.printed == []
+    assert sum(line.waiting for line in queue.lines(session.centre_id)) == 0
+    qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS, timeout=3000)  # back for the next one
