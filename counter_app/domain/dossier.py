@@ -106,6 +106,15 @@ def timeliness(finished: datetime, appointment: datetime) -> Timeliness:
     return Timeliness.ON_TIME
 
 
+def result_timeliness(result_ready_at: datetime | None, appointment: datetime | None) -> Timeliness | None:
+    """How the dossier did: judged when processing finished (result ready at the counter) against the
+    appointment. Returning it later at the counter or delivering it by post never makes it late;
+    None while there is no result (or no appointment)."""
+    if result_ready_at is None or appointment is None:
+        return None
+    return timeliness(result_ready_at, appointment)
+
+
 def next_status(current: DossierStatus | None, event: EventType) -> DossierStatus | None:
     """The status after ``event``, or a DomainError naming the illegal step."""
     if event in SIDE_EVENTS:

@@ -38,6 +38,7 @@ from counter_app.printing.layout import (
     markup,
     moment_words,
     national_header,
+    one_line,
     short_moment,
     shorten,
     signatures,
@@ -216,18 +217,26 @@ def _head(
     number, title = _form(doc.kind, doc.form_set)
     width = page.content_width
     flow: list[Flowable] = form_label(FormLabel(number, CIRCULARS[doc.form_set]), width, st)
+    issuer = doc.agency_issuer or doc.issuer
     flow.append(
         national_header(
-            authority=doc.issuer.authority_name,
-            issuer=doc.issuer.centre_name,
+            authority=issuer.authority_name,
+            issuer=issuer.centre_name,
             width=width,
             st=st,
-            date_line=date_words(dated.date(), doc.issuer.place_name),
+            # The agency's own letter carries its document number, filled in by its registry.
+            number_line=_("No.: {number}").format(number="…/…") if doc.agency_issuer else "",
+            date_line=date_words(dated.date(), issuer.place_name or doc.issuer.place_name),
         )
     )
     flow.append(Paragraph(bold(_(title)), st["title"]))
     flow += _code_block(doc.dossier_code, st, width, qr=qr, bar_height=bar_height)
     return flow
+
+
+def _issued(doc: DossierDocument) -> datetime:
+    """The form's date: when the event that issued it happened, never when it is (re)printed."""
+    return doc.issued_at or doc.printed_at
 
 
 def _contacts(doc: DossierDocument, *, with_id: bool) -> list[str]:
@@ -425,7 +434,7 @@ def _where(doc: DossierDocument) -> str:
 def _supplement(doc: DossierDocument) -> bytes:
     page = PAGE_A5
     st = styles(8.5)
-    story = _head(doc, st, page, dated=doc.printed_at)
+    story = _head(doc, st, page, dated=_issued(doc))
     lines: list[str | None] = [
         labelled(_("Dossier of"), bold(shorten(doc.applicant.name, NAME_LIMIT))),
         *_contacts(doc, with_id=False),
@@ -443,21 +452,24 @@ def _supplement(doc: DossierDocument) -> bytes:
         story.append(
             Paragraph(labelled(_("Reason"), markup(clip(doc.reason, REASON_LIMIT))), st["body"])
         )
-    if doc.staff_phone.strip():
+    # The guiding officer and their phone; with no officer recorded, the section itself (never a blank).
+    guide = doc.staff_name.strip() or doc.issuer.centre_name.strip() or "…"
+    phone = doc.staff_phone.strip() or ("" if doc.staff_name.strip() else doc.issuer.centre_phone.strip())
+    if phone:
         contact = fill(
             _(
                 "If anything is unclear while completing the dossier, please contact "
                 "{name}, phone {phone}, for guidance."
             ),
-            name=_name(doc.staff_name),
-            phone=markup(shorten(doc.staff_phone, 40)),
+            name=_name(guide),
+            phone=markup(shorten(phone, 40)),
         )
     else:
         contact = fill(
             _(
                 "If anything is unclear while completing the dossier, please contact {name} for guidance."
             ),
-            name=_name(doc.staff_name),
+            name=_name(guide),
         )
     story.append(Paragraph(contact, st["body"]))
     story.append(Spacer(1, 3 * mm))
@@ -472,7 +484,7 @@ def _supplement(doc: DossierDocument) -> bytes:
 def _refusal(doc: DossierDocument) -> bytes:
     page = PAGE_A5
     st = styles(8.5)
-    story = _head(doc, st, page, dated=doc.printed_at)
+    story = _head(doc, st, page, dated=_issued(doc))
     centre = _name(doc.issuer.centre_name or "…")
     lines: list[str | None] = [
         fill(
@@ -519,7 +531,7 @@ def _agency(doc: DossierDocument) -> str:
 def _apology(doc: DossierDocument) -> bytes:
     page = PAGE_A4
     st = styles(10.5)
-    story = _head(doc, st, page, dated=doc.printed_at, bar_height=11 * mm)
+    story = _head(doc, st, page, dated=_issued(doc), bar_height=11 * mm)
     story.append(_addressee(doc, st))
     deadline = doc.statutory_deadline or doc.appointment
     agency = _agency(doc)
@@ -568,7 +580,7 @@ def _head_of_agency() -> Signer:
 def _stop(doc: DossierDocument) -> bytes:
     page = PAGE_A5
     st = styles(8.5)
-    story = _head(doc, st, page, dated=doc.printed_at)
+    story = _head(doc, st, page, dated=_issued(doc))
     story.append(_addressee(doc, st))
     lines: list[str | None] = [
         labelled(_("Dossier of"), bold(shorten(doc.applicant.name, NAME_LIMIT))),
@@ -604,7 +616,7 @@ def _control(doc: DossierDocument) -> bytes:
     page = PAGE_A4
     st = styles(10)
     width = page.content_width
-    story = _head(doc, st, page, dated=doc.printed_at, bar_height=11 * mm)
+    story = _head(doc, st, page, dated=_issued(doc), bar_height=11 * mm)
     story.append(
         Paragraph(
             markup(_("(Attached to the receipt of dossier and appointment for results)")),
@@ -635,6 +647,8 @@ def _control(doc: DossierDocument) -> bytes:
             Paragraph(markup(_("Signatures")), head),
         ]
     ]
+    fixed = [8 * mm, 20 * mm, 18 * mm, 40 * mm, 24 * mm]
+    widths = [fixed[0], (width - sum(fixed)) / 2, (width - sum(fixed)) / 2, *fixed[1:]]
     for number, row in enumerate(doc.control_rows, start=1):
         rows.append(
             [
@@ -645,15 +659,13 @@ def _control(doc: DossierDocument) -> bytes:
                 Paragraph(
                     _(_TIMELINESS[row.timeliness]) if row.timeliness else "", st["cell_centre"]
                 ),
-                Paragraph(markup(clip(row.note, CELL_LIMIT)), cell),
+                _note_cell(row.note, cell, widths[5] - 4),
                 "",
             ]
         )
     first_blank = len(rows)
     for number in range(len(doc.control_rows) + 1, len(doc.control_rows) + 1 + BLANK_CONTROL_ROWS):
         rows.append([str(number), "", "", "", "", "", ""])
-    fixed = [8 * mm, 22 * mm, 24 * mm, 20 * mm, 30 * mm]
-    widths = [fixed[0], (width - sum(fixed)) / 2, (width - sum(fixed)) / 2, *fixed[1:]]
     style = grid_style()
     style += [
         ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize),
@@ -666,6 +678,14 @@ def _control(doc: DossierDocument) -> bytes:
         style.append(("BOTTOMPADDING", (0, index), (-1, index), 6 * mm))
     story.append(Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(style)))
     return _build(doc, story, page)
+
+
+def _note_cell(note: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A note of the control sheet: a batch or postal item code stays whole on one line."""
+    note = note.strip()
+    if note and len(note.split()) == 1:
+        return one_line(note, style, width)
+    return Paragraph(markup(clip(note, CELL_LIMIT)), style)
 
 
 _DOSSIER_FORMS: dict[DocumentKind, Callable[[DossierDocument], bytes]] = {

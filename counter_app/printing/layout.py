@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from PIL import Image as PILImage
@@ -337,6 +338,98 @@ def form_label(label: FormLabel, width: float, st: Styles) -> list[Flowable]:
     ]
 
 
+# Words that start a place's name: a heading breaks before them, never inside "BỘ PHẬN MỘT CỬA".
+_PLACE_WORDS = frozenset({"tỉnh", "phường", "xã", "huyện", "quận"})
+_PLACE_PAIRS = frozenset({"thành phố", "thị xã", "thị trấn", "đặc khu"})
+
+
+def _word_groups(text: str) -> list[list[str]]:
+    """``BỘ PHẬN MỘT CỬA PHƯỜNG THÀNH SEN`` → [[BỘ, PHẬN, MỘT, CỬA], [PHƯỜNG, THÀNH, SEN]]."""
+    words = text.split()
+    groups: list[list[str]] = [[]]
+    for i, word in enumerate(words):
+        lower = word.lower()
+        pair = " ".join(w.lower() for w in words[i : i + 2])
+        if groups[-1] and (lower in _PLACE_WORDS or pair in _PLACE_PAIRS) and not (
+            i > 0 and f"{words[i - 1].lower()} {lower}" in _PLACE_PAIRS
+        ):
+            groups.append([])
+        groups[-1].append(word)
+    return [g for g in groups if g]
+
+
+def _balanced(words: list[str], fits: Callable[[str], bool], width_of: Callable[[str], float]) -> list[str]:
+    """Split one word group that is too long into the fewest lines that fit, as even as possible
+    (so no word is left alone on a line)."""
+    n = len(words)
+    for count in range(2, n + 1):
+        best: tuple[float, list[str]] | None = None
+
+        def splits(start: int, left: int) -> Any:
+            if left == 1:
+                yield [" ".join(words[start:])]
+                return
+            for cut in range(start + 1, n - left + 2):
+                for rest in splits(cut, left - 1):
+                    yield [" ".join(words[start:cut]), *rest]
+
+        for lines in splits(0, count):
+            if all(fits(line) for line in lines):
+                widest = max(width_of(line) for line in lines)
+                if best is None or widest < best[0]:
+                    best = (widest, lines)
+        if best is not None:
+            return best[1]
+        if count >= 4:
+            break
+    return [" ".join(words)]  # one long word: the paragraph wraps it as it can
+
+
+def heading_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
+    """The lines of a centred heading: breaks fall between word groups (before a place's name),
+    a group too long for a line is split evenly, never one word left alone."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def width_of(line: str) -> float:
+        return stringWidth(plain_text(line), style.fontName, style.fontSize)
+
+    def fits(line: str) -> bool:
+        return width_of(line) <= width
+
+    lines: list[str] = []
+    for group in _word_groups(text):
+        phrase = " ".join(group)
+        if lines and fits(f"{lines[-1]} {phrase}"):
+            lines[-1] = f"{lines[-1]} {phrase}"
+        elif fits(phrase):
+            lines.append(phrase)
+        else:
+            lines += _balanced(group, fits, width_of)
+    return lines
+
+
+def one_line(text: str, style: ParagraphStyle, width: float, *, smallest: float = 5.0) -> Paragraph:
+    """A code that must read whole (``BG-000.00.06.H56-261130-A1B2-01``): never broken inside, drawn
+    smaller, down to ``smallest`` points, until it fits ``width``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    value = plain_text(" ".join(text.split()))
+    size = style.fontSize
+    natural = stringWidth(value, style.fontName, size)
+    if natural > width > 0:
+        size = max(smallest, size * width / natural)
+    fitted = ParagraphStyle(
+        f"{style.name}_one_line", parent=style, fontSize=size, leading=max(size * 1.2, 1), splitLongWords=0
+    )
+    return Paragraph(escape(value), fitted)
+
+
+def _heading(text: str, style: ParagraphStyle, width: float, *, strong: bool) -> Paragraph:
+    lines = heading_lines(text, style, width)
+    body = "<br/>".join((bold(line) if strong else markup(line)) for line in lines)
+    return Paragraph(body, style)
+
+
 def national_header(
     *,
     authority: str,
@@ -355,8 +448,8 @@ def national_header(
     left_width, right_width = width * left_share, width * (1 - left_share)
     left: list[Flowable] = []
     if authority.strip():
-        left.append(Paragraph(markup(shorten(authority, 120).upper()), st["header"]))
-    left.append(Paragraph(bold(shorten(issuer, 160).upper()), st["header_bold"]))
+        left.append(_heading(shorten(authority, 120).upper(), st["header"], left_width - 4, strong=False))
+    left.append(_heading(shorten(issuer, 160).upper(), st["header_bold"], left_width - 4, strong=True))
     left.append(Rule(left_width * 0.35))
     motto = _("Independence - Freedom - Happiness")
     right: list[Flowable] = [

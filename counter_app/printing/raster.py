@@ -476,7 +476,8 @@ def _header(sheet: _Sheet, centre: str, title: str) -> None:
 
 def _receipt(sheet: _Sheet, doc: DossierDocument) -> None:
     sizes = sheet.sizes
-    _header(sheet, doc.issuer.centre_name, _("RECEIPT OF DOSSIER AND APPOINTMENT FOR RESULTS"))
+    # A slip of the receipt printer, not Mẫu 01 itself: titled as what it is.
+    _header(sheet, doc.issuer.centre_name, _("DOSSIER RECEIPT SLIP"))
     code = doc.dossier_code.strip()
     sheet.text(code, size=_code_size(code, sheet), bold=True, centre=True, max_lines=2)
     sheet.space(sizes.gap // 2)
@@ -498,7 +499,7 @@ def _receipt(sheet: _Sheet, doc: DossierDocument) -> None:
     sheet.clear_float()
     appointment = format_datetime(doc.appointment) if doc.appointment else "—"
     sheet.pair(_("Appointment"), appointment, size=body, bold_value=True)
-    sheet.pair(_("Staff"), _staff(doc.staff_name, doc.counter_name), size=body)
+    sheet.pair(_("Receiving postal employee"), _staff(doc.staff_name, doc.counter_name), size=body)
     if native_qr:
         quiet = 4 * module_px  # the printer adds no quiet zone of its own
         sheet.space(quiet)

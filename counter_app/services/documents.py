@@ -99,9 +99,11 @@ class DossierDocument:
     applicant: Applicant
     request_summary: str
     received_at: datetime
-    printed_at: datetime
-    staff_name: str  # receiving / guiding officer
+    printed_at: datetime  # the footer's "In lúc": a reprint changes only this
+    staff_name: str  # the officer of the event that issued the form (receiving / guiding / recording)
     staff_phone: str = ""
+    issued_at: datetime | None = None  # when the issuing event happened: the form's date (printed_at if None)
+    agency_issuer: Issuer | None = None  # Mẫu 04 / 05: the deciding agency issues and signs its own letter
     counter_name: str = ""
     owner_name: str = ""  # dossier owner when not the applicant
     channel: str = "in_person"  # Channel value

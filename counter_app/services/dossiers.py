@@ -635,10 +635,13 @@ class DossierService:
 
     def extend(self, code: str, desk: Desk, *, new_appointment: datetime, reason: str) -> DossierSummary:
         reason = _text(reason, "reason", MAX_SUMMARY, required=True)
+        with self._uow(readonly=True) as uow:  # the deadline being moved, for Mẫu 04 (kept in the event)
+            deadline = self._load(uow, code, desk, components=False).appointment
         return self._step(
             code, desk, EventType.EXTENDED,
             lambda r, now: (rules.extend(r.state, now, new_appointment), {"reason": reason}),
             reason=reason, new_appointment=new_appointment.isoformat(),
+            deadline=deadline.isoformat() if deadline else None,
         )
 
     def stop(self, code: str, desk: Desk, *, requested_on: date, reason: str) -> DossierSummary:
@@ -734,7 +737,9 @@ class DossierService:
             if record.fee_due > uow.dossiers.paid_total(record.id):
                 raise DomainError("return.fees_outstanding", code=record.code)
             assert record.appointment is not None
-            on_time = rules.timeliness(now, record.appointment)
+            # Judged by when processing finished (result ready), never by the day it is handed or posted.
+            on_time = rules.result_timeliness(record.result_ready_at, record.appointment) or rules.timeliness(
+                now, record.appointment)
             moved = self._event(uow, record, EventType.RETURNED, desk, now, recipient=recipient,
                                 authorised=not is_applicant, note=normalize(authorisation_note),
                                 timeliness=on_time.value)
@@ -764,7 +769,9 @@ class DossierService:
             if record.fee_due > uow.dossiers.paid_total(record.id):
                 raise DomainError("return.fees_outstanding", code=record.code)
             assert record.appointment is not None
-            on_time = rules.timeliness(now, record.appointment)
+            # Judged by when processing finished (result ready), never by the day it is handed or posted.
+            on_time = rules.result_timeliness(record.result_ready_at, record.appointment) or rules.timeliness(
+                now, record.appointment)
             moved = self._event(uow, record, EventType.POSTAL_SENT, desk, now, item_code=item, charge=charge,
                                 timeliness=on_time.value)
             uow.dossiers.add_postal_item(

@@ -76,6 +76,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "document.period_required": N_("Choose the period (from … to …) of the tracking book."),
     "dossier.unknown_centre": N_("There is no centre {centre_id}."),
     "document.not_a_dossier_form": N_("“{kind}” is not a dossier form."),
+    "document.not_registered": N_("Dossier {code} was not registered (incomplete or refused at intake): it has no Form 01 and no Form 06."),
+    "document.no_supplement_request": N_("No supplement was requested for dossier {code}: it has no Form 02."),
+    "document.not_refused": N_("Dossier {code} was not refused at intake: it has no Form 03."),
+    "document.no_extension": N_("Dossier {code} was not extended: it has no Form 04."),
+    "document.no_stop_request": N_("The applicant has not asked to stop dossier {code}: it has no Form 05."),
     "payment.unknown_receipt": N_("No payment has receipt number {receipt}."),
     "handover.unknown_batch": N_("No hand-over batch has the code {code}."),
     # catalog and printing

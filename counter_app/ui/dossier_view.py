@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.dossier import DossierStatus, EventType
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_documents import available_forms
 from counter_app.services.dossier_words import (
     applicant_type_text,
     delivery_text,
@@ -73,23 +73,8 @@ def load_view_data(services: Any, code: str, centre_id: str) -> DossierViewData:
 
 
 def forms_of(detail: Any) -> list[DocumentKind]:
-    """The dossier forms that exist for this dossier (and so can be printed again)."""
-    record = detail.record
-    events = {h.type for h in detail.history}
-    kinds: list[DocumentKind] = []
-    if record.status not in (DossierStatus.INCOMPLETE, DossierStatus.REFUSED):
-        kinds.append(DocumentKind.RECEIPT)
-    if record.status is DossierStatus.INCOMPLETE or EventType.SUPPLEMENT_REQUESTED in events:
-        kinds.append(DocumentKind.SUPPLEMENT)
-    if record.status is DossierStatus.REFUSED:
-        kinds.append(DocumentKind.REFUSAL)
-    if EventType.EXTENDED in events:
-        kinds.append(DocumentKind.APOLOGY)
-    if EventType.STOP_REQUESTED in events:
-        kinds.append(DocumentKind.STOP)
-    if EventType.HANDED_OVER in events:
-        kinds.append(DocumentKind.CONTROL)
-    return kinds
+    """The dossier forms that exist for this dossier (and so can be printed again): the service decides."""
+    return available_forms(detail)
 
 
 def event_details(data: dict[str, Any]) -> str:
