@@ -61,10 +61,16 @@ class VietnamTimeFormatter(logging.Formatter):
         return moment.isoformat(timespec="milliseconds")
 
 
-def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Path | None:
-    """A rotating log file in data_dir/logs (errors with context); stderr gets warnings."""
+def configure_logging(
+    data_dir: Path | None, *, level: int = logging.INFO, stderr: bool = True
+) -> Path | None:
+    """A rotating log file in data_dir/logs (errors with context); stderr gets warnings.
+
+    ``stderr=False`` for the command line: its errors are one line of words on stderr, and a
+    warning with a traceback there would bury them.
+    """
     root = logging.getLogger()
-    if getattr(root, "_counter_configured", None) == str(data_dir):
+    if getattr(root, "_counter_configured", None) == f"{data_dir}|{stderr}":
         return Path(data_dir) / "logs" / "counter.log" if data_dir else None
     for handler in list(root.handlers):
         if getattr(handler, "_counter_handler", False):
@@ -72,11 +78,12 @@ def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Pa
             handler.close()
     root.setLevel(level)
     fmt = VietnamTimeFormatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
-    stderr = logging.StreamHandler()
-    stderr.setLevel(logging.WARNING)
-    stderr.setFormatter(fmt)
-    stderr._counter_handler = True  # type: ignore[attr-defined]
-    root.addHandler(stderr)
+    if stderr:
+        to_stderr = logging.StreamHandler()
+        to_stderr.setLevel(logging.WARNING)
+        to_stderr.setFormatter(fmt)
+        to_stderr._counter_handler = True  # type: ignore[attr-defined]
+        root.addHandler(to_stderr)
     log_path: Path | None = None
     if data_dir is not None:
         try:
@@ -91,7 +98,11 @@ def configure_logging(data_dir: Path | None, *, level: int = logging.INFO) -> Pa
         except OSError as exc:
             log_path = None
             logging.getLogger(__name__).warning("cannot write log file in %s: %s", data_dir, exc)
-    root._counter_configured = str(data_dir)  # type: ignore[attr-defined]
+    if not stderr and log_path is None:  # nowhere to write: not Python's last-resort stderr either
+        quiet = logging.NullHandler()
+        quiet._counter_handler = True  # type: ignore[attr-defined]
+        root.addHandler(quiet)
+    root._counter_configured = f"{data_dir}|{stderr}"  # type: ignore[attr-defined]
     return log_path
 
 

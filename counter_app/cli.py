@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -55,6 +55,43 @@ def _argparse_words() -> Iterator[None]:
         argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
 
 
+MAX_LIMIT = 10_000  # rows a listing prints
+MAX_WORKING_DAYS = 500  # longer than any statutory time, and inside the calendar's known years
+MAX_BOOK_DAYS = 366  # one tracking book covers at most a year
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, refused in words otherwise (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("“{value}” is not a whole number from {low} to {high}").format(
+                    value=_printable(text), low=low, high=high
+                )
+            )
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(_("must not be empty"))
+    return text
+
+
+def _printable(text: str, limit: int = 40) -> str:
+    """Echo a user's argument back without control characters, and not too long."""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None, help=_("data folder (default: per-user data folder)"))
 
@@ -70,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help=_("create the data store"))
     p.add_argument("--demo", action="store_true", help=_("fill it with the sample province"))
-    p.add_argument("--device-slot", type=int, default=1, help=_("number of this PC in the province (1–9)"))
+    p.add_argument("--device-slot", type=_whole_number(1, 9), default=1, help=_("number of this PC in the province (1–9)"))
     _data_dir_arg(p)
 
     db = sub.add_parser("db", help=_("data store maintenance"))
@@ -81,16 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalog", help=_("procedure catalog"))
     catsub = cat.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
     p = catsub.add_parser("search", help=_("search procedures, accents optional"))
-    p.add_argument("text", nargs="+")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("text", nargs="+", type=_not_blank)
+    p.add_argument("--limit", type=_whole_number(1, MAX_LIMIT), default=20)
     _data_dir_arg(p)
 
     cal = sub.add_parser("calendar", help=_("working calendar"))
     calsub = cal.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
     p = calsub.add_parser("due", help=_("the appointment for a dossier received at a given time"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--procedure", metavar="CODE")
-    which.add_argument("--working-days", type=int, metavar="N")
+    which.add_argument("--procedure", metavar="CODE", type=_not_blank)
+    which.add_argument("--working-days", type=_whole_number(0, MAX_WORKING_DAYS), metavar="N")
     p.add_argument("--received", required=True, metavar="'YYYY-MM-DD HH:MM'")
     p.add_argument("--centre", default=None, help=_("centre id (its office hours)"))
     _data_dir_arg(p)
@@ -101,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p = dossub.add_parser("list", help=_("dossiers in one status"))
     p.add_argument("--status", required=True, choices=[s.value for s in _statuses()])
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=_whole_number(1, MAX_LIMIT), default=100)
     _data_dir_arg(p)
 
     p = sub.add_parser("render", help=_("render a document to a file"))
@@ -127,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     vsub = voice.add_subparsers(dest="voice_command", required=True, parser_class=_Parser)
     p = vsub.add_parser("say", help=_("play a call: “Mời công dân có số … đến quầy số …”"))
     p.add_argument("number", help=_("ticket number, e.g. 12 or A012"))
-    p.add_argument("--counter", type=int, required=True)
+    p.add_argument("--counter", type=_whole_number(1, 99), required=True)
     p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
     _data_dir_arg(p)
     return parser
@@ -145,11 +182,26 @@ def _kinds():  # type: ignore[no-untyped-def]
     return list(DocumentKind)
 
 
+def _known_years() -> range:
+    """The years the working calendar knows (holidays, make-up days): dates outside are refused."""
+    from counter_app.bootstrap import SystemClock, calendar_years
+
+    return calendar_years(SystemClock().now())
+
+
+def _check_year(day: date, value: str) -> None:
+    years = _known_years()
+    if day.year not in years:
+        raise DomainError("cli.outside_calendar", value=_printable(value), first=years[0], last=years[-1])
+
+
 def _parse_day(value: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        raise DomainError("cli.bad_date", value=value) from None
+        raise DomainError("cli.bad_date", value=_printable(value)) from None
+    _check_year(day, value)
+    return day
 
 
 def _cli_desk(services, centre_id: str | None = None):  # type: ignore[no-untyped-def]
@@ -261,6 +313,8 @@ def _cmd_book(args: argparse.Namespace) -> int:
     start, end = _parse_day(args.start), _parse_day(args.end)
     if end < start:
         raise DomainError("cli.bad_period", start=args.start, end=args.end)
+    if (end - start).days >= MAX_BOOK_DAYS:
+        raise DomainError("cli.period_too_long", days=MAX_BOOK_DAYS)
     services = open_services(_data_dir(args), language=args.lang)
     desk = _cli_desk(services, args.centre)
     _write(args.out, services.printing.render(DocumentKind.BOOK, "", desk, period=(start, end)))
@@ -282,10 +336,18 @@ def _cmd_station(args: argparse.Namespace) -> int:
 
 def _cmd_voice(args: argparse.Namespace) -> int:
     from counter_app.devices.audio import default_clip_dirs, say
+    from counter_app.services.voice import call_sequence
 
+    try:
+        call_sequence(args.number, args.counter)
+    except ValueError:
+        raise DomainError("cli.bad_ticket", value=_printable(args.number)) from None
     own = _data_dir(args) / "voice"  # a centre's own recordings come before the bundled clips
     dirs = default_clip_dirs(own if own.is_dir() else None)
-    return say(args.number, args.counter, dry_run=args.dry_run, clip_dirs=dirs)
+    return say(
+        args.number, args.counter, dry_run=args.dry_run, clip_dirs=dirs,
+        err=lambda words: print(f"counter: {words}", file=sys.stderr),
+    )
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -303,7 +365,8 @@ def _parse_received(value: str) -> datetime:
     try:
         moment = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise DomainError("cli.bad_datetime", value=value) from None
+        raise DomainError("cli.bad_datetime", value=_printable(value)) from None
+    _check_year(moment.date(), value)
     return moment.replace(tzinfo=VIETNAM_TIME)
 
 
@@ -315,7 +378,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError):  # init_store reports it in words
             data_dir.mkdir(parents=True)
     if data_dir.is_dir():
-        configure_logging(data_dir)
+        configure_logging(data_dir, stderr=False)
 
     if not 1 <= args.device_slot <= 9:
         raise DomainError("cli.bad_device_slot", value=args.device_slot)
@@ -358,7 +421,8 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
     services = open_services(_data_dir(args), language=args.lang)
     results = services.search_procedures(" ".join(args.text), limit=args.limit)
     if not results:
-        print(_("No procedure matches “{text}”.").format(text=" ".join(args.text)))
+        words = _("No procedure matches “{text}”.").format(text=_printable(" ".join(args.text)))
+        print(f"counter: {words}", file=sys.stderr)
         return EXIT_FAILURE
     for r in results:
         print(f"{r.code}\t{r.name}\t{r.agency_name}\t{format_duration(r.duration)}")
@@ -374,6 +438,8 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     if args.working_days is not None and args.working_days < 0:
         raise DomainError("duration.negative", amount=args.working_days)
     services = open_services(_data_dir(args), language=args.lang)
+    if args.centre is not None:
+        _cli_desk(services, args.centre)  # an unknown centre is refused, not read as the default
     calendar = services.guide_service.calendar(args.centre)
     if args.procedure:
         # a national code (1.001193) names the copy of the clerk's centre (--centre, else this PC's)
@@ -403,9 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(args.lang)
     from counter_app.bootstrap import configure_logging
 
+    log_path: Path | None = None
     try:
-        data_dir = getattr(args, "data_dir", None) or getattr(args, "global_data_dir", None)
-        configure_logging(data_dir if data_dir is not None and Path(data_dir).is_dir() else None)
+        data_dir = _data_dir(args)
+        # The log file only: a command's errors are one line on stderr, never a traceback.
+        log_path = configure_logging(data_dir if data_dir.is_dir() else None, stderr=False)
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
@@ -417,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         from counter_app.services.dossier_words import describe_dossier_error
 
-        print(f"counter: {describe_dossier_error(exc)}", file=sys.stderr)
+        print(f"counter: {_printable(describe_dossier_error(exc), 1000)}", file=sys.stderr)
         return EXIT_FAILURE if exc.code.startswith("store.") else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -426,11 +494,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE
-    except Exception:
+    except Exception as exc:
         import logging
 
         logging.getLogger(__name__).exception("counter %s failed", args.command)
-        print(f"counter: {_('Something went wrong. The details were written to the log.')}", file=sys.stderr)
+        if log_path is not None:
+            words = _("Something went wrong. The details were written to the log ({path}).").format(path=log_path)
+        else:
+            words = _("Something went wrong: {error}").format(error=_printable(f"{type(exc).__name__}: {exc}", 200))
+        print(f"counter: {words}", file=sys.stderr)
         return EXIT_FAILURE
 
 

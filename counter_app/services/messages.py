@@ -147,6 +147,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "cli.bad_date": N_("“{value}” is not a date like 2026-11-30."),
     "cli.bad_period": N_("The period ends ({end}) before it starts ({start})."),
     "cli.bad_datetime": N_("“{value}” is not a date and time like 2026-11-30 14:30."),
+    "cli.outside_calendar": N_(
+        "“{value}” is outside the years the working calendar knows ({first}–{last})."
+    ),
+    "cli.bad_ticket": N_("“{value}” is not a ticket number like 12 or A012."),
+    "cli.period_too_long": N_("A tracking book covers at most {days} days; choose a shorter period."),
     # queue (services/queue.py, domain/queue.py)
     "queue.unknown_line": N_("There is no queue line {line_id}."),
     "queue.line_closed": N_("The line “{line}” is not issuing numbers now."),

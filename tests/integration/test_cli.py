@@ -81,8 +81,8 @@ def test_calendar_due_for_a_procedure(demo_data_dir: Path, capsys: pytest.Captur
         (["calendar", "due", "--working-days", "5", "--received", "2026-13-40 25:00"], "không phải ngày giờ hợp lệ"),
         (["calendar", "due", "--procedure", "9.999999", "--received", "2026-11-30 09:00"], "Không có thủ tục nào mang mã 9.999999"),
         (["calendar", "due", "--received", "2026-11-30 09:00"], "--working-days"),
-        (["calendar", "due", "--working-days", "năm", "--received", "2026-11-30 09:00"], "invalid int value"),
-        (["frobnicate"], "invalid choice"),
+        (["calendar", "due", "--working-days", "năm", "--received", "2026-11-30 09:00"], "“năm” không phải là số nguyên từ 0 đến 500"),
+        (["frobnicate"], "giá trị không hợp lệ: 'frobnicate'"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(

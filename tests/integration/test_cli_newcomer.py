@@ -63,8 +63,9 @@ def test_the_data_dir_may_come_before_the_command(
         (["voice", "say", "A012", "--counter", "3", "--volume", "9"], "không hiểu các tham số: --volume 9"),
         (["dossier", "list", "--status", "lost"], "tham số --status: giá trị không hợp lệ: 'lost' (chọn một trong:"),
         (["render", "receipt"], "thiếu các tham số bắt buộc: code, --out"),
+        (["calendar", "due", "--working-days", "1", "--received", "x", "--procedure", "1"], "không dùng cùng được với tham số --working-days"),
         (["calendar", "due", "--received", "2026-11-30 09:00"], "cần một trong các tham số --procedure --working-days"),
-        (["catalog", "search", "x", "--limit", "nhieu"], "tham số --limit: giá trị int không hợp lệ: 'nhieu'"),
+        (["catalog", "search", "x", "--limit", "nhieu"], "tham số --limit: “nhieu” không phải là số nguyên từ 1 đến 10000"),
     ],
 )
 def test_bad_arguments_are_explained_in_vietnamese(
