@@ -37,9 +37,18 @@ from PySide6.QtWidgets import (
 from counter_app.domain.catalog import Channel
 from counter_app.domain.dossier import Outcome
 from counter_app.domain.errors import DomainError
-from counter_app.domain.identity import validate_cccd, validate_cmnd, validate_passport
-from counter_app.domain.text import normalize, search_key
+from counter_app.domain.identity import (
+    Gender,
+    looks_like_cccd_qr,
+    parse_cccd_qr,
+    validate_cccd,
+    validate_cmnd,
+    validate_passport,
+    validate_phone,
+)
+from counter_app.domain.text import normalize
 from counter_app.domain.units import Unit, UnitKind
+from counter_app.services.addresses import AddressBook, Place, ReadAddress, require_full_address
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import APPLICANT_TYPES, describe_dossier_error
 from counter_app.services.dossiers import IntakeComponent, IntakePayment, IntakeRequest
@@ -114,8 +123,14 @@ def _bare(name: str) -> str:
     return name
 
 
-def check_identity(applicant_type: str, text: str, today: date) -> tuple[str, str]:
-    """Words and tone for the ID field as typed: ("", "") when empty, ("…", "ok"|"info"|"error")."""
+def check_identity(
+    applicant_type: str, text: str, today: date, *, birth_date: date | None = None, gender: str = ""
+) -> tuple[str, str]:
+    """Words and tone for the ID field as typed: ("", "") when empty, ("…", "ok"|"info"|"error").
+
+    A CCCD number is checked against the birth date and sex when they are known (from the card's
+    QR or typed), as the dossier service checks it on save.
+    """
     number = re.sub(r"\s", "", text or "").upper()
     if not number:
         return "", ""
@@ -129,7 +144,9 @@ def check_identity(applicant_type: str, text: str, today: date) -> tuple[str, st
             if len(number) == 9:
                 validate_cmnd(number)
                 return _("Old 9-digit identity card (CMND)."), "ok"
-            info = validate_cccd(number, today=today)
+            info = validate_cccd(
+                number, birth_date=birth_date, gender=Gender(gender) if gender else None, today=today
+            )
             return (
                 _("Valid CCCD · birth registered in {province} · born in {year}").format(
                     province=info.province_name, year=info.birth_year
@@ -264,6 +281,10 @@ class IntakeDialog(QDialog):
         self._today = today_of(context)
         dossiers = dossiers_of(context)
         self._units = dossiers.units if dossiers is not None else None
+        # 2025 units of all 34 provinces (the store's own units first), shared with the service's check
+        book = getattr(dossiers, "address_book", None)
+        self.addresses: AddressBook = book(self._today) if callable(book) else AddressBook(self._units, self._today)
+        self.card_address = ""  # the address as printed on the last CCCD card scanned
 
         # -- heading ---------------------------------------------------------------------
         heading = QLabel(guide.name)
@@ -294,6 +315,16 @@ class IntakeDialog(QDialog):
         self.id_edit.setObjectName("idNumber")
         self.id_edit.setPlaceholderText(_("12-digit CCCD, 9-digit CMND or passport"))
         self.id_note = FieldNote()
+        self.birth_edit = QLineEdit()
+        self.birth_edit.setObjectName("birthDate")
+        self.birth_edit.setPlaceholderText(_("dd/mm/yyyy"))
+        self.birth_edit.setMaxLength(10)
+        self.sex_combo = QComboBox()
+        self.sex_combo.setObjectName("sex")
+        self.sex_combo.addItem(_("— not given —"), "")
+        self.sex_combo.addItem(_("Male"), Gender.MALE.value)
+        self.sex_combo.addItem(_("Female"), Gender.FEMALE.value)
+        self.birth_note = FieldNote()
         self.phone_edit = QLineEdit()
         self.phone_edit.setObjectName("phone")
         self.phone_note = FieldNote()
@@ -304,6 +335,10 @@ class IntakeDialog(QDialog):
         self.province_combo.setObjectName("province")
         self.commune_combo = QComboBox()
         self.commune_combo.setObjectName("commune")
+        self.commune_search_edit = QLineEdit()
+        self.commune_search_edit.setObjectName("communeSearch")
+        self.commune_search_edit.setPlaceholderText(_("Find the commune by its name, accents optional"))
+        self.commune_search_edit.setClearButtonEnabled(True)
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("addressLine")
         self.address_edit.setPlaceholderText(_("House number, street, hamlet"))
@@ -326,10 +361,18 @@ class IntakeDialog(QDialog):
         form.addRow(_("Applicant type"), self.type_combo)
         form.addRow(_("Full name *"), _stack(self.name_edit, self.name_note))
         form.addRow(_("ID number"), _stack(self.id_edit, self.id_note))
+        birth_row = QHBoxLayout()
+        birth_row.setContentsMargins(0, 0, 0, 0)
+        birth_row.addWidget(self.birth_edit, 1)
+        birth_row.addWidget(QLabel(_("Sex")))
+        birth_row.addWidget(self.sex_combo)
+        birth_box = QWidget()
+        birth_box.setLayout(birth_row)
+        form.addRow(_("Date of birth"), _stack(birth_box, self.birth_note))
         form.addRow(_("Phone"), _stack(self.phone_edit, self.phone_note))
         form.addRow(_("Email"), _stack(self.email_edit, self.email_note))
         form.addRow(_("Province"), self.province_combo)
-        form.addRow(_("Commune / ward"), self.commune_combo)
+        form.addRow(_("Commune / ward"), _stack(self.commune_search_edit, self.commune_combo))
         form.addRow(_("Address"), _stack(self.address_edit, self.address_note))
         form.addRow(_("Dossier owner"), _stack(self.owner_edit, self.owner_note))
         channel_row = QHBoxLayout()
@@ -501,6 +544,9 @@ class IntakeDialog(QDialog):
         self.email_edit.editingFinished.connect(self._on_email_edit_editing_finished)
         self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.province_combo.currentIndexChanged.connect(self._on_province_combo_changed)
+        self.commune_search_edit.textEdited.connect(self._on_commune_search_edit_text_edited)
+        self.birth_edit.editingFinished.connect(self._on_id_edit_editing_finished)
+        self.sex_combo.currentIndexChanged.connect(self._on_id_edit_editing_finished)
         self.delivery_post_radio.toggled.connect(self._on_delivery_toggled)
         self.same_as_applicant_button.clicked.connect(self._on_same_as_applicant_button_clicked)
         self.all_received_button.clicked.connect(self._on_all_received_button_clicked)
@@ -521,37 +567,62 @@ class IntakeDialog(QDialog):
     # -- units -----------------------------------------------------------------------------
 
     def _fill_provinces(self) -> None:
+        """All 34 provinces (2025), the centre's own first; the commune list follows the choice."""
+        self.province_combo.blockSignals(True)
         self.province_combo.clear()
-        if self._units is None:
-            return
-        provinces = sorted(
-            self._units.of_kind(UnitKind.PROVINCE, on=self._today), key=lambda u: search_key(_bare(place_name(u)))
-        )
-        for unit in provinces:
-            self.province_combo.addItem(place_name(unit), unit.id)
+        for place in self.addresses.provinces():
+            self.province_combo.addItem(place.name, place)
+        self.province_combo.blockSignals(False)
         self._on_province_combo_changed()
 
-    def communes_of(self, province_id: str) -> list[Unit]:
-        """Communes, wards and special zones of a province valid today, at any depth."""
-        if self._units is None:
-            return []
-        found = [
-            u
-            for u in self._units.descendants(province_id)
-            if u.kind in LOCAL_UNIT_KINDS and u.is_valid_on(self._today)
-        ]
-        return sorted(found, key=lambda u: search_key(_bare(place_name(u))))
+    def province(self) -> Place | None:
+        data = self.province_combo.currentData()
+        return data if isinstance(data, Place) else None
 
-    def _on_province_combo_changed(self, _index: int = 0) -> None:
-        province_id = self.province_combo.currentData()
+    def commune(self) -> Place | None:
+        data = self.commune_combo.currentData()
+        return data if isinstance(data, Place) else None
+
+    def communes_of(self, province: Place) -> list[Place]:
+        """Communes, wards and special zones of a province valid today (store units and the national list)."""
+        return self.addresses.communes(province)
+
+    def _fill_communes(self, places: list[Place], keep: Place | None = None) -> None:
         self.commune_combo.clear()
         self.commune_combo.addItem(_("— choose —"), None)
-        if province_id:
-            for unit in self.communes_of(province_id):
-                self.commune_combo.addItem(place_name(unit), unit.id)
+        for place in places:
+            self.commune_combo.addItem(place.name, place)
+            if keep is not None and place == keep:
+                self.commune_combo.setCurrentIndex(self.commune_combo.count() - 1)
+
+    def _on_province_combo_changed(self, _index: int = 0) -> None:
+        province = self.province()
+        self.commune_search_edit.clear()
+        self._fill_communes(self.communes_of(province) if province else [])
+
+    def _on_commune_search_edit_text_edited(self, text: str) -> None:
+        """Typing "thanh sen" (no "phường", no accents) narrows the list and picks the first match."""
+        province = self.province()
+        if province is None:
+            return
+        found = self.addresses.search_communes(province, text)
+        self._fill_communes(found, keep=self.commune() if not normalize(text) else None)
+        if normalize(text) and found:
+            self.commune_combo.setCurrentIndex(1)
+
+    def select_province(self, province: Place) -> bool:
+        for index in range(self.province_combo.count()):
+            data = self.province_combo.itemData(index)
+            if isinstance(data, Place) and (data.code, data.unit_id) == (province.code, province.unit_id):
+                self.province_combo.setCurrentIndex(index)
+                return True
+        return False
 
     def select_commune(self, name: str) -> bool:
         """Pick a commune by its name as shown ("phường Thành Sen"); False if it is not listed."""
+        if self.commune_search_edit.text():
+            self.commune_search_edit.clear()
+            self._on_commune_search_edit_text_edited("")
         index = self.commune_combo.findText(name)
         if index < 0:
             return False
@@ -580,14 +651,37 @@ class IntakeDialog(QDialog):
     def applicant_type(self) -> str:
         return str(self.type_combo.currentData())
 
+    def birth_date(self) -> date | None:
+        """The date of birth typed or read from the card; None when empty or not a date."""
+        text = re.sub(r"\s", "", self.birth_edit.text())
+        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+        if match is None:
+            return None
+        try:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            return None
+
+    def gender(self) -> str:
+        return str(self.sex_combo.currentData() or "")
+
+    def _check_identity(self) -> tuple[str, str]:
+        if self.birth_edit.text().strip() and self.birth_date() is None:
+            self.birth_note.show_note(_("Type the date of birth as dd/mm/yyyy, e.g. 15/03/2001."))
+        else:
+            self.birth_note.clear_note()
+        return check_identity(
+            self.applicant_type(), self.id_edit.text(), self._today, birth_date=self.birth_date(), gender=self.gender()
+        )
+
     def _on_id_edit_text_changed(self, *_args: object) -> None:
-        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+        text, tone = self._check_identity()
         if tone == "info" and not self.id_edit.hasFocus():
             tone = "error"
         self.id_note.show_note(text, tone)
 
-    def _on_id_edit_editing_finished(self) -> None:
-        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+    def _on_id_edit_editing_finished(self, *_args: object) -> None:
+        text, tone = self._check_identity()
         self.id_note.show_note(text, "error" if tone == "info" else tone)
 
     def _on_phone_edit_editing_finished(self) -> None:
@@ -601,11 +695,14 @@ class IntakeDialog(QDialog):
             self.name_note.clear_note()
 
     def _check_phone(self, edit: QLineEdit, note: FieldNote) -> bool:
-        value = edit.text()
-        phone = re.sub(r"[\s.\-()]", "", value)
-        if phone and not PHONE.match(phone):
-            note.show_note(describe_error(DomainError("intake.bad_phone", value=value)))
+        """The service's own phone rule (domain validate_phone); a valid number is shown as saved."""
+        try:
+            phone = validate_phone(edit.text())
+        except DomainError as error:
+            note.show_note(describe_error(error))
             return False
+        if phone and phone != edit.text():
+            edit.setText(phone)
         note.clear_note()
         return True
 
@@ -625,7 +722,7 @@ class IntakeDialog(QDialog):
                 describe_error(DomainError("intake.required", field=_(FIELD_WORDS["applicant_name"])))
             )
             bad.append(self.name_edit)
-        text, tone = check_identity(self.applicant_type(), self.id_edit.text(), self._today)
+        text, tone = self._check_identity()
         if tone in ("error", "info"):
             self.id_note.show_note(text, "error")
             bad.append(self.id_edit)
@@ -642,6 +739,8 @@ class IntakeDialog(QDialog):
             if missing:
                 self.delivery_note.show_note(describe_error(DomainError("intake.delivery_incomplete")))
                 bad.append(self.receiver_edit)
+            elif not self._check_delivery_address():
+                bad.append(self.delivery_address_edit)
             elif not self._check_phone(self.delivery_phone_edit, self.delivery_note):
                 bad.append(self.delivery_phone_edit)
             else:
@@ -681,8 +780,12 @@ class IntakeDialog(QDialog):
             id_number=self.id_edit.text(),
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
-            province_unit_id=self.province_combo.currentData(),
-            commune_unit_id=self.commune_combo.currentData(),
+            province_unit_id=self.province().unit_id if self.province() else None,
+            commune_unit_id=self.commune().unit_id if self.commune() else None,
+            province_code=self.province().code if self.province() else "",
+            commune_code=self.commune().code if self.commune() else "",
+            birth_date=self.birth_date(),
+            gender=self.gender(),
             address_line=self.address_edit.text(),
             owner_name=self.owner_edit.text(),
             channel=(Channel.POST if self.channel_post_radio.isChecked() else Channel.IN_PERSON).value,
@@ -899,6 +1002,12 @@ class IntakeDialog(QDialog):
         elif code == "intake.bad_phone":
             bad_delivery = str(params.get("value", "")) == self.delivery_phone_edit.text()
             target = notes["delivery_phone" if bad_delivery else "phone"]
+        elif code == "phone.invalid":
+            target = notes["delivery_phone" if error.params.get("field") == "delivery_phone" else "phone"]
+        elif code == "address.incomplete":
+            target = notes["delivery_address"]
+        elif code == "address.unknown_unit":
+            target = (self.address_note, self.commune_combo)
         elif code == "intake.bad_email":
             target = notes["email"]
         elif code in ("intake.delivery_incomplete", "intake.post_result_not_allowed"):
@@ -919,11 +1028,96 @@ class IntakeDialog(QDialog):
     # -- scans -----------------------------------------------------------------------------
 
     def take_scan(self, code: str) -> None:
-        """A scan while the intake is open never touches the form: it is noted and shown."""
+        """The CCCD card's QR fills the applicant; any other scan never touches the form: it is noted."""
+        if looks_like_cccd_qr(code):
+            self.fill_from_card(code)
+            return
         self.note_scan(code)
         self.status.show_message(
             _("Scanned {code} — finish or close the open dialog first.").format(code=code), "info"
         )
+
+    def fill_from_card(self, payload: str) -> bool:
+        """Number, name, birth date, sex and address from a chip-based CCCD card's QR; False when unreadable."""
+        if self.saving or self.saved is not None:
+            return False
+        try:
+            card = parse_cccd_qr(payload)
+        except DomainError as error:
+            self.status.show_message(describe_error(error), "error")
+            return False
+        index = self.type_combo.findData("citizen")
+        if index >= 0:
+            self.type_combo.setCurrentIndex(index)
+        self.name_edit.setText(card.full_name)
+        self.birth_edit.setText(f"{card.birth_date.day:02d}/{card.birth_date.month:02d}/{card.birth_date.year:04d}")
+        self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(card.gender.value)))
+        self.id_edit.setText(card.number)
+        self._on_id_edit_editing_finished()  # the CCCD cross-check with the card's birth date and sex
+        self.card_address = card.address
+        read = self.addresses.read(card.address)
+        self.apply_address(read)
+        if read.needs_conversion:
+            self.address_note.show_note(
+                _("The card shows an address from before 1 July 2025; looking up its new commune…"), "info"
+            )
+            book, text = self.addresses, card.address
+            run_in_background(
+                lambda: book.convert_pre_2025(text),
+                self._on_card_address_converted,
+                self._on_card_address_failed,
+                owner=self,
+                name="convert a pre-2025 address",
+            )
+        self.status.show_message(
+            _("Filled in from the CCCD card of {name}. Check the details with the citizen.").format(name=card.full_name),
+            "ok",
+        )
+        self.phone_edit.setFocus()
+        return True
+
+    def apply_address(self, read: ReadAddress) -> None:
+        """Province, commune and street line from an address read into 2025 units."""
+        if read.province is not None:
+            self.select_province(read.province)
+        if read.commune is not None:
+            self.select_commune(read.commune.name)
+        self.address_edit.setText(read.street)
+        if read.converted_from:
+            self.address_note.show_note(
+                _("Converted from the address on the card (before 1 July 2025): {old}. Confirm it with the citizen.").format(
+                    old=read.converted_from
+                ),
+                "info",
+            )
+        elif read.commune is None and normalize(self.card_address) and not read.needs_conversion:
+            self.address_note.show_note(
+                _("The commune on the card is not in the list of communes since 1 July 2025: it stays in the address "
+                  "line. Choose the commune with the citizen."),
+                "info",
+            )
+        else:
+            self.address_note.clear_note()
+
+    def _on_card_address_converted(self, read: object) -> None:
+        if isinstance(read, ReadAddress) and self.saved is None:
+            self.apply_address(read)
+
+    def _on_card_address_failed(self, error: BaseException) -> None:
+        self.address_note.show_note(
+            _("The address on the card could not be converted; it stays in the address line. Choose the commune "
+              "with the citizen."),
+            "info",
+        )
+
+    def _check_delivery_address(self) -> bool:
+        """Home delivery needs street + commune + province: the service's own rule."""
+        try:
+            require_full_address(self.delivery_address_edit.text(), self.addresses, "delivery_address")
+        except DomainError as error:
+            self.delivery_note.show_note(describe_error(error))
+            return False
+        return True
 
     def note_scan(self, code: str) -> None:
         if code not in self.scanned_while_busy:
