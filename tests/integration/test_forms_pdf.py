@@ -356,6 +356,27 @@ class TestAdministrativeLayout:
         assert "Hà Tĩnh, ngày 30 tháng 11 năm 2026" in text
         assert f"Mã hồ sơ: {CODE}" in text
 
+    @pytest.mark.parametrize("kind", [DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT, DocumentKind.CONTROL])
+    def test_left_heading_breaks_between_word_groups(self, vi: None, kind: DocumentKind) -> None:
+        issuer = replace(ISSUER, authority_name="UBND phường Thành Sen", centre_name="Bộ phận Một cửa phường Thành Sen")
+        pdf = render_document(make_doc(kind, issuer=issuer))
+        lines = [nfc(line) for line in PdfReader(BytesIO(pdf)).pages[0].extract_text().splitlines()]
+        at = lines.index("BỘ PHẬN MỘT CỬA")  # never "BỘ PHẬN MỘT CỬA PHƯỜNG" / "THÀNH SEN"
+        assert lines[at + 1] == "PHƯỜNG THÀNH SEN"
+        assert "THÀNH SEN" not in [*lines[:at], *lines[at + 2 :]] and "PHƯỜNG" not in lines
+
+    def test_a_long_heading_is_split_evenly_never_one_word_alone(self, vi: None) -> None:
+        from counter_app.printing.layout import heading_lines, styles
+
+        style = styles(8)["header_bold"]
+        long_name = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ CẨM XUYÊN"
+        for width_mm in (25, 40, 55, 76):
+            lines = heading_lines(long_name, style, width_mm * 72 / 25.4)
+            assert " ".join(lines) == long_name
+            assert all(len(line.split()) > 1 for line in lines), lines  # no word alone on a line
+            assert any(line.endswith("XÃ CẨM XUYÊN") for line in lines), lines  # the place's name stays whole
+        assert heading_lines(long_name, style, 76 * 72 / 25.4) == ["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "XÃ CẨM XUYÊN"]
+
     def test_date_line_writes_early_days_and_months_with_a_zero(self, vi: None) -> None:
         doc = make_doc(received_at=datetime(2027, 2, 5, 8, 5, tzinfo=VIETNAM))
         text = text_of(render_document(doc))

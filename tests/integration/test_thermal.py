@@ -116,6 +116,30 @@ class TestImage:
             assert 100 < image.height < 80 * DOTS_PER_MM
 
 
+class TestWhatTheSlipSays:
+    """The words drawn on the paper (recorded as the renderer draws them)."""
+
+    def test_titled_as_a_receipt_slip_and_the_employee_named_by_role(self, vi: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        from PIL import ImageDraw
+
+        drawn: list[str] = []
+        draw_text = ImageDraw.ImageDraw.text
+
+        def record(self, xy, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            drawn.append(unicodedata.normalize("NFC", str(text)))
+            return draw_text(self, xy, text, *args, **kwargs)
+
+        monkeypatch.setattr(ImageDraw.ImageDraw, "text", record)
+        for width_mm in (80, 58):
+            drawn.clear()
+            render_thermal(make_doc(staff_name="Nguyễn Thị Hoa"), width_mm=width_mm)
+            words = " ".join(drawn)
+            assert "PHIẾU TIẾP NHẬN HỒ SƠ" in drawn  # a receipt slip, not the full Mẫu 01
+            assert "GIẤY TIẾP NHẬN" not in words and "HẸN TRẢ KẾT QUẢ" not in words
+            assert any(line.startswith("Nhân viên bưu điện tiếp nhận") for line in drawn), drawn
+            assert "Nguyễn Thị Hoa" in words and "Cán bộ" not in words
+
+
 class TestAwkwardText:
     @pytest.mark.parametrize("width_mm", [80, 58])
     def test_long_nfd_and_emoji_names(self, width_mm: int) -> None:
