@@ -40,6 +40,7 @@ from counter_app.services.addresses import (
 )
 from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
+from counter_app.services.formatting import format_number
 from counter_app.services.office_hours import confirmation_record, require_open_or_confirmed
 from counter_app.services.ports import Clock
 
@@ -672,7 +673,7 @@ class DossierService:
             if outstanding <= 0:
                 raise DomainError("payment.already_paid", code=record.code)
             if amount > outstanding:
-                raise DomainError("payment.too_much", amount=amount, outstanding=outstanding)
+                raise DomainError("payment.too_much", amount=format_number(amount), outstanding=format_number(outstanding))
             if lines is None:  # name what is paid: the procedure's fees, then the postal charge
                 lines = _fee_lines(self._procedure_or_none(record.procedure_code), record.fee_due,
                                    record.fee_due - outstanding, amount)
@@ -821,7 +822,7 @@ def _check_intake_payment(payment: IntakePayment, procedure: Procedure, outcome:
     if payment.amount <= 0:
         raise DomainError("payment.bad_amount", amount=payment.amount)
     if payment.amount > fee_due:
-        raise DomainError("payment.too_much", amount=payment.amount, outstanding=fee_due)
+        raise DomainError("payment.too_much", amount=format_number(payment.amount), outstanding=format_number(fee_due))
 
 
 def _fee_lines(procedure: Procedure | None, fee_due: int, paid_before: int, amount: int) -> list[tuple[str, int]]:

@@ -6,19 +6,34 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
+from counter_app.domain.catalog import (
+    Channel,
+    Duration,
+    DurationUnit,
+    FeeDue,
+    FeeKind,
+    ProcedureLevel,
+)
+from counter_app.domain.errors import DomainError
 from counter_app.services.formatting import (
+    amount_in_words,
+    format_amount,
     format_channels,
     format_date,
     format_datetime,
     format_duration,
+    format_fee_due,
     format_fee_kind,
+    format_fee_status,
     format_level,
     format_money,
     format_number,
     format_time,
     format_weekday,
+    group_typed_amount,
+    parse_amount,
 )
+from counter_app.services.i18n import describe_error
 
 VIETNAM = timezone(timedelta(hours=7))
 
@@ -155,3 +170,90 @@ class TestChannelsAndLabels:
     def test_levels(self, vi: None) -> None:
         assert format_level(ProcedureLevel.PROVINCE) == "Cấp tỉnh"
         assert format_level(ProcedureLevel.COMMUNE) == "Cấp xã"
+
+
+class TestAmounts:
+    """Amounts as a clerk types them and as papers and screens show them (issue 7 §4)."""
+
+    @pytest.mark.parametrize(
+        ("typed", "amount"),
+        [
+            ("1500000", 1_500_000),
+            ("1.500.000", 1_500_000),
+            ("1 500 000", 1_500_000),
+            ("1\u00a0500\u00a0000", 1_500_000),  # a non-breaking space pasted from a spreadsheet
+            ("10.000 đ", 10_000),
+            ("10.000đ", 10_000),
+            ("25000 đồng", 25_000),
+            (" 0 ", 0),
+            ("999", 999),
+        ],
+    )
+    def test_parse_what_a_clerk_types(self, typed: str, amount: int) -> None:
+        assert parse_amount(typed) == amount
+
+    @pytest.mark.parametrize("typed", ["1,5", "1.50.000", "1.500 000", "-5", "abc", "1.5", "15.0000", "1..000"])
+    def test_refuse_what_is_not_whole_dong(self, typed: str) -> None:
+        with pytest.raises(DomainError) as caught:
+            parse_amount(typed)
+        assert caught.value.code == "amount.bad"
+
+    def test_nothing_typed(self) -> None:
+        with pytest.raises(DomainError) as caught:
+            parse_amount("  ")
+        assert caught.value.code == "amount.empty"
+
+    def test_refusal_is_worded_in_vietnamese(self, vi: None) -> None:
+        with pytest.raises(DomainError) as caught:
+            parse_amount("1,5")
+        assert describe_error(caught.value) == (
+            "“1,5” không phải là số tiền (đồng): chỉ nhập chữ số, ví dụ 1500000 hoặc 1.500.000."
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "cursor", "grouped", "after"),
+        [
+            ("1500000", 7, "1.500.000", 9),
+            ("1.500.0000", 10, "15.000.000", 10),  # a fourth zero typed at the end regroups
+            ("1 500 000", 9, "1.500.000", 9),
+            ("15000", 1, "15.000", 1),  # the cursor stays after the same digit
+            ("", 0, "", 0),
+            ("0", 1, "0", 1),
+            ("0015", 4, "15", 2),  # leading zeros go
+        ],
+    )
+    def test_grouping_as_typed(self, text: str, cursor: int, grouped: str, after: int) -> None:
+        assert group_typed_amount(text, cursor) == (grouped, after)
+
+    def test_amount_shows_zero_as_zero_dong(self, vi: None) -> None:
+        assert format_amount(0) == "0 đ"
+        assert format_amount(10_000) == "10.000 đ"
+        assert format_amount(1_500_000) == "1.500.000 đ"
+
+    @pytest.mark.parametrize(
+        ("amount", "words"),
+        [
+            (0, "Không đồng"),
+            (8_000, "Tám nghìn đồng"),
+            (10_000, "Mười nghìn đồng"),
+            (21_000, "Hai mươi mốt nghìn đồng"),
+            (105_000, "Một trăm linh năm nghìn đồng"),
+            (1_500_000, "Một triệu năm trăm nghìn đồng"),
+            (1_050_000, "Một triệu không trăm năm mươi nghìn đồng"),
+            (1_001_000, "Một triệu không trăm linh một nghìn đồng"),
+            (10_000_000, "Mười triệu đồng"),
+            (2_000_000_005, "Hai tỷ không trăm linh năm đồng"),
+        ],
+    )
+    def test_amount_in_words_for_the_slip(self, amount: int, words: str) -> None:
+        assert amount_in_words(amount) == words
+
+    def test_fee_status_never_says_paid_free(self, vi: None) -> None:
+        # `counter dossier show` printed "10.000 đ, đã nộp Miễn phí" (issue 8 §5)
+        assert format_fee_status(10_000, 0) == "Phải thu 10.000 đ, đã thu 0 đ, còn phải thu 10.000 đ"
+        assert format_fee_status(10_000, 10_000) == "Phải thu 10.000 đ, đã thu 10.000 đ, còn phải thu 0 đ"
+        assert format_fee_status(0, 0) == "Miễn phí"
+
+    def test_when_a_fee_is_paid(self, vi: None) -> None:
+        assert format_fee_due(FeeDue.ON_FILING) == "nộp khi nộp hồ sơ"
+        assert format_fee_due(FeeDue.BEFORE_RESULT) == "nộp trước khi nhận kết quả"
