@@ -11,6 +11,7 @@ from counter_app.domain.catalog import Procedure
 from counter_app.domain.dossier import Outcome
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import s10_check_digit
+from counter_app.services.addresses import AddressBook, Place, full_address
 from counter_app.services.dossiers import Desk, DossierService, IntakeComponent, IntakeRequest
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
@@ -19,6 +20,7 @@ MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Hồng", "Kim", "Thanh", "Mai"]
 GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn", "Tuấn", "Vinh"]
 GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo", "Tuyết", "Yến"]
 STREETS = ["Phan Đình Phùng", "Trần Phú", "Nguyễn Du", "Hà Huy Tập", "Lê Duẩn", "Xuân Diệu", "Nguyễn Huy Tự"]
+HAMLETS = ["Thôn", "Xóm", "Tổ dân phố"]
 
 
 class ManualClock:
@@ -49,6 +51,21 @@ def _person(rng: random.Random, today: datetime) -> tuple[str, str, str]:
     return name, cccd, phone
 
 
+def _address(rng: random.Random, book: AddressBook) -> tuple[str, Place, Place]:
+    """Street/house + commune + province (2025 units): mostly the centre's own province, some from elsewhere."""
+    provinces = book.provinces()
+    home = provinces[0]
+    province = home if rng.random() < 0.9 else rng.choice(provinces[1:])
+    communes = book.communes(province)
+    known = [c for c in communes if c.unit_id]  # the communes the store's own tree has (with their centres)
+    commune = rng.choice(known) if known and rng.random() < 0.7 else rng.choice(communes)
+    if commune.name.startswith("phường"):
+        street = f"Số {rng.randint(1, 200)}, đường {rng.choice(STREETS)}"
+    else:
+        street = f"{rng.choice(HAMLETS)} {rng.randint(1, 12)}"
+    return street, commune, province
+
+
 def _at(day: datetime, rng: random.Random) -> datetime:
     minutes = rng.choice([rng.randint(7 * 60 + 5, 11 * 60 + 20), rng.randint(13 * 60 + 35, 16 * 60 + 50)])
     return datetime.combine(day.date(), time(minutes // 60, minutes % 60), day.tzinfo)
@@ -68,6 +85,7 @@ def populate(
             working_days.append(day)
         day -= timedelta(days=1)
     made: dict[str, int] = {}
+    book = service.address_book(today.date())
     for i in range(count):
         member = staff[0] if rng.random() < 0.6 else rng.choice(staff)
         desk = member.desk
@@ -80,10 +98,13 @@ def populate(
         roll = rng.random()
         outcome = Outcome.COMPLETE if roll < 0.9 else Outcome.INCOMPLETE if roll < 0.96 else Outcome.REFUSED
         by_post = procedure.post_result and rng.random() < 0.25
-        address = f"Số {rng.randint(1, 200)}, đường {rng.choice(STREETS)}"
+        street, commune, province = _address(rng, book)
+        address = full_address(street, commune.name, province.name)
         request = IntakeRequest(
             request_key=f"demo-{seed}-{i}", procedure_code=procedure.code, outcome=outcome, applicant_type="citizen",
-            applicant_name=name, id_number=cccd, phone=phone, address_line=address,
+            applicant_name=name, id_number=cccd, phone=phone, address_line=street,
+            province_code=province.code, province_unit_id=province.unit_id,
+            commune_code=commune.code, commune_unit_id=commune.unit_id,
             components=tuple(IntakeComponent(c.name, max(c.originals, 1 if c.required else 0), c.certified_copies,
                                              c.photocopies, provided=c.required or rng.random() < 0.5)
                              for c in procedure.components),

@@ -27,4 +27,17 @@ def test_demo_store_has_dossiers_in_every_state(tmp_path: Path, clock) -> None: 
            WHERE e.seq = d.event_count AND e.status_after != d.status"""
     ).fetchall()
     assert bad == []
+    # every applicant has a 2025 address: street/house + commune + province; home deliveries in full (issue 8 §4)
+    missing = db.execute(
+        "SELECT count(*) FROM dossiers WHERE address_line = '' OR commune_name = '' OR province_name = '' OR commune_code = ''"
+    ).fetchone()[0]
+    assert missing == 0
+    provinces = dict(db.execute("SELECT province_name, count(*) FROM dossiers GROUP BY province_name").fetchall())
+    assert provinces.get("tỉnh Hà Tĩnh", 0) > 100 and len(provinces) > 2, provinces
+    posted = db.execute(
+        "SELECT delivery_address, address_line, commune_name, province_name FROM dossiers WHERE result_delivery = 'post'"
+    ).fetchall()
+    assert posted and all(d == f"{a}, {c}, {p}" for d, a, c, p in posted)
+    labels = db.execute("SELECT address FROM postal_items").fetchall()
+    assert labels and all(a.count(",") >= 2 for (a,) in labels)
     assert check_store(tmp_path).ok
