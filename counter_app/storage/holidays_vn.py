@@ -18,7 +18,13 @@ from datetime import date
 
 import holidays
 
-from counter_app.domain.calendar import CalendarDay, DayIssuer, OfficeHours, WorkingCalendar, YearCalendar
+from counter_app.domain.calendar import (
+    CalendarDay,
+    DayIssuer,
+    OfficeHours,
+    WorkingCalendar,
+    YearCalendar,
+)
 
 COUNTRY = "VN"
 
