@@ -183,15 +183,15 @@ def test_the_pad_shows_the_ticket_at_its_counter_and_switches_the_moment_the_nex
     staff, counter = real.session.staff_id, real.counter.id
 
     assert real.queue.call_next(counter, staff).number == first.number
-    qtbot.waitUntil(lambda: asked(pad) == first.number, timeout=1000)  # shown while being served
+    qtbot.waitUntil(lambda: asked(pad) == first.number, timeout=3000)  # shown while being served
     real.queue.finish_service(counter, staff)
     qtbot.wait(50)
     assert asked(pad) == first.number  # just finished: still at the desk, still asked
 
     called = time.monotonic()
     assert real.queue.call_next(counter, staff).number == second.number
-    qtbot.waitUntil(lambda: asked(pad) == second.number, timeout=1000)
-    assert time.monotonic() - called < 1.0  # not a minute later
+    qtbot.waitUntil(lambda: asked(pad) == second.number, timeout=3000)
+    assert time.monotonic() - called < 2.0  # not a minute later (in one process: as soon as the bus says so)
     qtbot.wait(100)
     assert asked(pad) == second.number  # and it does not go back to the one who left
     real.events.unfollow_all()
@@ -228,7 +228,7 @@ def test_rated_while_served_then_finish_thanks_and_welcome(qtbot: QtBot, real: Q
     [ticket] = real.issue()
     staff, counter = real.session.staff_id, real.counter.id
     real.queue.call_next(counter, staff)
-    qtbot.waitUntil(lambda: asked(pad) == ticket.number, timeout=1000)
+    qtbot.waitUntil(lambda: asked(pad) == ticket.number, timeout=3000)
 
     tap(qtbot, pad.level_buttons[5])
     with qtbot.waitSignal(pad.sig_rated):
