@@ -186,3 +186,58 @@ def test_calendar_due_national_code_names_the_copy_of_the_clerks_centre(
     first = out.splitlines()[0]
     assert first.startswith("1.001193.") and first.endswith("Đăng ký khai sinh") and first != "1.001193 Đăng ký khai sinh"
     assert "Ngày hẹn trả: 17:00, thứ Ba, 01/12/2026" in out
+
+
+@pytest.mark.parametrize(
+    ("received", "appointment"),
+    [
+        ((14, 30), "17 giờ 00 phút, thứ Hai, ngày 30 tháng 11 năm 2026"),  # before 15:00: the same day
+        ((15, 1), "17 giờ 00 phút, thứ Ba, ngày 01 tháng 12 năm 2026"),  # after 15:00: the next working day
+    ],
+)
+def test_receipt_of_a_same_day_procedure_words_the_law_and_dates_it_right(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    received: tuple[int, int], appointment: str,
+) -> None:
+    from datetime import datetime
+
+    from pypdf import PdfReader
+
+    from counter_app.bootstrap import VIETNAM_TIME, open_services
+    from counter_app.domain.dossier import Outcome
+    from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(datetime(2026, 11, 30, *received, tzinfo=VIETNAM_TIME))
+    services = open_services(demo_data_dir, clock=clock)
+    session = services.login("nv03", "demo123")  # clerk of phường Thành Sen (000.00.31.H27)
+    counter = services.counters(session.centre_id)[0]
+    desk = Desk(session.staff_id, session.full_name, session.centre_id, counter.id, counter.name)
+    birth = services.guide_service.procedure("1.001193.000.00.31.H27")
+    result = services.dossiers.receive(
+        IntakeRequest(
+            request_key="same-day", procedure_code=birth.code, outcome=Outcome.COMPLETE,
+            applicant_type="citizen", applicant_name="Nguyễn Thị Ánh Tuyết", id_number="042301000123",
+            phone="0912345678", address_line="Số 5, đường Phan Đình Phùng",
+            components=tuple(
+                IntakeComponent(c.name, max(c.originals, 1 if c.required else 0), c.certified_copies, c.photocopies)
+                for c in birth.components
+            ),
+            request_summary="Đăng ký khai sinh cho con",
+        ),
+        desk,
+    )
+    out_pdf = tmp_path / "mau01.pdf"
+
+    code, _out, err = run(
+        capsys, "render", "receipt", result.code, "--format", "pdf", "--out", str(out_pdf),
+        "--data-dir", str(demo_data_dir),
+    )
+
+    assert code == 0, err
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out_pdf).pages).split())
+    assert (
+        "3. Thời hạn giải quyết theo quy định: Trong ngày làm việc; nếu tiếp nhận sau 15 giờ thì trả kết "
+        "quả trong ngày làm việc tiếp theo"
+    ) in text
+    assert f"5. Thời gian trả kết quả giải quyết hồ sơ: {appointment}" in text

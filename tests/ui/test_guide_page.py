@@ -328,3 +328,19 @@ def test_after_a_search_that_finds_nothing_ctrl_n_opens_nothing(
     qtbot.wait(50)
     assert _visible_intake_dialogs() == []
     assert page.current_guide() is None
+
+
+def test_a_same_day_procedure_is_worded_as_the_law_words_it(qtbot: QtBot, services, clock) -> None:  # type: ignore[no-untyped-def]
+    # issue 8 §2: Đăng ký khai sinh is "trong ngày; sau 15 giờ thì ngày làm việc tiếp theo", not 4 hours
+    clock.set(clock.now().replace(hour=14, minute=30))  # Monday 30/11/2026 14:30
+    _window_, page = _window(qtbot, services)
+    _type(qtbot, page, "dang ky khai sinh")
+    rows = [r for r in range(page.model.rowCount()) if page.model.procedure_at(r).code.startswith("1.001193.")]
+    assert rows, _names(page)
+
+    _click_row(qtbot, page, rows[0])
+
+    law = "Trong ngày làm việc; nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo"
+    assert law in page.body.toPlainText()
+    assert page.model.data(page.model.index(rows[0], ProcedureTableModel.TIME)) == law
+    assert page.appointment_label.text() == "Nếu tiếp nhận ngay bây giờ, ngày hẹn trả: 17:00, thứ Hai, 30/11/2026"
