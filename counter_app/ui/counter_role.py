@@ -57,6 +57,9 @@ class CounterRole(QObject):
         self.select_window: CounterSelectWindow | None = None
         self.counter_window: CounterWindow | None = None
         self._session: StaffSession | None = None
+        self._duty_id: str | None = None
+        self._duty_window: CounterWindow | None = None  # the window whose duty period is open
+        self._loading_counters = False
         self.login_window.sig_logged_in.connect(self._on_login_window_logged_in)
 
     def start(self) -> None:
@@ -83,8 +86,15 @@ class CounterRole(QObject):
 
     def _on_login_window_logged_in(self, session: object) -> None:
         assert isinstance(session, StaffSession)
+        self._load_counters(session)
+
+    def _load_counters(self, session: StaffSession) -> None:
+        """Then the counter choice, in place of the login window or of the counter window."""
         services = self.services
         assert services is not None
+        if self._loading_counters:
+            return  # already on its way (the key pressed twice)
+        self._loading_counters = True
         self._session = session
         run_in_background(
             lambda: services.counters(session.centre_id),
@@ -95,9 +105,11 @@ class CounterRole(QObject):
         )
 
     def _on_counters_loaded(self, counters: object) -> None:
+        self._loading_counters = False
         session = self._session
         assert session is not None and isinstance(counters, list)
         if not counters:
+            self._back_to_login()
             self.login_window.reset()
             self.login_window.set_message(
                 _("{centre} has no counters yet. Ask an administrator to add them.").format(
@@ -109,10 +121,13 @@ class CounterRole(QObject):
         window = CounterSelectWindow(session, counters)
         window.sig_chosen.connect(self._on_select_window_chosen)
         window.sig_back.connect(self._on_select_window_back)
-        self._replace(self.login_window, window)
+        self._replace(self.counter_window or self.login_window, window)
+        self._dispose_counter_window()
         self.select_window = window
 
     def _on_counters_failed(self, error: BaseException) -> None:
+        self._loading_counters = False
+        self._back_to_login()
         self.login_window.reset()
         self.login_window.set_message(
             describe_error(error)
@@ -127,27 +142,83 @@ class CounterRole(QObject):
         assert isinstance(counter, CounterView) and self._session is not None
         assert self.services is not None
         services, session = self.services, self._session
-        run_in_background(  # record the duty period; a failure is logged, work goes on
-            lambda: services.open_counter(session, counter.id), self._on_duty_opened, owner=self, name="open-counter"
-        )
         window = CounterWindow(CounterContext(self.services, self._session, counter))
+        run_in_background(  # record the duty period; a failure is logged, work goes on
+            lambda: services.open_counter(session, counter.id),
+            lambda duty_id: self._on_duty_opened(window, duty_id),
+            owner=self,
+            name="open-counter",
+        )
         window.sig_closing.connect(self._on_counter_window_closing)
+        window.sig_sign_out_requested.connect(self._on_counter_window_sign_out_requested)
+        window.sig_change_counter_requested.connect(self._on_counter_window_change_counter_requested)
+        window.sig_staff_switched.connect(self._on_counter_window_staff_switched)
         window.showMaximized()
         if self.select_window is not None:
             self.select_window.close()
             self.select_window.deleteLater()
             self.select_window = None
         self.counter_window = window
+        self._duty_window = window
 
-    def _on_duty_opened(self, duty_id: object) -> None:
-        self._duty_id = duty_id if isinstance(duty_id, str) else None
+    def _on_duty_opened(self, window: CounterWindow, duty_id: object) -> None:
+        if not isinstance(duty_id, str):
+            return
+        self._duty_id = duty_id
+        if window is not self._duty_window:
+            self._end_duty()  # the window was left before its duty period was recorded: end it now
 
-    def _on_counter_window_closing(self) -> None:
-        duty_id, services = getattr(self, "_duty_id", None), self.services
+    def _end_duty(self) -> None:
+        """Record the end of the open duty period, once (sign out, change counter, window closed)."""
+        duty_id, services = self._duty_id, self.services
+        self._duty_id = None
+        self._duty_window = None
         if duty_id is None or services is None:
             return
-        self._duty_id = None
-        run_in_background(lambda: services.close_counter(duty_id), name="close-counter")
+        run_in_background(
+            lambda: services.close_counter(duty_id), None, self._on_duty_close_failed, name="close-counter"
+        )
+
+    def _on_duty_close_failed(self, error: BaseException) -> None:
+        _log.error("the end of the duty period was not recorded: %s", error)
+
+    def _on_counter_window_closing(self) -> None:
+        self._end_duty()
+
+    def _on_counter_window_sign_out_requested(self) -> None:
+        _log.info("%s signs out", self._session.username if self._session else "?")
+        self._end_duty()
+        self._back_to_login()
+        self.login_window.reset()
+
+    def _on_counter_window_change_counter_requested(self) -> None:
+        session = self._session
+        if session is None:
+            return
+        self._end_duty()
+        self._load_counters(session)  # the counter choice replaces the counter window
+
+    def _on_counter_window_staff_switched(self, session: object) -> None:
+        assert isinstance(session, StaffSession)
+        self._end_duty()  # the first clerk is signed out
+        self._load_counters(session)
+
+    def _back_to_login(self) -> None:
+        """The login window in place of the counter window, if one is open."""
+        if self.counter_window is None:
+            return
+        self._session = None
+        self._replace(self.counter_window, self.login_window)
+        self._dispose_counter_window()
+
+    def _dispose_counter_window(self) -> None:
+        window = self.counter_window
+        if window is None:
+            return
+        self.counter_window = None
+        self._end_duty()
+        window.close()
+        window.deleteLater()
 
     def _on_select_window_back(self) -> None:
         self._session = None

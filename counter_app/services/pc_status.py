@@ -1,0 +1,107 @@
+"""What state this PC is in (store, printer, voice …): a plain read model for the counter's status bar.
+
+Each part of the PC reports one ``StatusItem``; the screen words the codes. Devices and sync add
+their own items (a receipt printer, the hub link) by adding a key and codes here and words in the ui.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from counter_app.services.voice import voice_problem
+
+# StatusItem.state: how the screen colours the item.
+OK = "ok"
+OFF = "off"  # switched off on purpose: nothing to fix
+ERROR = "error"
+
+STORE = "store"
+PRINTER = "printer"
+VOICE = "voice"
+
+# StatusItem.code: what the screen says.
+STORE_OK = "store.ok"
+STORE_MISSING = "store.missing"
+STORE_READONLY = "store.readonly"
+PRINTER_VIRTUAL = "printer.virtual"  # PDFs and images go to a folder ("máy in ảo")
+PRINTER_FOLDER_UNUSABLE = "printer.folder_unusable"
+PRINTER_NONE = "printer.none"
+VOICE_OK = "voice.ok"
+VOICE_OFF = "voice.off"  # the voice setting is off on this PC
+# and voice.no_player / voice.player_failed from services.voice.VoiceProblem
+
+
+@dataclass(frozen=True, slots=True)
+class StatusItem:
+    """One part of the PC: which (``key``), how it is (``state``), what to say (``code``), and the
+    particulars for the tooltip and the log (a path, the program names, the error)."""
+
+    key: str
+    state: str
+    code: str
+    detail: str = ""
+
+
+def store_status(store_path: Path | None) -> StatusItem:
+    """The SQLite file this PC works in: there and writable."""
+    if store_path is None or not store_path.is_file():
+        return StatusItem(STORE, ERROR, STORE_MISSING, str(store_path or ""))
+    if not (os.access(store_path, os.R_OK | os.W_OK) and os.access(store_path.parent, os.W_OK)):
+        return StatusItem(STORE, ERROR, STORE_READONLY, str(store_path))
+    return StatusItem(STORE, OK, STORE_OK, str(store_path))
+
+
+def printer_status(printer: Any) -> StatusItem:
+    """The printer of the dossier documents. Only the virtual printer (a folder) exists for now."""
+    if printer is None:
+        return StatusItem(PRINTER, ERROR, PRINTER_NONE)
+    folder = getattr(printer, "folder", None)
+    if folder is None:  # a printer this function does not know yet: it reports itself later
+        return StatusItem(PRINTER, OK, PRINTER_VIRTUAL, str(getattr(printer, "name", "")))
+    folder = Path(folder)
+    usable = (
+        folder.is_dir() and os.access(folder, os.W_OK)
+        if folder.exists()
+        else _nearest_existing(folder).is_dir() and os.access(_nearest_existing(folder), os.W_OK)
+    )
+    if not usable:
+        return StatusItem(PRINTER, ERROR, PRINTER_FOLDER_UNUSABLE, str(folder))
+    return StatusItem(PRINTER, OK, PRINTER_VIRTUAL, str(folder))
+
+
+def voice_status(enabled: bool, announcer: Any) -> StatusItem:
+    """Whether calls are heard on this PC, or why not (the player's own report)."""
+    if not enabled or announcer is None:
+        return StatusItem(VOICE, OFF, VOICE_OFF)
+    problem = voice_problem(announcer)
+    if problem is not None:
+        return StatusItem(VOICE, ERROR, problem.code, problem.detail)
+    return StatusItem(VOICE, OK, VOICE_OK)
+
+
+def pc_status(services: Any) -> tuple[StatusItem, ...]:
+    """The state of this PC as the counter window shows it (may touch the disk: not on the GUI thread)."""
+    data_dir = getattr(services, "data_dir", None)
+    store_path = getattr(services, "store_path", None)
+    if store_path is None and data_dir is not None:
+        store_path = Path(data_dir) / "counter.sqlite3"
+    printing = getattr(services, "printing", None)
+    printer = getattr(printing, "printer", None) if printing is not None else None
+    settings = getattr(services, "settings", None)
+    enabled = bool(getattr(settings, "voice", False))
+    announcer = getattr(services, "announcer", None) if enabled else None
+    return (
+        store_status(Path(store_path) if store_path is not None else None),
+        printer_status(printer),
+        voice_status(enabled, announcer),
+    )
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(path.anchor or ".")
