@@ -34,6 +34,7 @@ from counter_app.services.formatting import (
     format_channels,
     format_datetime,
     format_duration,
+    format_fee_due,
     format_fee_kind,
     format_level,
     format_money,
@@ -321,6 +322,12 @@ def _table_style(header_rows: int = 1) -> list[tuple[object, ...]]:
     ]
 
 
+def _fee_note(line: FeeLine) -> str:
+    """The catalog's note and, for a fee to pay, when it is paid ("nộp khi nộp hồ sơ")."""
+    when = format_fee_due(line.due) if line.amount else ""
+    return "; ".join(part for part in (line.note.strip(), when) if part)
+
+
 def _name_with_note(name: str, note: str) -> str:
     markup = _text(name)
     if note.strip():
@@ -392,7 +399,7 @@ def _fees_table(lines: tuple[FeeLine, ...], total: int, st: dict[str, ParagraphS
         rows.append(
             [
                 Paragraph(str(number), st["cell_centre"]),
-                Paragraph(_name_with_note(line.name, line.note), st["cell"]),
+                Paragraph(_name_with_note(line.name, _fee_note(line)), st["cell"]),
                 Paragraph(_text(format_fee_kind(line.kind)), st["cell_centre"]),
                 Paragraph(_text(format_money(line.amount)), st["cell_right"]),
             ]

@@ -128,7 +128,7 @@ class ProcedureGuideService:
                 ComponentLine(c.name, c.originals, c.certified_copies, c.photocopies, c.required, c.note)
                 for c in p.components
             ),
-            fees=tuple(FeeLine(f.name, f.amount, f.kind, f.note) for f in p.fees),
+            fees=tuple(FeeLine(f.name, f.amount, f.kind, f.note, f.due) for f in p.fees),
             total_fee=p.total_fee,
             channels=p.channels,
             post_dossier=p.post_dossier,

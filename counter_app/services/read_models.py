@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from counter_app.domain.catalog import Channel, Duration, FeeKind, ProcedureLevel
+from counter_app.domain.catalog import Channel, Duration, FeeDue, FeeKind, ProcedureLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class FeeLine:
     amount: int  # đồng
     kind: FeeKind
     note: str
+    due: FeeDue = FeeDue.BEFORE_RESULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from counter_app.services.formatting import (
     format_channels,
     format_datetime,
     format_duration,
+    format_fee_due,
     format_fee_kind,
     format_level,
     format_money,
@@ -706,12 +707,17 @@ def _count(n: int) -> str:
     return str(n) if n else "–"
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _fees_html(guide: ProcedureGuide) -> str:
     if not guide.fees:
         return "<p><b>" + _e(_("No fee or charge.")) + "</b></p>"
     rows = "".join(
         f"<tr><td>{_e(f.name)}"
         + (f"<br><span class='small muted'>{_e(f.note)}</span>" if f.note else "")
+        + (f"<br><span class='small'>{_e(_sentence(format_fee_due(f.due)))}</span>" if f.amount else "")
         + f"</td><td>{_e(format_fee_kind(f.kind))}</td>"
         f"<td align='right'>{_e(format_money(f.amount))}</td></tr>"
         for f in guide.fees

@@ -138,3 +138,20 @@ def test_dossier_show_words_fees_honestly(
     status, out = run(capsys, "dossier", "show", free, "--data-dir", str(demo_data_dir))
     assert "Phí, lệ phí: Miễn phí" in out
     assert "đã thu" not in out
+
+
+def test_the_guidance_sheet_says_when_each_fee_is_paid(services: Any, clock: Any) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from counter_app.printing.guidance import render_guidance_sheet
+
+    def text_of(code: str) -> str:
+        pdf = render_guidance_sheet(services.procedure_guide(code), printed_at=clock.now())
+        return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(BytesIO(pdf)).pages)
+
+    on_filing = text_of(SIGNATURE)
+    assert SIGNATURE_FEE in on_filing and "nộp khi nộp hồ sơ" in on_filing and "10.000 đ" in on_filing
+    later = text_of(FOOD_SAFETY)
+    assert "nộp trước khi nhận kết quả" in later and "nộp khi nộp hồ sơ" not in later

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
@@ -277,6 +278,39 @@ def test_a_payment_dialog_collects_once_however_often_it_is_confirmed(
 
     assert not again.created
     assert len(services.dossiers.detail(code).payments) == 1
+
+
+def test_part_of_the_fee_typed_by_hand_is_collected_and_named_on_the_slip(
+    qtbot: QtBot, services: Any
+) -> None:
+    desk = demo_desk(services)
+    code = receive(services, desk)
+    ready(services, desk, code)
+    window = open_window(qtbot, services)
+    page = show_page(qtbot, window, ReturnPage)
+    open_in_return_page(qtbot, page, code)
+    payment = page.open_payment()
+    assert payment is not None
+    activate(qtbot, payment)
+
+    payment.amount_edit.selectAll()
+    qtbot.keyClick(payment.amount_edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(payment.amount_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert payment.amount_note.text() == "Nhập số tiền bằng đồng, ví dụ 1.500.000."
+    assert services.dossiers.detail(code).payments == ()
+
+    type_by_hand(qtbot, payment.amount_edit, "20000")
+    qtbot.waitUntil(lambda: payment.amount_edit.text() == "20.000", timeout=2_000)
+    qtbot.keyClick(payment.amount_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    qtbot.waitUntil(lambda: bool(previews(page)), timeout=WAIT_MS)
+    assert page.status.text().startswith("Đã thu 20.000 đ, phiếu thu số BL-")
+    qtbot.waitUntil(lambda: page.fees_label.text().endswith("còn phải thu 10.000 đ"), timeout=WAIT_MS)
+    path = previews(page)[0].printed.path
+    assert path is not None
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(str(path)).pages)
+    assert "Phí kiểm tra kiến thức về an toàn thực phẩm 20.000 đ" in text
+    assert "Số tiền bằng chữ: Hai mươi nghìn đồng" in text
 
 
 def test_send_by_post_checks_the_item_code_prints_the_label_and_records_delivery(
