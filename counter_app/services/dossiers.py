@@ -48,7 +48,6 @@ MAX_NAME = 200
 MAX_SUMMARY = 2000
 MAX_LINE = 300
 FORM_SET_2025_FROM = date(2025, 7, 1)
-_PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -275,6 +274,14 @@ def _phone(value: str, field: str = "phone") -> str:
         return validate_phone(value)
     except DomainError as error:
         raise DomainError(error.code, field=field, **error.params) from None
+
+
+def _searched_phone(text: str) -> str:
+    """A phone number typed into a search box in national form, or "" when it is not one."""
+    try:
+        return validate_phone(text)
+    except DomainError:
+        return ""
 
 
 class DossierService:
@@ -507,8 +514,8 @@ class DossierService:
         with self._uow(readonly=True) as uow:
             if compact.isdigit() and len(compact) in (9, 12):
                 found = uow.dossiers.search(id_number=compact, centre_id=centre, limit=limit)
-            elif _PHONE.match(compact):
-                found = uow.dossiers.search(phone=compact if compact.startswith("0") else "0" + compact[-9:], centre_id=centre, limit=limit)
+            elif _searched_phone(compact):
+                found = uow.dossiers.search(phone=_searched_phone(compact), centre_id=centre, limit=limit)
             elif "-" in query or (any(ch.isdigit() for ch in query) and "." in query):
                 found = uow.dossiers.search(code_prefix=query.upper(), centre_id=centre, limit=limit)
             else:

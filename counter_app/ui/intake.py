@@ -78,8 +78,7 @@ from counter_app.ui.widgets import (
 _log = logging.getLogger(__name__)
 
 APPOINTMENT_REFRESH_MS = 60_000
-# The same shapes the dossier service accepts (services/dossiers.py); checked here as typed.
-PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
+# The same shape the dossier service accepts (services/dossiers.py); checked here as typed.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCAL_UNIT_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
 _COMMITTEE_PREFIXES = ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ")

@@ -115,3 +115,15 @@ def test_card_birth_date_and_sex_are_checked_against_the_number(services, desk) 
         services.dossiers.receive(request(services, birth_date=date(2001, 3, 15), gender="male"), desk)
     assert caught.value.code == "cccd.gender_mismatch"
     assert services.dossiers.receive(request(services, birth_date=date(2001, 3, 15), gender="female"), desk).created
+
+
+@pytest.mark.parametrize("typed", ["0912 345 678", "+84 912 345 678", "84912345678"])
+def test_a_dossier_is_found_by_the_phone_however_it_is_written(services, desk, typed) -> None:  # type: ignore[no-untyped-def]
+    code = services.dossiers.receive(request(services, phone="+84 912.345.678"), desk).code
+    assert [s.code for s in services.dossiers.search(typed, desk)] == [code]
+
+
+def test_a_landline_is_stored_and_found(services, desk) -> None:  # type: ignore[no-untyped-def]
+    code = services.dossiers.receive(request(services, phone="(0239) 3 999 000"), desk).code
+    assert services.dossiers.detail(code).record.phone == "02393999000"
+    assert [s.code for s in services.dossiers.search("+84 239 3999 000", desk)] == [code]
