@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -164,3 +165,47 @@ def test_a_day_listed_twice_is_rejected() -> None:
             CalendarDay(day, False, "a", DayIssuer.PROVINCE), CalendarDay(day, True, "b", DayIssuer.PROVINCE),
         ))
     assert err.value.code == "calendar.override_conflict"
+
+
+def test_a_store_seeded_before_gets_its_calendar_corrected_on_upgrade(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a store seeded by the previous version: package swaps without make-up days, 24/11 off, the
+    # demo's sample list (12/09/2026 worked, 02/01 and 10/01/2026 labelled as the province's)
+    import sqlite3
+
+    from counter_app.cli import main
+    from counter_app.storage.store import head_revision, store_path
+
+    db = sqlite3.connect(store_path(demo_data_dir))
+    with db:
+        db.execute("DELETE FROM calendar_days WHERE day IN ('2025-04-26', '2026-08-22')")
+        old = [
+            ("2025-05-02", "off", "Ngày nghỉ (thay cho ngày 26/04/2025)", "holidays"),
+            ("2026-08-31", "off", "Ngày nghỉ (thay cho ngày 22/08/2026)", "province"),
+            ("2026-09-12", "working", "Làm việc bù theo quyết định của tỉnh", "province"),
+            ("2026-01-02", "off", "Nghỉ theo quyết định của tỉnh", "province"),
+            ("2026-01-10", "working", "Làm việc bù theo quyết định của tỉnh", "province"),
+            ("2026-11-24", "off", "Ngày Văn hóa Việt Nam", "holidays"),
+        ]
+        db.executemany("INSERT OR REPLACE INTO calendar_days (day, kind, name, source) VALUES (?, ?, ?, ?)", old)
+        db.execute("UPDATE alembic_version SET version_num = '0007'")
+    db.close()
+
+    def due(received: str) -> str:
+        assert main(["calendar", "due", "--working-days", "1", "--received", received, "--data-dir", str(demo_data_dir)]) == 0
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    assert main(["db", "upgrade", "--data-dir", str(demo_data_dir)]) == 0
+    capsys.readouterr()
+    version = sqlite3.connect(store_path(demo_data_dir)).execute("SELECT version_num FROM alembic_version")
+    assert version.fetchone()[0] == head_revision()
+
+    assert due("2025-04-25 09:00") == "2025-04-26 09:00"  # Saturday 26/04/2025 worked
+    assert due("2026-08-21 10:00") == "2026-08-22 10:00"  # Saturday 22/08/2026 worked
+    assert due("2026-09-11 10:00") == "2026-09-14 10:00"  # Saturday 12/09/2026 is not
+    assert due("2026-11-23 10:00") == "2026-11-24 10:00"  # 24/11 waits for the yearly calendar
+    assert due("2026-01-09 15:00") == "2026-01-10 15:00"  # the Government's make-up Saturday kept
+    db = sqlite3.connect(store_path(demo_data_dir))
+    issuers = dict(db.execute("SELECT day, source FROM calendar_days WHERE day IN ('2026-01-02', '2026-08-31')"))
+    assert issuers == {"2026-01-02": "government", "2026-08-31": "prime_minister"}
