@@ -25,7 +25,7 @@ from counter_app.services.documents import (
     PaymentReceipt,
     ResultDelivery,
 )
-from counter_app.services.formatting import format_datetime, format_money
+from counter_app.services.formatting import amount_in_words, format_datetime, format_money
 from counter_app.services.i18n import _
 from counter_app.services.resources import resource_path
 
@@ -559,6 +559,7 @@ def _payment(sheet: _Sheet, receipt: PaymentReceipt) -> None:
         sheet.amount_line(line.name, format_money(line.amount), size=sizes.body)
     sheet.rule()
     sheet.amount_line(_("Total"), format_money(receipt.total), size=sizes.title, bold=True)
+    sheet.pair(_("Amount in words"), amount_in_words(receipt.total), size=sizes.body)
     sheet.space(sizes.gap)
     sheet.pair(_("Payment method"), _payment_method(receipt.method), size=sizes.body)
     sheet.pair(_("Paid at"), format_datetime(receipt.paid_at), size=sizes.body)

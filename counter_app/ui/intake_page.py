@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error
-from counter_app.services.formatting import format_datetime, format_time
+from counter_app.services.formatting import format_amount, format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
 from counter_app.ui.guide import ProcedureTableModel, short_agency_name
@@ -288,7 +288,16 @@ class IntakePage(CounterPage):
 
     def _on_intake_saved(self, result: object) -> None:
         code = getattr(result, "code", "")
-        self.status.show_message(_("Saved: dossier {code}.").format(code=code), "ok")
+        receipt = getattr(result, "receipt_number", "")
+        if receipt:  # the fee due on filing was taken with the dossier
+            self.status.show_message(
+                _("Saved: dossier {code}. Collected {amount}, slip {number}.").format(
+                    code=code, amount=format_amount(getattr(result, "paid", 0)), number=receipt
+                ),
+                "ok",
+            )
+        else:
+            self.status.show_message(_("Saved: dossier {code}.").format(code=code), "ok")
         self.refresh()
 
     def _on_intake_finished(self, _result: int) -> None:

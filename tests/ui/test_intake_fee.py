@@ -130,6 +130,7 @@ def test_the_fee_due_on_filing_is_taken_in_cash_with_the_dossier(
     code, receipt = saved[0].code, saved[0].receipt_number
     assert receipt.startswith("BL-")
     assert said == [f"Đã lưu hồ sơ {code}. Đã thu 1.500.000 đ, phiếu thu số {receipt}."]
+    assert page.status.text() == said[0]  # what stays on the intake page after the dialog closes
 
     # one payment row, written with the dossier: cash, the whole fee, named
     assert payment_rows(demo_data_dir) == [
