@@ -65,6 +65,11 @@ class AgencyGroup:
     agency_unit_id: str
     agency_name: str
     dossiers: tuple[WaitingDossier, ...]
+    agency_short_name: str = ""  # the unit's own short name ("Sở LĐ-TB&XH"), shown whole in the list
+
+    @property
+    def list_name(self) -> str:
+        return self.agency_short_name or short_agency_name(self.agency_name)
 
     @property
     def today_count(self) -> int:
@@ -87,9 +92,17 @@ def load_groups(services: Any, desk: Any, day: date) -> list[AgencyGroup]:
                 WaitingDossier(d, d.code in today)
                 for d in sorted(g.dossiers, key=lambda d: (d.code not in today, d.received_at))
             ),
+            _unit_short_name(services, g.agency_unit_id),
         )
         for g in groups
     ]
+
+
+def _unit_short_name(services: Any, unit_id: str) -> str:
+    units = getattr(services.dossiers, "units", None)  # the UnitTree (domain/units.py)
+    if units is None or unit_id not in units:
+        return ""
+    return str(units.get(unit_id).short_name or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +162,15 @@ class HandoverPage(CounterPage):
 
         self.agency_model: RowsTableModel[AgencyGroup] = RowsTableModel(
             [
-                Column(N_("Agency"), lambda g: short_agency_name(g.agency_name), tooltip=lambda g: g.agency_name),
+                Column(N_("Agency"), lambda g: g.list_name, tooltip=lambda g: g.agency_name),
                 Column(N_("Today's batch"), lambda g: str(g.today_count), align_right=True),
                 Column(N_("Next working day"), lambda g: str(g.later_count), align_right=True),
             ],
             key=lambda g: g.agency_unit_id,
         )
-        self.agency_table = make_table(self.agency_model, "agencyTable", stretch=0)
+        # Every column as wide as its contents (short names are never cut), the last one fills.
+        self.agency_table = make_table(self.agency_model, "agencyTable")
+        self.agency_table.horizontalHeader().setStretchLastSection(True)
         self.dossier_model: RowsTableModel[WaitingDossier] = RowsTableModel(
             [
                 Column(N_("Dossier code"), lambda w: w.summary.code),
@@ -274,6 +289,7 @@ class HandoverPage(CounterPage):
         self.groups = groups
         self.loaded = True
         self.agency_model.set_rows(groups)
+        self._fit_agency_table()
         agency = self.batch_agency_id or current
         row = self.agency_model.row_of(agency) if agency else None
         if row is None and groups:
@@ -287,6 +303,16 @@ class HandoverPage(CounterPage):
         pending, self._pending_scans = self._pending_scans, []
         for code in pending:
             self.handle_scan(code)
+
+    def _fit_agency_table(self) -> None:
+        """The list never gets narrower than its columns: the splitter cannot cut an agency's name."""
+        table = self.agency_table
+        header = table.horizontalHeader()
+        width = sum(
+            max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(self.agency_model.columnCount())
+        )
+        table.setMinimumWidth(width + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width())
 
     def _on_groups_failed(self, error: BaseException) -> None:
         self.status.show_message(describe_dossier_error(error), "error")

@@ -253,3 +253,28 @@ def test_an_extension_too_close_to_the_deadline_is_refused_in_words(
 def test_desk_of_the_window_is_the_demo_desk(qtbot: QtBot, services: Any) -> None:
     window = open_window(qtbot, services)
     assert desk_of(window.context) == demo_desk(services)
+
+
+def test_the_agency_list_shows_each_agency_s_short_name_whole(qtbot: QtBot, services: Any) -> None:
+    desk = demo_desk(services)
+    for code in ("1.000105", "1.001029", ELECTRICITY):  # Sở LĐ-TB&XH, Sở VH-TT&DL, Điện lực Hà Tĩnh
+        receive(services, desk, code)
+    window = open_window(qtbot, services)  # 1366×768, the queue dock beside
+    page = show_page(qtbot, window, HandoverPage)
+    table, model = page.agency_table, page.agency_model
+
+    shown = {model.data(model.index(r, 0)) for r in range(model.rowCount())}
+    units = services.dossiers.units
+    expected = {units.get(g.agency_unit_id).short_name for g in page.groups}
+    assert {"Sở LĐ-TB&XH", "Sở VH-TT&DL", "Điện lực Hà Tĩnh"} <= shown == expected
+    full = {model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())}
+    assert "Sở Lao động - Thương binh và Xã hội tỉnh Hà Tĩnh" in full
+
+    metrics = table.fontMetrics()
+    name_column = table.columnWidth(0)
+    for text in shown:  # every name fits its column: nothing is elided with "…"
+        assert metrics.horizontalAdvance(text) + 2 * table.style().pixelMetric(
+            table.style().PixelMetric.PM_FocusFrameHMargin
+        ) <= name_column, text
+    right_edge = sum(table.columnWidth(c) for c in range(model.columnCount()))
+    assert right_edge <= table.viewport().width()  # and the counts stay in view beside them
