@@ -407,7 +407,7 @@ class IntakeDialog(QDialog):
                 grid.addWidget(spin, row, 2 + offset, Qt.AlignmentFlag.AlignTop)
             self.components.append(_ComponentInputs(line.name, line.required, check, *spins))
         grid.setColumnStretch(1, 1)
-        self.all_received_button = QPushButton(_("All received (F4)"))
+        self.all_received_button = QPushButton(_("All required documents received (F4)"))
         self.all_received_button.setAutoDefault(False)
         self.components_note = FieldNote()
         sets_row = QHBoxLayout()
@@ -766,7 +766,8 @@ class IntakeDialog(QDialog):
     # -- building the request --------------------------------------------------------------
 
     def unticked_components(self) -> list[str]:
-        return [c.name for c in self.components if not c.provided.isChecked()]
+        """What Mẫu 02 asks for: the required documents not ticked; never optional ones."""
+        return [c.name for c in self.components if c.required and not c.provided.isChecked()]
 
     def intake_request(self, outcome: Outcome, reason: str = "", missing: list[str] | None = None) -> IntakeRequest:
         post = self.delivery_post_radio.isChecked()
@@ -1148,8 +1149,9 @@ class IntakeDialog(QDialog):
         self.delivery_note.clear_note()
 
     def _on_all_received_button_clicked(self) -> None:
-        for c in self.components:
-            c.provided.setChecked(True)
+        for c in self.components:  # optional documents are ticked one by one, when they are brought
+            if c.required:
+                c.provided.setChecked(True)
         self.components_note.clear_note()
 
     def _on_complete_button_clicked(self) -> None:
