@@ -241,3 +241,38 @@ def test_receipt_of_a_same_day_procedure_words_the_law_and_dates_it_right(
         "quả trong ngày làm việc tiếp theo"
     ) in text
     assert f"5. Thời gian trả kết quả giải quyết hồ sơ: {appointment}" in text
+
+
+def test_a_store_seeded_before_gets_same_day_procedures_on_upgrade(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from counter_app.storage.store import head_revision, store_path
+
+    db = sqlite3.connect(store_path(demo_data_dir))
+    with db:  # as the previous version seeded it: khai sinh in 4 working hours, no cut-off
+        db.execute(
+            "UPDATE procedures SET duration_unit = 'working_hours', duration_amount = 4, duration_cutoff = NULL"
+            " WHERE code LIKE '1.001193.%'"
+        )
+        # a province that set its own time limit for khai tử keeps it
+        db.execute(
+            "UPDATE procedures SET duration_unit = 'working_days', duration_amount = 2, duration_cutoff = NULL"
+            " WHERE code LIKE '1.000656.%'"
+        )
+        db.execute("UPDATE alembic_version SET version_num = '0008'")
+    db.close()
+
+    code, _out, err = run(capsys, "db", "upgrade", "--data-dir", str(demo_data_dir))
+    assert code == 0, err
+    assert sqlite3.connect(store_path(demo_data_dir)).execute(
+        "SELECT version_num FROM alembic_version"
+    ).fetchone()[0] == head_revision()
+
+    code, out, err = _due(capsys, demo_data_dir, "--procedure", "1.001193.000.00.31.H27", "--received", "2026-11-30 14:30")
+    assert code == 0, err
+    assert "Ngày hẹn trả: 17:00, thứ Hai, 30/11/2026" in out
+    code, out, err = _due(capsys, demo_data_dir, "--procedure", "1.000656.000.00.31.H27", "--received", "2026-11-30 14:30")
+    assert code == 0, err
+    assert "Thời hạn giải quyết: 2 ngày làm việc" in out
