@@ -83,7 +83,7 @@ QPushButton#kioskBack, QPushButton#kioskDone {
 }
 QPushButton#kioskPager {
     background: #ffffff; border: 4px solid #0b3d91; border-radius: 14px; min-height: 100px;
-    min-width: 300px; color: #0b3d91; font-size: 40px; font-weight: bold;
+    min-width: 300px; padding: 0 28px; color: #0b3d91; font-size: 40px; font-weight: bold;
 }
 QPushButton#kioskPager:pressed { background: #d6e4ff; }
 QPushButton#kioskPager:disabled { border-color: #c4ccd8; color: #9aa6b6; }

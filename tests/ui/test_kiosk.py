@@ -231,7 +231,7 @@ def fits_on_screen(kiosk: KioskWindow) -> list[str]:
     """What a citizen could not see or tap whole: every visible button and text against the window.
 
     Each visible button and label must lie inside the window, a label must be tall enough for its
-    (wrapped) text, and no two buttons may overlap.
+    (wrapped) text, a button wide enough for its words, and no two buttons may overlap.
     """
     window = kiosk.rect()
     problems: list[str] = []
@@ -249,6 +249,8 @@ def fits_on_screen(kiosk: KioskWindow) -> list[str]:
                 problems.append(f"label “{name}” is {widget.height()} px high, its text needs {needed}")
         if isinstance(widget, QPushButton):
             buttons.append((widget, rect))
+            if widget.text() and widget.fontMetrics().horizontalAdvance(widget.text()) > widget.contentsRect().width():
+                problems.append(f"the words of button “{widget.text()}” are wider than the button")
     for i, (a, ra) in enumerate(buttons):
         for b, rb in buttons[i + 1:]:
             if ra.intersects(rb):
