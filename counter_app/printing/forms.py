@@ -113,6 +113,14 @@ _TIMELINESS: dict[Timeliness, str] = {
 
 _METHODS: dict[str, str] = {"cash": N_("Cash"), "transfer": N_("Bank transfer")}
 
+# The note column of the tracking book: the outcome of a dossier that was not processed to the end.
+_BOOK_NOTES: dict[str, str] = {
+    "incomplete": N_("Incomplete: request to supplement (Form 02)"),
+    "refused": N_("Refused (Form 03)"),
+    "stopped": N_("Processing stopped (Form 05)"),
+    "withdrawn": N_("Withdrawn by the applicant"),
+}
+
 # How much of free text a form shows; the full text stays in the record.
 SUMMARY_LIMIT = 800
 REASON_LIMIT = 2000
@@ -786,7 +794,7 @@ def _book_table(rows: Sequence[BookRow], width: float) -> Table:
                 _cell_moment(row.result_back_at),
                 _cell_moment(row.returned_at),
                 "",
-                text(row.note),
+                text(_(_BOOK_NOTES[row.note]) if row.note in _BOOK_NOTES else row.note),
             ]
         )
     style = grid_style()

@@ -37,7 +37,7 @@ from counter_app.services.documents import (
     TrackingBook,
 )
 from counter_app.services.dossiers import Desk, DossierService
-from counter_app.services.i18n import N_, _
+from counter_app.services.i18n import _
 
 DOSSIER_FORMS = frozenset(
     {DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT, DocumentKind.REFUSAL, DocumentKind.APOLOGY,
@@ -94,12 +94,9 @@ def _book_numbers(records: list[DossierRecord]) -> dict[str, int]:
     return numbers
 
 
-_BOOK_NOTES: dict[DossierStatus, str] = {
-    DossierStatus.INCOMPLETE: N_("Incomplete: request to supplement (Form 02)"),
-    DossierStatus.REFUSED: N_("Refused (Form 03)"),
-    DossierStatus.STOPPED: N_("Processing stopped (Form 05)"),
-    DossierStatus.WITHDRAWN: N_("Withdrawn by the applicant"),
-}
+BOOK_NOTE_STATUSES = frozenset(
+    {DossierStatus.INCOMPLETE, DossierStatus.REFUSED, DossierStatus.STOPPED, DossierStatus.WITHDRAWN}
+)
 
 
 def _place_name(unit_name: str) -> str:
@@ -307,7 +304,8 @@ class DossierDocuments:
                     transferred_at=first.get(EventType.HANDED_OVER),
                     result_back_at=first.get(EventType.RESULT_READY),
                     returned_at=first.get(EventType.RETURNED) or first.get(EventType.POSTAL_SENT),
-                    note=_(_BOOK_NOTES[r.status]) if r.status in _BOOK_NOTES else "",
+                    # A status code (screens and the printed book word it): only the outcomes the book notes.
+                    note=r.status.value if r.status in BOOK_NOTE_STATUSES else "",
                 )
             )
         return TrackingBook(self.issuer(centre_id), start, end, printed_at, tuple(rows))
