@@ -198,7 +198,7 @@ class CalendarDayRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(200), default="")
-    source: Mapped[str] = mapped_column(String(20))  # holidays | province
+    source: Mapped[str] = mapped_column(String(20))  # who decided it: a DayIssuer (law, prime_minister, …)
 
 
 class SequenceLeaseRow(Base):
