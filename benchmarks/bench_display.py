@@ -7,7 +7,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +53,26 @@ class _PaintProbe(QObject):
         return False
 
 
+class _WorkingMorningClock:
+    """Monday 09:00 plus the time run so far: the queue refuses kiosk tickets out of office hours."""
+
+    def __init__(self) -> None:
+        from counter_app.domain.calendar import VIETNAM_TIME
+
+        self._start = datetime(2026, 11, 30, 9, 0, tzinfo=VIETNAM_TIME)
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+
+
 def _queue(tmp: Path) -> tuple[str, Any, Any, Any]:
     """(kind, queue, session, counter): the real queue of a fresh demo store when wired, else the fake."""
     try:
         from counter_app.bootstrap import init_store, open_services
 
         init_store(tmp / "data", demo=True, demo_dossiers=0)
-        services = open_services(tmp / "data")
+        services = open_services(tmp / "data", clock=_WorkingMorningClock())
         queue = getattr(services, "queue", None)
         if queue is not None:
             session, counter = services.demo_session()

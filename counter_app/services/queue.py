@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.domain import queue as rules
-from counter_app.domain.calendar import VIETNAM_TIME
+from counter_app.domain.calendar import VIETNAM_TIME, WorkingCalendar
 from counter_app.domain.errors import DomainError
 from counter_app.domain.queue import (
     MAX_REASON,
@@ -137,6 +137,7 @@ class LocalQueueService:
         self._names = _TtlCache(NAMES_TTL_S)
         self._staff = _TtlCache(STAFF_TTL_S)
         self._estimates = _TtlCache(ESTIMATE_TTL_S)
+        self._calendars = _TtlCache(NAMES_TTL_S)  # centre → working calendar (office hours)
         self._no_stale_on: dict[str, date] = {}  # centre → day already found without stale tickets
 
     # -- notifications --------------------------------------------------------------------------
@@ -173,6 +174,14 @@ class LocalQueueService:
                             last.isoformat(), now.isoformat())
             self._last_now = now
         return now
+
+    def _calendar(self, uow: Any, centre_id: str) -> WorkingCalendar:
+        """The centre's working calendar, read from the store at most every NAMES_TTL_S seconds."""
+        calendar: WorkingCalendar | None = self._calendars.get(centre_id)
+        if calendar is None:
+            calendar = uow.calendars.calendar(centre_id)
+            self._calendars.put(centre_id, calendar)
+        return calendar
 
     def _names_for(self, uow: Any) -> _Names:
         return _Names(uow, self._names)
@@ -358,7 +367,7 @@ class LocalQueueService:
             if existing is not None:  # a double tap, or a retry after a lost answer
                 return self._view(existing, names)
             line = self._line(uow, line_id)
-            require_open(uow.calendars.calendar(line.centre_id), now)
+            require_open(self._calendar(uow, line.centre_id), now)
             updates = self._close_stale(uow, line.centre_id, now, names)
             ticket = self._new_ticket(uow, line, now, priority=priority, request_key=key)
             self._record(uow, ticket, EventType.ISSUED, now, centre_id=line.centre_id, counter_id=None,
