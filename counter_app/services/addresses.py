@@ -4,7 +4,8 @@ The 34 provinces and their communes come from the national list (the ``vietnam-p
 package, official codes); the centre's own province also lists the units of the store's
 unit tree, with their ids. An address printed on a CCCD card is read into those parts; a
 pre-2025 address (commune, district, province) is converted to the 2025 units with the
-``vietnam-address-converter`` package when it can be, and otherwise left in the street line.
+official old → new table of the ``vietnam-address-converter`` package when it can be, and
+otherwise left in the street line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import split_address
@@ -202,7 +202,7 @@ class AddressBook:
         return ReadAddress(", ".join(parts[:-1]), province, None, needs_conversion=needs)
 
     def convert_pre_2025(self, text: str) -> ReadAddress:
-        """A pre-2025 address (commune, district, province) in 2025 units; slow the first time (seconds).
+        """A pre-2025 address (commune, district, province) in 2025 units (the table loads in ~0.3 s once).
 
         When the converter cannot place it for sure, the result is ``read(text)``: the province
         if it is still one, and everything else in the street line.
@@ -271,8 +271,8 @@ def _old_units_index() -> dict[str, set[tuple[str, str]]]:
             for row in DEFAULT_DATA["mapping"]["rows"]:
                 new = row["new"]
                 index.setdefault(row["keys"]["old_name_path"], set()).add((new["province_name"], new["ward_name"]))
-        except (ImportError, KeyError, TypeError):  # another data layout: the converter's own API still works
-            _log.warning("the pre-2025 mapping table has an unexpected layout; using the converter only")
+        except (ImportError, KeyError, TypeError):  # another data layout: pre-2025 addresses stay in the street line
+            _log.warning("the pre-2025 mapping table of vietnam-address-converter has an unexpected layout")
         _old_index = index
     return _old_index
 
@@ -280,42 +280,25 @@ def _old_units_index() -> dict[str, set[tuple[str, str]]]:
 def _convert_old(text: str) -> tuple[str, str, int] | None:
     """(new province name, new ward name, how many address parts were units) or None.
 
-    An address written in full ("Xã …, Huyện …, Tỉnh …", as on CCCD cards) is looked up in the
-    official old → new table at once; an old commune split between several new ones is not
-    guessed. Anything else goes through the converter's parser (seconds the first time).
+    An address written in full ("Xã …, Huyện …, Tỉnh …", as on CCCD cards; accents and "TP."/"X."
+    abbreviations optional) is looked up in the official old → new table the converter ships; an
+    old commune split between several new ones is not guessed. The converter's free-text parser
+    is not used: its first call takes 8–18 s of CPU (measured on the counter's 2-core machine),
+    too long for a clerk, and what it could place with confidence the table already does.
     """
     parts = split_address(text)
-    if len(parts) >= 3:
-        path = "|".join(
-            search_key(_strip_kind(part, words))
-            for part, words in ((parts[-1], _PROVINCE_WORDS), (parts[-2], _DISTRICT_WORDS), (parts[-3], _COMMUNE_WORDS))
-        )
-        with _converter_lock:
-            found = _old_units_index().get(path)
-        if found is not None:
-            if len(found) != 1:
-                return None
-            province, ward = next(iter(found))
-            return province, ward, 3
-    with _converter_lock:  # the converter builds its indexes on first use; one thread at a time
-        try:
-            from vietnam_address_converter import auto_convert_address
-
-            result: Any = auto_convert_address(text)
-        except Exception:  # a third-party parser: its failure must not lose what the clerk has
-            _log.exception("pre-2025 address conversion failed")
-            return None
-    conversion = (result or {}).get("conversion") or {}
-    if conversion.get("status") != "matched" or float(conversion.get("confidence") or 0) < 0.9:
+    if len(parts) < 3:
         return None
-    new = (conversion.get("result") or {})
-    province = (new.get("new_province") or {}).get("name_with_type") or ""
-    ward = (new.get("new_ward") or {}).get("name_with_type") or ""
-    parsed = result.get("parsed") or {}
-    levels = sum(1 for key in ("province_name", "district_name", "ward_name") if parsed.get(key))
-    if not province or not ward:
+    path = "|".join(
+        search_key(_strip_kind(part, words))
+        for part, words in ((parts[-1], _PROVINCE_WORDS), (parts[-2], _DISTRICT_WORDS), (parts[-3], _COMMUNE_WORDS))
+    )
+    with _converter_lock:  # the table is built on first use; one thread at a time
+        found = _old_units_index().get(path)
+    if found is None or len(found) != 1:
         return None
-    return province, ward, levels
+    province, ward = next(iter(found))
+    return province, ward, 3
 
 
 def require_full_address(text: str, book: AddressBook, field: str) -> ReadAddress:

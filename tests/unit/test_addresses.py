@@ -113,3 +113,20 @@ def test_full_address_and_the_home_delivery_rule(book: AddressBook) -> None:
         with pytest.raises(DomainError) as err:
             require_full_address(partial, book, "delivery_address")
         assert err.value.code == "address.incomplete"
+
+
+def test_an_old_address_written_without_accents_or_with_abbreviations_is_converted(book: AddressBook) -> None:
+    read = book.convert_pre_2025("Thôn 3, X. Thach Trung, TP. Ha Tinh, Ha Tinh")
+    assert read.commune is not None and read.commune.name == "phường Trần Phú"
+    assert read.street == "Thôn 3"
+
+
+def test_an_old_address_the_table_does_not_know_stays_in_the_street_line_at_once(book: AddressBook) -> None:
+    import time
+
+    started = time.perf_counter()
+    read = book.convert_pre_2025("Số 5, Xã Không Có, Huyện Gì Đó, Tỉnh Hà Tĩnh")
+    assert time.perf_counter() - started < 2.0  # no slow free-text parsing at the counter
+    assert read.commune is None and read.converted_from == ""
+    assert read.province is not None and read.province.name == "tỉnh Hà Tĩnh"
+    assert read.street == "Số 5, Xã Không Có, Huyện Gì Đó"
