@@ -732,8 +732,9 @@ class KioskWindow(QWidget):
     def _on_back_button_clicked(self) -> None:
         if self._issuing:
             return
-        one_service = sum(1 for line in self._lines if line.group == self._group) <= 1
-        if self.current_step() == self.PRIORITY and self._group is not None and not one_service:
+        # A group with one service skipped its list on the way in, unless that list is the start screen.
+        skipped = sum(1 for line in self._lines if line.group == self._group) <= 1 and len(self._groups()) > 1
+        if self.current_step() == self.PRIORITY and self._group is not None and not skipped:
             self._show(self.LINES)
         elif len(self._groups()) > 1:
             self._show(self.GROUPS)

@@ -403,3 +403,14 @@ def test_a_tap_after_closing_shows_when_the_centre_opens_and_issues_no_ticket(
     assert kiosk.current_ticket() is None and printer.printed == []
     assert sum(line.waiting for line in queue.lines(session.centre_id)) == 0
     qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.GROUPS, timeout=3000)  # back for the next one
+
+
+def test_back_from_the_only_service_of_the_only_group_is_its_start_screen(qtbot: QtBot) -> None:
+    queue = FakeQueueService(lines=(FakeLine("l-e", "E", "Cấp điện, hợp đồng mua bán điện", "Điện lực Hà Tĩnh", "submit"),))
+    kiosk = screen_kiosk(qtbot, queue, Station(CENTRE_ID, "Trung tâm"), (1366, 768))
+    assert kiosk.current_step() == KioskWindow.LINES  # one group: its services are the start screen
+    tap(qtbot, kiosk.tiles()[0])
+    assert kiosk.current_step() == KioskWindow.PRIORITY
+    back = next(b for b in kiosk.findChildren(QPushButton) if b.text() == "‹ Quay lại" and b.isVisible())
+    tap(qtbot, back)
+    assert kiosk.current_step() == KioskWindow.LINES
