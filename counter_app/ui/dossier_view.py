@@ -86,7 +86,7 @@ def event_details(data: dict[str, Any]) -> str:
         parts.append(_("batch {code}").format(code=data["batch"]))
     if data.get("receipt"):
         parts.append(
-            _("receipt {number}: {amount} ({method})").format(
+            _("cash slip {number}: {amount} ({method})").format(
                 number=data["receipt"],
                 amount=format_amount(int(data.get("amount", 0))),
                 method=method_text(str(data.get("method", ""))),
@@ -168,7 +168,7 @@ class DossierViewDialog(QDialog):
         self.components_table = make_table(self.components_model, "componentsTable", stretch=0)
         self.payments_model: RowsTableModel[Any] = RowsTableModel(
             [
-                Column(N_("Receipt no."), lambda p: p.receipt_number),
+                Column(N_("Cash slip no."), lambda p: p.receipt_number),
                 Column(N_("Paid at"), lambda p: format_datetime(p.paid_at)),
                 Column(N_("Method"), lambda p: method_text(p.method)),
                 Column(N_("Amount"), lambda p: format_amount(p.total), align_right=True),
@@ -193,7 +193,7 @@ class DossierViewDialog(QDialog):
         )
         self.batches_table = make_table(self.batches_model, "batchesTable", stretch=0)
 
-        self.reprint_payment_button = QPushButton(_("Print the receipt again"))
+        self.reprint_payment_button = QPushButton(_("Print the cash slip again"))
         self.reprint_label_button = QPushButton(_("Print the delivery label again"))
         self.reprint_batch_button = QPushButton(_("Print the hand-over record again"))
 

@@ -127,7 +127,7 @@ class PaymentDialog(QDialog):
         form.addRow(_("Amount"), _stack(self.amount_edit, self.amount_note))
         form.addRow(_("Payment method"), methods)
         self.status = StatusLine()
-        self.confirm_button = QPushButton(_("Collect and print the receipt (Ctrl+Enter)"))
+        self.confirm_button = QPushButton(_("Collect and print the cash slip (Ctrl+Enter)"))
         self.confirm_button.setObjectName("primary")
         self.confirm_button.setAutoDefault(False)
         self.cancel_button = QPushButton(_("Back (Esc)"))
@@ -369,7 +369,7 @@ class CashSummaryDialog(QDialog):
         rows = (
             ("staff", _("Staff member")),
             ("day", _("Day")),
-            ("count", _("Receipts")),
+            ("count", _("Cash slips")),
             ("cash", _("Cash")),
             ("transfer", _("Bank transfer")),
             ("total", _("Total")),

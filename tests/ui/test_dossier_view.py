@@ -110,7 +110,7 @@ def test_the_view_shows_facts_and_the_whole_history(qtbot: QtBot, services: Any,
     assert all(model.data(model.index(r, 3)) == staff for r in range(model.rowCount()))
     assert all(model.data(model.index(r, 4)) == f"Quầy {counter.number}" for r in range(model.rowCount()))
     assert f"đợt {batch}" in model.data(model.index(1, 5))
-    assert f"biên lai {receipt}: 30.000 đ (Tiền mặt)" in model.data(model.index(3, 5))
+    assert f"phiếu thu {receipt}: 30.000 đ (Tiền mặt)" in model.data(model.index(3, 5))  # issue 8 §5
     assert view.payments_model.row_of(receipt) is not None
     assert view.batches_model.rows() == [batch]
     visible = [kind for kind, button in view.reprint_buttons.items() if not button.isHidden()]

@@ -292,6 +292,7 @@ def test_part_of_the_fee_typed_by_hand_is_collected_and_named_on_the_slip(
     payment = page.open_payment()
     assert payment is not None
     activate(qtbot, payment)
+    assert payment.confirm_button.text() == "Thu tiền và in phiếu thu (Ctrl+Enter)"  # not a "biên lai"
 
     payment.amount_edit.selectAll()
     qtbot.keyClick(payment.amount_edit, Qt.Key.Key_Delete)
