@@ -871,4 +871,9 @@ def _snapshot(record: DossierRecord) -> dict[str, Any]:
         "id_number": record.id_number, "phone": record.phone, "received_at": record.received_at.isoformat(),
         "appointment": record.appointment.isoformat() if record.appointment else None,
         "result_delivery": record.result_delivery, "form_set": record.form_set, "fee_due": record.fee_due,
+        # the applicant's address in 2025 units and where the result goes (the server needs both)
+        "address_line": record.address_line, "province_code": record.province_code,
+        "province_name": record.province_name, "commune_code": record.commune_code,
+        "commune_name": record.commune_name, "delivery_receiver": record.delivery_receiver,
+        "delivery_address": record.delivery_address, "delivery_phone": record.delivery_phone,
     }

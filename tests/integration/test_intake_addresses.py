@@ -127,3 +127,24 @@ def test_a_landline_is_stored_and_found(services, desk) -> None:  # type: ignore
     code = services.dossiers.receive(request(services, phone="(0239) 3 999 000"), desk).code
     assert services.dossiers.detail(code).record.phone == "02393999000"
     assert [s.code for s in services.dossiers.search("+84 239 3999 000", desk)] == [code]
+
+
+def test_the_outbox_carries_the_address_to_the_server(services, desk, demo_data_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    code = services.dossiers.receive(
+        request(services, province_unit_id="u-tinh-ha-tinh", commune_unit_id="u-p-thanh-sen", address_line="Số 5",
+                result_delivery="post", delivery_receiver="Nguyễn Thị Ánh Tuyết",
+                delivery_address="Số 5, phường Thành Sen", delivery_phone="0912345678"),
+        desk,
+    ).code
+    (payload,) = sqlite3.connect(store_path(demo_data_dir)).execute(
+        "SELECT payload FROM outbox WHERE entity = 'dossier' AND op = 'created'"
+    ).fetchone()
+    sent = json.loads(payload)
+    assert sent["code"] == code
+    assert {k: sent[k] for k in ("address_line", "commune_code", "commune_name", "province_code", "province_name")} == {
+        "address_line": "Số 5", "commune_code": "18073", "commune_name": "phường Thành Sen",
+        "province_code": "42", "province_name": "tỉnh Hà Tĩnh",
+    }
+    assert sent["delivery_address"] == "Số 5, phường Thành Sen, tỉnh Hà Tĩnh"
