@@ -258,6 +258,9 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     for fee in detail.fees:
         print(_("  - {name} ({kind}): {amount}, {when}").format(
             name=fee.name, kind=format_fee_kind(fee.kind), amount=format_money(fee.amount), when=format_fee_due(fee.due)))
+    for item in detail.postal_items:
+        if item.charge:
+            print(_("  - Postal charge for item {code}: {amount}").format(code=item.item_code, amount=format_amount(item.charge)))
     print(_("History:"))
     for h in detail.history:
         print(f"  {h.seq:>3}  {format_datetime(h.at)}  {event_text(h.type):<32} {h.staff_name}  {h.counter_id}")

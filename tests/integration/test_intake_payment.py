@@ -155,3 +155,22 @@ def test_the_guidance_sheet_says_when_each_fee_is_paid(services: Any, clock: Any
     assert SIGNATURE_FEE in on_filing and "nộp khi nộp hồ sơ" in on_filing and "10.000 đ" in on_filing
     later = text_of(FOOD_SAFETY)
     assert "nộp trước khi nhận kết quả" in later and "nộp khi nộp hồ sơ" not in later
+
+
+def test_dossier_show_lists_the_postal_charge_still_due(
+    services: Any, demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk = desk_of(services)
+    code = services.dossiers.receive(request(services, FOOD_SAFETY), desk).code
+    services.dossiers.hand_over([code], desk)
+    services.dossiers.result_ready(code, desk)
+    services.dossiers.pay(code, desk, amount=30_000, method="cash", request_key=uuid.uuid4().hex)
+    services.dossiers.send_by_post(code, desk, item_code="EB123456785VN", receiver_name="Nguyễn Thị Ánh Tuyết",
+                                   address="Số 5 đường Phan Đình Phùng, phường Thành Sen, tỉnh Hà Tĩnh",
+                                   phone="0912345678", charge=25_000)
+
+    status, out = run(capsys, "dossier", "show", code, "--data-dir", str(demo_data_dir))
+    assert status == 0
+    assert "Phí, lệ phí: Phải thu 55.000 đ, đã thu 30.000 đ, còn phải thu 25.000 đ" in out
+    assert f"  - {FOOD_FEE} (Phí): 30.000 đ, nộp trước khi nhận kết quả" in out
+    assert "  - Cước chuyển phát bưu gửi EB123456785VN: 25.000 đ" in out
