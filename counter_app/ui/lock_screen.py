@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -66,9 +67,13 @@ class LockScreen(QWidget):
         card_layout.addWidget(self.status_label)
         card_layout.addWidget(self.unlock_button)
 
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 2)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
 
         self.username_edit.returnPressed.connect(self.password_edit.setFocus)

@@ -166,6 +166,8 @@ class CounterWindow(QMainWindow):
         self.counter_label = QLabel(context.counter_name)
         self.counter_label.setObjectName("statusCounter")
         self.centre_label = QLabel(context.session.centre_name)
+        self.centre_label.setToolTip(context.session.centre_name)
+        self.centre_label.setMinimumWidth(80)  # the one that gives way when the status bar is full
         status = self.statusBar()
         from counter_app.ui.pc_status_bar import PcStatusBar
 

@@ -22,14 +22,11 @@ PART_NAMES: dict[str, str] = {
     pc_status.PRINTER: N_("Printer"),
     pc_status.VOICE: N_("Voice"),
 }
-SHORT_WORDS: dict[str, str] = {
-    pc_status.STORE_OK: N_("ready"),
+SHORT_WORDS: dict[str, str] = {  # what is wrong, in a few words; a part that works shows only its name
     pc_status.STORE_MISSING: N_("not found"),
     pc_status.STORE_READONLY: N_("cannot write"),
-    pc_status.PRINTER_VIRTUAL: N_("virtual printer"),
     pc_status.PRINTER_FOLDER_UNUSABLE: N_("cannot write"),
     pc_status.PRINTER_NONE: N_("none"),
-    pc_status.VOICE_OK: N_("ready"),
     pc_status.VOICE_OFF: N_("off"),
     NO_PLAYER: N_("no audio player"),
     PLAYER_FAILED: N_("cannot play"),
@@ -47,14 +44,18 @@ TOOLTIPS: dict[str, str] = {
     PLAYER_FAILED: N_("Calls cannot be read out: the audio player failed ({detail}). Check the speakers or the sound card."),
 }
 _TONES = {pc_status.OK: "ok", pc_status.ERROR: "error", pc_status.OFF: "info"}
-_FALLBACK_WORDS = {pc_status.OK: N_("working"), pc_status.ERROR: N_("not working"), pc_status.OFF: N_("off")}
+_MARKS = {pc_status.OK: "●", pc_status.ERROR: "✖", pc_status.OFF: "○"}  # not by colour alone
+_FALLBACK_WORDS = {pc_status.ERROR: N_("not working"), pc_status.OFF: N_("off")}
 
 
 def item_text(item: StatusItem) -> str:
-    """"Máy in: máy in ảo" — the part and its state in a few words."""
+    """"● Máy in" when it works, "✖ Giọng đọc: không phát được" when not (the tooltip says more)."""
     part = _(PART_NAMES[item.key]) if item.key in PART_NAMES else item.key
+    mark = _MARKS.get(item.state, "✖")
+    if item.state == pc_status.OK:
+        return f"{mark} {part}"
     words = SHORT_WORDS.get(item.code) or _FALLBACK_WORDS.get(item.state, N_("not working"))
-    return _("{part}: {state}").format(part=part, state=_(words))
+    return f"{mark} " + _("{part}: {state}").format(part=part, state=_(words))
 
 
 def item_tooltip(item: StatusItem) -> str:
@@ -92,7 +93,7 @@ class PcStatusBar(QWidget):
                 elif item.key in self._items:
                     _log.info("this PC: %s is %s now", item.key, item.code)
             self._items[item.key] = item
-            label.setText("● " + item_text(item))
+            label.setText(item_text(item))
             label.setToolTip(item_tooltip(item))
             set_tone(label, _TONES.get(item.state, ""))
 
