@@ -12,7 +12,13 @@ from counter_app.domain.dossier import Outcome
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import s10_check_digit
 from counter_app.services.addresses import AddressBook, Place, full_address
-from counter_app.services.dossiers import Desk, DossierService, IntakeComponent, IntakeRequest
+from counter_app.services.dossiers import (
+    Desk,
+    DossierService,
+    IntakeComponent,
+    IntakePayment,
+    IntakeRequest,
+)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Xuân", "Đình"]
@@ -117,6 +123,9 @@ def populate(
                 else "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan"
             ),
             missing_components=(procedure.components[0].name,) if outcome is Outcome.INCOMPLETE else (),
+            # a fee due on filing is taken with the dossier, as at a real counter
+            payment=IntakePayment(sum(f.amount for f in procedure.fees_on_filing), "cash")
+            if outcome is Outcome.COMPLETE and procedure.fees_on_filing else None,
         )
         try:
             result = service.receive(request, desk)
@@ -174,7 +183,9 @@ def _advance(service, clock, desk, code, received, appointment, today, rng, by_p
     service.result_ready(code, desk)
     summary = service.find(code)
     if summary.fee_due:
-        service.pay(code, desk, amount=summary.fee_due, method=rng.choice(["cash", "cash", "transfer"]), request_key=f"{code}-pay")
+        method = rng.choice(["cash", "cash", "transfer"])  # drawn even when paid at intake: same sample set
+        if summary.fee_due > summary.paid:
+            service.pay(code, desk, amount=summary.fee_due - summary.paid, method=method, request_key=f"{code}-pay")
     collect = clock.current + timedelta(hours=rng.randint(1, 40))
     if appointment and collect > appointment and rng.random() < 0.85:
         collect = max(clock.current + timedelta(minutes=10), appointment - timedelta(minutes=30))

@@ -174,3 +174,19 @@ def test_dossier_show_lists_the_postal_charge_still_due(
     assert "Phí, lệ phí: Phải thu 55.000 đ, đã thu 30.000 đ, còn phải thu 25.000 đ" in out
     assert f"  - {FOOD_FEE} (Phí): 30.000 đ, nộp trước khi nhận kết quả" in out
     assert "  - Cước chuyển phát bưu gửi EB123456785VN: 25.000 đ" in out
+
+
+def test_demo_dossiers_pay_fees_due_on_filing_at_intake(tmp_path: Path, clock: Any) -> None:
+    from counter_app.bootstrap import init_store
+
+    init_store(tmp_path, demo=True, clock=clock, demo_dossiers=120)
+    with sqlite3.connect(store_path(tmp_path)) as db:
+        rows = db.execute(
+            """SELECT d.code, d.received_at, (SELECT min(p.paid_at) FROM payments p WHERE p.dossier_id = d.id)
+               FROM dossiers d JOIN procedures pr ON pr.id = d.procedure_id
+               WHERE d.status NOT IN ('incomplete', 'refused')
+                 AND EXISTS (SELECT 1 FROM procedure_fees f
+                             WHERE f.procedure_id = pr.id AND f.due = 'on_filing' AND f.amount > 0)"""
+        ).fetchall()
+    assert rows, "the demo has dossiers of procedures whose fee is due on filing"
+    assert [code for code, received, first_paid in rows if first_paid != received] == []
