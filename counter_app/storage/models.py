@@ -43,6 +43,9 @@ class DeviceRow(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     next_seq: Mapped[int] = mapped_column(Integer, default=1)  # outbox device_seq counter
     next_receipt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # payment receipts
+    # the newest time this store wrote (raised with every outbox op, lowered only by an admin's
+    # clock confirmation): a PC clock behind it or far ahead of it stops numbering (issue 9 §1)
+    clock_mark: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
 
 class UnitRow(Base):
