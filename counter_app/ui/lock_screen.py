@@ -114,7 +114,8 @@ class LockScreen(QWidget):
 
     def take_typed(self, text: str) -> bool:
         """Text that arrived as one burst ending in Enter: into the focused field, as if typed."""
-        field = next((f for f in (self.username_edit, self.password_edit) if f.hasFocus()), None)
+        focused = self.window().focusWidget()  # the window's focus, even while another window is active
+        field = next((f for f in (self.username_edit, self.password_edit) if f is focused), None)
         if field is None or field.isReadOnly():
             return False
         field.insert(text)

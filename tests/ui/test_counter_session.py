@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -112,6 +114,22 @@ def _duty_rows(store: Path) -> tuple[int, int, int]:
 # -- lock ------------------------------------------------------------------------------------
 
 
+def _locked_image(qtbot: QtBot, window: CounterWindow) -> QImage:
+    """What the locked window looks like, once the PC's state is in the status bar."""
+    window.lock()
+    qtbot.waitUntil(lambda: window.pc_status_bar.label_of("voice") is not None, timeout=WAIT_MS)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
+    qtbot.waitUntil(window.lock_screen.password_edit.hasFocus, timeout=2_000)
+    flash = QApplication.cursorFlashTime()
+    QApplication.setCursorFlashTime(0)  # a steady text cursor: two grabs comparable
+    try:
+        QApplication.processEvents()
+        return window.grab().toImage()
+    finally:
+        QApplication.setCursorFlashTime(flash)
+
+
 def test_ctrl_l_covers_the_dossiers_and_only_the_clerks_password_uncovers_them(
     qtbot: QtBot, services: Any
 ) -> None:
@@ -135,6 +153,10 @@ def test_ctrl_l_covers_the_dossiers_and_only_the_clerks_password_uncovers_them(
     assert not window.menuBar().isEnabled()
     qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_3, CTRL)  # no way round the lock
     assert window.is_locked() and not page.dossier_table.isVisible()
+    other = open_window(qtbot, services)  # the same counter with nothing open: the lock looks the same
+    assert _locked_image(qtbot, window) == _locked_image(qtbot, other)
+    other.close()
+    window.activateWindow()
 
     qtbot.keyClicks(window.lock_screen.password_edit, "sai-mat-khau")
     qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_Return)
