@@ -45,6 +45,7 @@ class LaunchOptions:
     language: str
     screen: int | None = None  # kiosk, display, rating: full-screen on this screen (1 = first)
     counter: int | None = None  # rating: the number of the counter the pad stands at
+    lock_after_minutes: float | None = None  # counter: idle minutes before the screen locks (None: default, 0: never)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class Role:
 
 
 def _start_counter(options: LaunchOptions) -> QObject:
-    role = CounterRole(lambda: open_store(options))
+    role = CounterRole(lambda: open_store(options), idle_lock_minutes=options.lock_after_minutes)
     role.start()
     return role
 
@@ -131,6 +132,16 @@ def _size(text: str) -> QSize:
     return QSize(width, height)
 
 
+def _minutes(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, not {text!r}") from None
+    if not 0 <= minutes <= 24 * 60:
+        raise argparse.ArgumentTypeError(f"{text!r} minutes is out of range (0 to 1440)")
+    return minutes
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="counter-app", description="Quầy một cửa — counter application"
@@ -142,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH", help="window size for --screenshot (default 1366x768)")
     parser.add_argument("--screen", type=int, metavar="N", help="kiosk, display, rating: full screen on screen N (1 = first; default: primary)")
     parser.add_argument("--counter", type=int, metavar="N", help="rating: the number of the counter this pad stands at (default: the first)")
+    parser.add_argument("--lock-after", type=_minutes, metavar="MIN", dest="lock_after", help="counter: lock the screen after MIN minutes without a key or a click (default 10, 0: never)")
     return parser
 
 
@@ -149,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     role = ROLES[args.role]
     options = LaunchOptions(
-        data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter
+        data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter,
+        lock_after_minutes=args.lock_after,
     )
     i18n.set_language(options.language)
     if args.screenshot is not None:

@@ -48,10 +48,15 @@ class CounterRole(QObject):
     """Owns the windows of the counter role and walks the staff member through them."""
 
     def __init__(
-        self, open_store: Callable[[], CounterAppServices], parent: QObject | None = None
+        self,
+        open_store: Callable[[], CounterAppServices],
+        parent: QObject | None = None,
+        *,
+        idle_lock_minutes: float | None = None,  # None: the counter window's default; 0: never
     ) -> None:
         super().__init__(parent)
         self._open_store = open_store
+        self._idle_lock_minutes = idle_lock_minutes
         self.services: CounterAppServices | None = None
         self.login_window = LoginWindow()
         self.select_window: CounterSelectWindow | None = None
@@ -142,7 +147,12 @@ class CounterRole(QObject):
         assert isinstance(counter, CounterView) and self._session is not None
         assert self.services is not None
         services, session = self.services, self._session
-        window = CounterWindow(CounterContext(self.services, self._session, counter))
+        if self._idle_lock_minutes is None:
+            window = CounterWindow(CounterContext(self.services, self._session, counter))
+        else:
+            window = CounterWindow(
+                CounterContext(self.services, self._session, counter), idle_lock_minutes=self._idle_lock_minutes
+            )
         run_in_background(  # record the duty period; a failure is logged, work goes on
             lambda: services.open_counter(session, counter.id),
             lambda duty_id: self._on_duty_opened(window, duty_id),

@@ -190,20 +190,20 @@ def test_the_session_menu_names_its_commands_and_their_keys(
     ]
 
 
-def test_the_screen_locks_itself_after_the_idle_time(
-    qtbot: QtBot, fake_services: FakeCounterAppServices
+def test_the_screen_locks_itself_after_the_idle_time_set_at_start(
+    qtbot: QtBot, fake_services: FakeCounterAppServices, roles: list[CounterRole]
 ) -> None:
-    session, counter = fake_services.demo_session()
-    from counter_app.ui.main_window import CounterContext
+    from counter_app.ui.app import build_parser
 
-    window = CounterWindow(CounterContext(fake_services, session, counter), idle_lock_minutes=0.01)  # 0.6 s
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    args = build_parser().parse_args(["--lock-after", "0.02"])  # 1.2 s without a key or a click
+    role = CounterRole(lambda: fake_services, idle_lock_minutes=args.lock_after)
+    roles.append(role)
+    _sign_in(qtbot, role, DEMO_USERNAME, DEMO_PASSWORD)
+    window = _pick_counter(qtbot, role)
+    assert not window.is_locked()
 
     qtbot.waitUntil(window.is_locked, timeout=5_000)
     assert window.lock_screen.isVisible() and not window.tabs.isVisible()
-
 
 def test_another_staff_member_signing_in_on_the_lock_screen_signs_the_first_out(
     qtbot: QtBot, fake_services: FakeCounterAppServices, roles: list[CounterRole]
