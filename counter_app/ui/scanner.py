@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from counter_app.services.scans import looks_like_scan, strip_symbology_prefix
 
@@ -160,7 +160,7 @@ class KeyboardWedgeFilter(QObject):
             return False  # the window-level copy of a key event; the widget-level one decides
         if kind == QEvent.Type.KeyRelease:
             return self._release(event)
-        if not self._held and not self._watches(watched):
+        if not self._held and (not self._watches(watched) or _is_secret(watched)):
             return False
         return self._press(watched, event)
 
@@ -285,6 +285,11 @@ class KeyboardWedgeFilter(QObject):
                 return True
         _log.info("a scan arrived where nothing takes scans; dropped")
         return False
+
+
+def _is_secret(widget: QWidget) -> bool:
+    """A password field: what is typed there is never a scan, and is never held back or shown."""
+    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
 
 
 _filter: KeyboardWedgeFilter | None = None

@@ -331,3 +331,19 @@ def test_a_slow_pause_inside_a_code_is_not_a_scan(
     assert scans == []
     assert timed_window.edit.text() == "H27-261130"
     assert timed_window.entered == ["H27-261130"]
+
+
+def test_a_password_typed_fast_with_enter_is_never_a_scan(
+    qtbot: QtBot, timed_scanner: KeyboardWedgeFilter, timed_window: _Window, wedge_clock: KeyClock
+) -> None:
+    scans: list[str] = []
+    emitted: list[str] = []
+    timed_scanner.add_target(timed_window, scans.append)
+    timed_scanner.sig_scanned.connect(emitted.append)
+    timed_window.edit.setEchoMode(QLineEdit.EchoMode.Password)
+
+    Wedge(wedge_clock, ms_per_event=5).scan("Demo1234", suffix=CR)  # code-shaped, scanner-fast
+
+    assert scans == [] and emitted == []  # a password never travels as a scan (nor into the log)
+    assert timed_window.edit.text() == "Demo1234"
+    assert timed_window.entered == ["Demo1234"]
