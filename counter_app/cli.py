@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import N_, _, ngettext, set_language
+from counter_app.services.i18n import _, argparse_words, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -21,38 +21,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {_('error')}: {message}\n")
-
-
-# argparse's own words (usage, unknown arguments, bad choices …), said in the catalog's language.
-ARGPARSE_WORDS = (
-    N_("usage: "),
-    N_("options"),
-    N_("positional arguments"),
-    N_("show this help message and exit"),
-    N_("unrecognized arguments: %s"),
-    N_("the following arguments are required: %s"),
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("invalid %(type)s value: %(value)r"),
-    N_("expected one argument"),
-    N_("expected at least one argument"),
-    N_("expected at most one argument"),
-    N_("not allowed with argument %s"),
-    N_("one of the arguments %s is required"),
-    N_("ambiguous option: %(option)s could match %(matches)s"),
-    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
-)
-
-
-@contextlib.contextmanager
-def _argparse_words() -> Iterator[None]:
-    """argparse looks up its messages through its module's ``_``: lend it ours while parsing."""
-    before = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
 
 
 MAX_LIMIT = 10_000  # rows a listing prints
@@ -158,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("station", help=_("the centre this PC serves (kiosk, hall display, rating pad)"))
     p.add_argument("--centre", default=None, help=_("centre id to set"))
+    _data_dir_arg(p)
+
+    clock = sub.add_parser("clock", help=_("this computer's clock against the data store (administrator)"))
+    clocksub = clock.add_subparsers(dest="clock_command", required=True, parser_class=_Parser)
+    _data_dir_arg(clocksub.add_parser("show", help=_("the computer's time, the newest time saved, and whether numbering works")))
+    p = clocksub.add_parser("confirm", help=_("confirm that the computer's date and time are right; numbering works again"))
+    p.add_argument("--user", type=_not_blank, required=True, help=_("the administrator's user name"))
+    p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
     _data_dir_arg(p)
 
     voice = sub.add_parser("voice", help=_("voice call-outs"))
@@ -337,6 +313,45 @@ def _cmd_station(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_clock(args: argparse.Namespace) -> int:
+    """`counter clock show|confirm`: the store's clock mark (issue 9 §1); a problem is exit 1."""
+    from counter_app.bootstrap import open_services
+    from counter_app.services.clock_guard import clock_state, confirm_clock
+    from counter_app.services.formatting import format_datetime
+    from counter_app.services.i18n import describe_error
+
+    services = open_services(_data_dir(args), language=args.lang)
+    with services.uow(readonly=True) as uow:
+        calendar = uow.calendars.calendar()
+    try:
+        if args.clock_command == "confirm":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                import getpass
+
+                password = getpass.getpass(_("Password: "))
+            session = services.login(args.user, password)
+            confirm_clock(session.staff_id, uow_factory=services.uow, clock=services.clock)
+            print(_("{name} confirmed the date and time {now}: numbering works again.").format(
+                name=session.full_name, now=format_datetime(services.clock.now())))
+            return EXIT_OK
+        state = clock_state(services.uow, services.clock, calendar)
+    except DomainError as exc:
+        print(f"counter: {_printable(describe_error(exc), 1000)}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(_("This computer's clock: {now}").format(now=format_datetime(state.now)))
+    print(_("Newest time saved in the data store: {mark}").format(
+        mark=format_datetime(state.mark) if state.mark else "—"))
+    if state.problem is None:
+        print(_("Result: OK, numbering works"))
+        return EXIT_OK
+    problem = DomainError(state.problem, now=format_datetime(state.now),
+                          mark=format_datetime(state.mark) if state.mark else "—")
+    print(f"counter: {_printable(describe_error(problem), 1000)}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
 def _cmd_voice(args: argparse.Namespace) -> int:
     from counter_app.devices.audio import default_clip_dirs, say
     from counter_app.services.voice import call_sequence
@@ -466,7 +481,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language("en" if "--lang=en" in (argv or sys.argv) or _lang_en(argv) else "vi")
-    with _argparse_words():  # argparse words its headings when the parser is built, errors when parsing
+    with argparse_words():  # argparse words its headings when the parser is built, errors when parsing
         parser = build_parser()
         args = parser.parse_args(argv)
     set_language(args.lang)
@@ -480,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
-            "station": _cmd_station,
+            "station": _cmd_station, "clock": _cmd_clock,
         }
         code = handler[args.command](args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit

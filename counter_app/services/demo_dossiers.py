@@ -32,6 +32,9 @@ HAMLETS = ["Thôn", "Xóm", "Tổ dân phố"]
 class ManualClock:
     """A clock the generator moves; aware, in the zone of the start time."""
 
+    # it replays a made-up history, back and forth on purpose: the store's clock mark does not apply
+    clock_policy = None
+
     def __init__(self, start: datetime) -> None:
         self.current = start
 

@@ -38,6 +38,7 @@ from counter_app.services.addresses import (
     read_full_address,
     require_full_address,
 )
+from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
 from counter_app.services.formatting import format_number
@@ -421,6 +422,7 @@ class DossierService:
                 return IntakeResult(existing.code, existing.status, existing.appointment, existing.fee_due, created=False,
                                     receipt_number=done.receipt_number if done else "", paid=done.total if done else 0)
             hours = require_open_or_confirmed(calendar, now, confirmed=out_of_hours_confirmed)
+            require_trusted_clock(uow, now, calendar, policy_of(self._clock))  # no code of another day or year
             out_of_hours = confirmation_record(hours, staff_id=desk.staff_id, staff_name=desk.staff_name)
             code = allocate_dossier_code(agency.code, now.date(), uow=uow, device_id=self.device_id)
             record = DossierRecord(
@@ -674,6 +676,7 @@ class DossierService:
             if done is not None:
                 return PaymentResult(done.receipt_number, done.total, created=False)
             record = self._load(uow, code, desk)
+            require_trusted_clock(uow, now, self._calendar(desk.centre_id), policy_of(self._clock))  # receipts
             if record.status in (DossierStatus.INCOMPLETE, DossierStatus.REFUSED):
                 raise DomainError("payment.not_registered", code=record.code)
             outstanding = record.fee_due - uow.dossiers.paid_total(record.id)

@@ -197,6 +197,10 @@ OS_REASONS: dict[str, str] = {
     "EEXIST": N_("a file of that name already exists"),
     "EIO": N_("the disk could not be read or written"),
 }
+    # the PC clock against the store's mark (services/clock_guard.py)
+    "clock.behind": N_("This computer's clock shows {now}, earlier than the last time saved in the data store ({mark}). So that ticket numbers, dossier codes and receipt numbers are not repeated, nothing is numbered until the clock is right. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
+    "clock.far_ahead": N_("This computer's clock shows {now}, far ahead of the last time saved in the data store ({mark}). Nothing is numbered (tickets, dossier codes, receipts) until the date is checked. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
+    "clock.not_admin": N_("Only an administrator can confirm the computer's date and time."),
 
 
 # Parameter values that are words (enum values) rather than names or numbers.

@@ -31,6 +31,7 @@ from counter_app.domain.queue import (
 )
 from counter_app.domain.text import normalize
 from counter_app.domain.units import Counter
+from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.office_hours import require_open
 from counter_app.services.ports import Clock
 from counter_app.services.queue_port import (
@@ -52,6 +53,7 @@ _CLAIM_ATTEMPTS = 3
 NAMES_TTL_S = 30.0  # line names and counter numbers shown on tickets
 STAFF_TTL_S = 60.0  # "this staff member is active at this centre"
 ESTIMATE_TTL_S = 30.0  # a line's average service time and serving counters, for wait estimates
+RESET_BATCH = 200  # leftover tickets closed per transaction at the day reset (a short write lock each)
 
 
 def _snapshot(t: Ticket) -> dict[str, object]:
@@ -139,6 +141,8 @@ class LocalQueueService:
         self._estimates = _TtlCache(ESTIMATE_TTL_S)
         self._calendars = _TtlCache(NAMES_TTL_S)  # centre → working calendar (office hours)
         self._no_stale_on: dict[str, date] = {}  # centre → day already found without stale tickets
+        self._clock_policy = policy_of(clock)  # the store's clock mark guards numbering (issue 9 §1)
+        self._counter_centres: dict[str, str] = {}  # counter → its centre (for the day reset before a call)
 
     # -- notifications --------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[QueueUpdate], None]) -> Callable[[], None]:
@@ -271,19 +275,62 @@ class LocalQueueService:
             centre_id=t.centre_id, counter_id=counter.id, line_id=t.line_id,
         )
 
-    def _close_stale(self, uow: Any, centre_id: str, now: datetime, names: _Names) -> list[QueueUpdate]:
-        """Tickets still waiting from an earlier day close as removed at day reset (numbers restart daily).
+    def start_day(self, centre_id: str) -> int:
+        """The day reset: tickets still waiting from an earlier day close as removed at reset.
+
+        Run by the stations at start and on a timer, and before a counter's call — never inside a
+        citizen's kiosk tap. Only on a real new working day: not on a day off (the leftovers wait,
+        harmlessly, as calls and the kiosk look at today only) and not while the clock is behind or
+        far ahead of the store's mark (``clock.behind`` / ``clock.far_ahead`` are raised). Closes in
+        batches of ``RESET_BATCH``, each its own short transaction, so a kiosk tap never waits
+        behind thousands of leftovers. Returns how many tickets it closed.
 
         Once a day per centre finds none, it is not asked again that day: no ticket can become stale
         before the next day (new tickets are for today, carried ones for today or later).
         """
+        now = self._now()
         today = now.date()
         if self._no_stale_on.get(centre_id) == today:
-            return []
-        stale = uow.queue.waiting_before(centre_id, today)
-        if not stale:
-            self._no_stale_on[centre_id] = today
-            return []
+            return 0
+        closed = 0
+        while True:
+            with self._uow() as uow:
+                calendar = self._calendar(uow, centre_id)
+                if not calendar.is_working_day(today):
+                    return closed
+                require_trusted_clock(uow, now, calendar, self._clock_policy)
+                names = self._names_for(uow)
+                updates = self._close_stale(uow, centre_id, now, names, limit=RESET_BATCH)
+                if not updates:
+                    self._no_stale_on[centre_id] = today
+                    break
+                uow.commit()
+            closed += len(updates)
+            self._publish(updates)
+        if closed:
+            log.info("closed %d tickets left waiting from an earlier day at centre %s", closed, centre_id)
+        return closed
+
+    def _start_day_before_call(self, counter_id: str) -> None:
+        """The day reset ahead of a counter's call, in its own transactions; a lying clock only skips it."""
+        centre_id = self._counter_centres.get(counter_id)
+        if centre_id is None:
+            with self._uow(readonly=True) as uow:
+                counter = uow.units.counter(counter_id)
+            if counter is None:
+                return  # the call itself says the counter is unknown
+            centre_id = self._counter_centres[counter_id] = counter.centre_id
+        if self._no_stale_on.get(centre_id) == self._now().date():
+            return
+        try:
+            self.start_day(centre_id)
+        except DomainError as exc:
+            log.warning("day reset at centre %s skipped before a call: %s", centre_id, exc)
+
+    def _close_stale(self, uow: Any, centre_id: str, now: datetime, names: _Names, *,
+                     limit: int | None = None) -> list[QueueUpdate]:
+        """Close up to ``limit`` tickets still waiting from an earlier day, in the caller's transaction."""
+        stale = uow.queue.waiting_before(centre_id, now.date(), limit)
         closed: list[QueueUpdate] = []
         for t in stale:
             done = rules.remove_at_reset(t, now)
@@ -291,8 +338,6 @@ class LocalQueueService:
                 self._record(uow, done, EventType.REMOVED_AT_RESET, now, centre_id=centre_id, counter_id=None,
                              staff_id=None, automatic=True)
                 closed.append(self._view(done, names))
-        if closed:
-            log.info("closed %d tickets left waiting from an earlier day at centre %s", len(closed), centre_id)
         return closed
 
     def _estimate(self, uow: Any, line: Line, ahead: int, today: date) -> int:
@@ -367,26 +412,28 @@ class LocalQueueService:
             if existing is not None:  # a double tap, or a retry after a lost answer
                 return self._view(existing, names)
             line = self._line(uow, line_id)
-            require_open(self._calendar(uow, line.centre_id), now)
-            updates = self._close_stale(uow, line.centre_id, now, names)
+            calendar = self._calendar(uow, line.centre_id)
+            require_open(calendar, now)
+            require_trusted_clock(uow, now, calendar, self._clock_policy)  # no A001 again on a clock set back
             ticket = self._new_ticket(uow, line, now, priority=priority, request_key=key)
             self._record(uow, ticket, EventType.ISSUED, now, centre_id=line.centre_id, counter_id=None,
                          staff_id=None, seq=ticket.seq)
             view = self._view(ticket, names, line_name=line.name)
             uow.commit()
-        self._publish([*updates, view])
+        self._publish([view])
         return view
 
     # -- calling --------------------------------------------------------------------------------
     def call_next(self, counter_id: str, staff_id: str) -> TicketView | None:
         """The policy's next ticket for this counter, or None when nobody waits for it."""
+        self._start_day_before_call(counter_id)
         now = self._now()
         today = now.date()
         with self._uow() as uow:
             names = self._names_for(uow)
             counter, state = self._desk(uow, counter_id, staff_id)
             self._require_free(uow, counter, state)
-            updates = self._close_stale(uow, counter.centre_id, now, names)
+            updates: list[QueueUpdate] = []
             weights = uow.queue.counter_lines(counter_id)
             for _attempt in range(_CLAIM_ATTEMPTS):
                 choice = choose_next(
@@ -421,12 +468,13 @@ class LocalQueueService:
     def call_number(self, counter_id: str, staff_id: str, number: str) -> TicketView:
         """Call one waiting number out of turn (the calling policy's memory is left as it was)."""
         prefix, value = parse_ticket_number(number)
+        self._start_day_before_call(counter_id)
         now = self._now()
         with self._uow() as uow:
             names = self._names_for(uow)
             counter, state = self._desk(uow, counter_id, staff_id)
             self._require_free(uow, counter, state)
-            updates = self._close_stale(uow, counter.centre_id, now, names)
+            updates: list[QueueUpdate] = []
             ticket = uow.queue.with_number(counter.centre_id, prefix, value, TicketStatus.WAITING)
             if ticket is None or ticket.service_day > now.date():
                 known = uow.queue.with_number(counter.centre_id, prefix, value)
@@ -603,6 +651,7 @@ class LocalQueueService:
             counter, state = self._desk(uow, counter_id, staff_id)
             self._require_free(uow, counter, state, allow_paused=True)
             line = self._line(uow, line_id, counter.centre_id)
+            require_trusted_clock(uow, now, self._calendar(uow, counter.centre_id), self._clock_policy)
             ticket = self._new_ticket(uow, line, now, priority=Priority.NONE, request_key=None, walk_in=True,
                                       counter_id=counter_id, staff_id=staff_id)
             uow.queue.save_counter_state(

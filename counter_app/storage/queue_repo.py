@@ -378,9 +378,10 @@ class SqlQueueRepository:
         )
         return [(s, e) for s, e in rows if s is not None and e is not None]
 
-    def waiting_before(self, centre_id: str, day: date) -> list[Ticket]:
-        """Waiting tickets whose service day is over (closed or carried at a day reset)."""
-        return [_ticket(r) for r in self._s.execute(_STALE, {"day": day, "centre_id": centre_id})]
+    def waiting_before(self, centre_id: str, day: date, limit: int | None = None) -> list[Ticket]:
+        """Waiting tickets whose service day is over (closed or carried at a day reset), oldest first."""
+        q = _STALE if limit is None else _STALE.limit(limit)
+        return [_ticket(r) for r in self._s.execute(q, {"day": day, "centre_id": centre_id})]
 
     def waiting_up_to(self, centre_id: str, day: date) -> list[Ticket]:
         rows = self._s.execute(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from counter_app.domain.calendar import OfficeHours, WorkingCalendar
+from counter_app.domain.calendar import VIETNAM_TIME, OfficeHours, WorkingCalendar
 from counter_app.domain.catalog import (
     Channel,
     Component,
@@ -303,6 +303,13 @@ class HybridLogicalClock:
 HLC = HybridLogicalClock()
 
 
+_NEXT_DEVICE_SEQ = text(
+    "UPDATE device SET next_seq = next_seq + 1,"
+    " clock_mark = CASE WHEN clock_mark IS NULL OR clock_mark < :mark THEN :mark ELSE clock_mark END"
+    " WHERE id = :id RETURNING next_seq - 1"
+)
+
+
 class SqlOutbox:
     """Adds an op per committed change, in the caller's transaction."""
 
@@ -313,11 +320,11 @@ class SqlOutbox:
         self._now = now
 
     def add(self, entity: str, entity_id: str, op: str, payload: dict[str, object]) -> str:
-        seq = self._s.execute(
-            text("UPDATE device SET next_seq = next_seq + 1 WHERE id = :id RETURNING next_seq - 1"),
-            {"id": self._device_id},
-        ).scalar_one()
         now = self._now()
+        # the clock mark (newest time written) rises in the same statement as device_seq: never lowers
+        seq = self._s.execute(
+            _NEXT_DEVICE_SEQ, {"id": self._device_id, "mark": now.astimezone(UTC).isoformat(timespec="microseconds")},
+        ).scalar_one()
         op_id = new_id()
         self._s.add(
             OutboxRow(
@@ -334,6 +341,16 @@ class SqlOutbox:
             )
         )
         return op_id
+
+    def clock_mark(self) -> datetime | None:
+        """The newest time this store wrote (see ``services.clock_guard``); None for a store that wrote nothing."""
+        value = self._s.execute(text("SELECT clock_mark FROM device WHERE id = :id"), {"id": self._device_id}).scalar()
+        return datetime.fromisoformat(value).astimezone(VIETNAM_TIME) if value else None
+
+    def set_clock_mark(self, at: datetime) -> None:
+        """Put the mark at ``at``, also back: only for an administrator's confirmed date change."""
+        self._s.execute(text("UPDATE device SET clock_mark = :mark WHERE id = :id"),
+                        {"id": self._device_id, "mark": at.astimezone(UTC).isoformat(timespec="microseconds")})
 
     def pending(self, limit: int = 500) -> Sequence[OutboxRow]:
         return list(
