@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import N_, _, ngettext, set_language
+from counter_app.services.i18n import _, argparse_words, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -21,38 +21,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {_('error')}: {message}\n")
-
-
-# argparse's own words (usage, unknown arguments, bad choices …), said in the catalog's language.
-ARGPARSE_WORDS = (
-    N_("usage: "),
-    N_("options"),
-    N_("positional arguments"),
-    N_("show this help message and exit"),
-    N_("unrecognized arguments: %s"),
-    N_("the following arguments are required: %s"),
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("invalid %(type)s value: %(value)r"),
-    N_("expected one argument"),
-    N_("expected at least one argument"),
-    N_("expected at most one argument"),
-    N_("not allowed with argument %s"),
-    N_("one of the arguments %s is required"),
-    N_("ambiguous option: %(option)s could match %(matches)s"),
-    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
-)
-
-
-@contextlib.contextmanager
-def _argparse_words() -> Iterator[None]:
-    """argparse looks up its messages through its module's ``_``: lend it ours while parsing."""
-    before = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
 
 
 MAX_LIMIT = 10_000  # rows a listing prints
@@ -513,7 +481,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language("en" if "--lang=en" in (argv or sys.argv) or _lang_en(argv) else "vi")
-    with _argparse_words():  # argparse words its headings when the parser is built, errors when parsing
+    with argparse_words():  # argparse words its headings when the parser is built, errors when parsing
         parser = build_parser()
         args = parser.parse_args(argv)
     set_language(args.lang)

@@ -86,6 +86,45 @@ def N_(message: str) -> str:
     return message
 
 
+# argparse's own words (usage, unknown arguments, bad choices …), said in the catalog's language
+# by `counter` and `counter-app`.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
+@contextmanager
+def argparse_words() -> Iterator[None]:
+    """argparse looks its messages up through its module's ``_``: lend it this catalog's.
+
+    Headings are worded when a parser is built and errors when it parses: build and parse inside.
+    """
+    import argparse
+
+    before = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
+
+
 from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS, PARAM_WORDS  # noqa: E402
 
 

@@ -126,9 +126,13 @@ def _size(text: str) -> QSize:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1366x768, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            i18n._("“{value}” is not a size like 1366x768 (WIDTHxHEIGHT)").format(value=text)
+        ) from None
     if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise argparse.ArgumentTypeError(f"size {text!r} out of range (200 to 8000 pixels)")
+        raise argparse.ArgumentTypeError(
+            i18n._("the size “{value}” is out of range (200 to 8000 pixels)").format(value=text)
+        )
     return QSize(width, height)
 
 
@@ -136,29 +140,37 @@ def _minutes(text: str) -> float:
     try:
         minutes = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of minutes, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            i18n._("“{value}” is not a number of minutes").format(value=text)
+        ) from None
     if not 0 <= minutes <= 24 * 60:
-        raise argparse.ArgumentTypeError(f"{text!r} minutes is out of range (0 to 1440)")
+        raise argparse.ArgumentTypeError(
+            i18n._("“{value}” minutes is out of range (0 to 1440)").format(value=text)
+        )
     return minutes
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _ = i18n._
     parser = argparse.ArgumentParser(
-        prog="counter-app", description="Quầy một cửa — counter application"
+        prog="counter-app", description=_("Quầy một cửa — counter application")
     )
-    parser.add_argument("--data-dir", type=Path, help="folder of the local store (default: per-user data folder)")
-    parser.add_argument("--role", choices=sorted(ROLES), default="counter", help="which station this PC is")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default="vi", help="language of the screens")
-    parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the role's window to FILE.png and exit")
-    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH", help="window size for --screenshot (default 1366x768)")
-    parser.add_argument("--screen", type=int, metavar="N", help="kiosk, display, rating: full screen on screen N (1 = first; default: primary)")
-    parser.add_argument("--counter", type=int, metavar="N", help="rating: the number of the counter this pad stands at (default: the first)")
-    parser.add_argument("--lock-after", type=_minutes, metavar="MIN", dest="lock_after", help="counter: lock the screen after MIN minutes without a key or a click (default 10, 0: never)")
+    parser.add_argument("--data-dir", type=Path, help=_("folder of the local store (default: per-user data folder)"))
+    parser.add_argument("--role", choices=sorted(ROLES), default="counter", help=_("which station this PC is"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default="vi", help=_("language of the screens"))
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help=_("render the role's window to FILE.png and exit"))
+    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH", help=_("window size for --screenshot (default 1366x768)"))
+    parser.add_argument("--screen", type=int, metavar="N", help=_("kiosk, display, rating: full screen on screen N (1 = first; default: primary)"))
+    parser.add_argument("--counter", type=int, metavar="N", help=_("rating: the number of the counter this pad stands at (default: the first)"))
+    parser.add_argument("--lock-after", type=_minutes, metavar="MIN", dest="lock_after", help=_("counter: lock the screen after MIN minutes without a key or a click (default 10, 0: never)"))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    raw = sys.argv[1:] if argv is None else argv
+    i18n.set_language("en" if _asks_english(raw) else "vi")
+    with i18n.argparse_words():  # usage and bad-argument messages in the screens' language (exit 2)
+        args = build_parser().parse_args(raw)
     role = ROLES[args.role]
     options = LaunchOptions(
         data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter,
@@ -176,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     shutdown_tasks()
     return code
+
+
+def _asks_english(argv: list[str]) -> bool:
+    return "--lang=en" in argv or any(a == "--lang" and argv[i + 1 : i + 2] == ["en"] for i, a in enumerate(argv))
 
 
 def _report_shown_and_quit(app: QApplication) -> None:
@@ -227,14 +243,14 @@ def _screenshot(role: Role, options: LaunchOptions, path: Path, size: QSize) -> 
             pixmap = pixmap.scaled(size)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not pixmap.save(str(path), "PNG"):
-            _print_error(f"counter-app: could not write {path}")
+            _print_error("counter-app: " + i18n._("Could not write the picture {path}.").format(path=path))
             return EXIT_FAILED
         window.close()
         window.deleteLater()
         shutdown_tasks()
     except Exception as exc:
         _log.exception("screenshot of role %s failed", role.name)
-        _print_error(f"counter-app: screenshot failed: {exc}")
+        _print_error("counter-app: " + i18n._("The picture of the window could not be made: {error}").format(error=exc))
         return EXIT_FAILED
     return EXIT_OK
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-EXIT_STORE_FAILED = 2
+EXIT_STORE_FAILED = 1  # as `counter`: 1 for store problems, 2 for bad arguments (README)
 
 
 class StoreOpenFailed(Exception):

@@ -60,7 +60,7 @@ def test_screenshot_of_the_fake_store_has_the_asked_size_and_content(
 
 
 @pytest.mark.usefixtures("qapp", "no_global_hooks")
-def test_screenshot_of_a_store_that_fails_prints_one_line_and_exits_2(
+def test_screenshot_of_a_store_that_fails_prints_one_line_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from counter_app.domain.errors import DomainError
@@ -72,7 +72,7 @@ def test_screenshot_of_a_store_that_fails_prints_one_line_and_exits_2(
 
     code = app.main(["--screenshot", str(tmp_path / "x.png")])
 
-    assert code == 2
+    assert code == 1  # a store problem, as `counter` says it (README)
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["counter-app: " + " ".join(app.store_error_text(DomainError("store.locked")).split())]
     assert not (tmp_path / "x.png").exists()
@@ -96,7 +96,7 @@ def test_counter_app_screenshot_without_a_store_says_why_in_one_line(tmp_path: P
 
     result = _run_app("--data-dir", str(missing), "--screenshot", str(tmp_path / "x.png"))
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("counter-app: Không tìm thấy kho dữ liệu")
@@ -104,12 +104,26 @@ def test_counter_app_screenshot_without_a_store_says_why_in_one_line(tmp_path: P
     assert not missing.exists()  # looking did not create the folder
 
 
+@pytest.mark.usefixtures("vi")
 def test_bad_size_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         app.main(["--screenshot", "x.png", "--size", "big"])
 
     assert exit_info.value.code == 2
-    assert "WIDTHxHEIGHT" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "tham số --size: “big” không phải là kích thước dạng 1366x768" in err
+    assert "error" not in err and "usage" not in err
+
+
+@pytest.mark.usefixtures("vi")
+def test_bad_role_is_explained_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        app.main(["--role", "tv"])
+
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "counter-app: lỗi: tham số --role: giá trị không hợp lệ: 'tv'" in err
+    assert err.startswith("cách dùng: counter-app")
 
 
 def test_roles_plug_in_by_name() -> None:
