@@ -19,6 +19,20 @@ ERROR_MESSAGES: dict[str, str] = {
     "store.migration_broke_references": N_("Upgrading the data store found {count} broken references; the store was not changed."),
     "store.no_staff": N_("The data store has no active staff account."),
     "store.no_counter": N_("Centre {centre} has no active counter."),
+    # opening the store: each cause its own words and action (storage/store.py)
+    "store.empty_file": N_("The data store {path} is an empty file (0 bytes): its data is not in it. It was left as it is. Restore the newest backup from {backups} with “counter restore FILE”, or call support."),
+    "store.no_permission": N_("This account may not read the data store {path}. The store was not changed and is probably sound: do not restore a backup over it. Ask the administrator to give this account read and write access to the file."),
+    "store.file_readonly": N_("The data store {path} is read-only for this account. Nothing was changed and the store is probably sound: do not restore a backup over it. Ask the administrator to make the file writable for this account."),
+    "store.readonly_medium": N_("The data store {path} is on a read-only disk. Nothing was changed. Move the data folder to a writable disk, or ask the administrator to make the disk writable."),
+    "store.disk_full": N_("The disk of the data folder {path} is full. Nothing was changed. Free some space (empty the recycle bin, move old files away), then start again."),
+    "store.lost_changes": N_("The data store {path} is missing its last {count} saved changes: its journal file (-wal) was deleted or an older copy was put in its place. It was refused and left untouched, so that no code given to a citizen is given again. Put the -wal file back if it still exists, else call support (after checking, support removes {mark} to go on)."),
+    # backups and restore (storage/store.py, counter backup / counter restore)
+    "store.backup_failed": N_("The backup could not be written to {folder} ({reason}). No partial file was left there; the data store itself is unchanged. Free space on that disk or choose another folder."),
+    "store.backup_unverified": N_("The backup written to {path} does not read back as sound ({reason}), so it was deleted. Try another disk."),
+    "store.backup_no_folder": N_("The backup folder {folder} cannot be used ({reason}). Plug in the backup disk or choose another folder with --to."),
+    "store.restore_not_a_backup": N_("{path} is not a sound backup of the data store ({reason}). Nothing was changed."),
+    "store.restore_other_device": N_("The backup {path} is from another computer (device {found}; this computer is {own}). Nothing was changed. Restore it only on purpose, with --force."),
+    "store.restore_unpushed": N_("The current data store holds {count} changes newer than the backup that were not sent to the server yet; restoring would lose them. Nothing was changed. Send them first, or restore anyway with --force (the current store is kept aside)."),
     # unit tree
     "unit.duplicate_id": N_("Unit {unit_id} appears twice in the unit list."),
     "unit.unknown_parent": N_("Unit {unit_id} belongs to {parent_id}, which is not in the unit list."),
@@ -183,6 +197,10 @@ ERROR_MESSAGES: dict[str, str] = {
     # office hours (services/office_hours.py)
     "office_hours.closed": N_("Outside office hours: {reason}. The next session opens at {opens}. Confirm to go on anyway; the confirmation is recorded with your name."),
     "office_hours.kiosk_closed": N_("The centre is closed now: {reason}. Please come back at {opens}."),
+    # the PC clock against the store's mark (services/clock_guard.py)
+    "clock.behind": N_("This computer's clock shows {now}, earlier than the last time saved in the data store ({mark}). So that ticket numbers, dossier codes and receipt numbers are not repeated, nothing is numbered until the clock is right. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
+    "clock.far_ahead": N_("This computer's clock shows {now}, far ahead of the last time saved in the data store ({mark}). Nothing is numbered (tickets, dossier codes, receipts) until the date is checked. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
+    "clock.not_admin": N_("Only an administrator can confirm the computer's date and time."),
 }
 
 
@@ -192,15 +210,12 @@ OS_REASONS: dict[str, str] = {
     "EPERM": N_("no permission"),
     "EROFS": N_("the disk is read-only"),
     "ENOSPC": N_("the disk is full"),
+    "EFBIG": N_("the file is larger than this disk or account allows"),
     "ENOTDIR": N_("part of the path is a file, not a folder"),
     "ENOENT": N_("the folder does not exist"),
     "EEXIST": N_("a file of that name already exists"),
     "EIO": N_("the disk could not be read or written"),
 }
-    # the PC clock against the store's mark (services/clock_guard.py)
-    "clock.behind": N_("This computer's clock shows {now}, earlier than the last time saved in the data store ({mark}). So that ticket numbers, dossier codes and receipt numbers are not repeated, nothing is numbered until the clock is right. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
-    "clock.far_ahead": N_("This computer's clock shows {now}, far ahead of the last time saved in the data store ({mark}). Nothing is numbered (tickets, dossier codes, receipts) until the date is checked. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
-    "clock.not_admin": N_("Only an administrator can confirm the computer's date and time."),
 
 
 # Parameter values that are words (enum values) rather than names or numbers.

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
 import sqlite3
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+_log = logging.getLogger(__name__)
+IDLE_CHECKPOINT_S = 2.0  # after the last commit, this long without another one: copy the WAL into the store
 BUSY_TIMEOUT_MS = 5000  # a writer waits this long for another writer before "store.locked"
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -50,4 +56,69 @@ def make_engine(path: Path, *, echo: bool = False, busy_timeout_ms: int = BUSY_T
         readonly = connection.get_execution_options().get("readonly", False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
+    engine._counter_checkpointer = _IdleCheckpointer(engine, Path(path))  # type: ignore[attr-defined]
     return engine
+
+
+def checkpoint(engine: Engine, *, mode: str = "TRUNCATE") -> bool:
+    """Copy the WAL's committed pages into the store file (and, with TRUNCATE, empty the WAL).
+
+    After this the main file alone holds every confirmed change, so a WAL lost later loses
+    nothing. Returns False when another connection kept it from completing (it is retried).
+    """
+    assert mode in ("PASSIVE", "FULL", "RESTART", "TRUNCATE")
+    raw = engine.raw_connection()
+    try:
+        busy, _log_frames, _moved = raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        return busy == 0
+    finally:
+        raw.close()
+
+
+class _IdleCheckpointer:
+    """Checkpoints the store when writes pause, and once more when the program ends."""
+
+    _live: weakref.WeakSet[_IdleCheckpointer] = weakref.WeakSet()
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self._engine = weakref.ref(engine)
+        self._path = path
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        event.listen(engine, "commit", self._on_commit)
+        event.listen(engine, "engine_disposed", self._on_disposed)
+        _IdleCheckpointer._live.add(self)
+
+    def _on_commit(self, _connection: Any) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(IDLE_CHECKPOINT_S, self.run, kwargs={"mode": "PASSIVE"})
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _on_disposed(self, _engine: Any) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+
+    def run(self, mode: str = "PASSIVE") -> None:
+        engine = self._engine()
+        if engine is None or self._closed or not self._path.exists():  # never make a store by checkpointing
+            return
+        try:
+            checkpoint(engine, mode=mode)
+        except Exception:  # the WAL stays; the next idle moment or SQLite's own checkpoint retries
+            _log.warning("checkpoint of %s failed", self._path, exc_info=True)
+
+    @classmethod
+    def at_exit(cls) -> None:
+        for checkpointer in list(cls._live):
+            checkpointer.run(mode="TRUNCATE")
+
+
+atexit.register(_IdleCheckpointer.at_exit)

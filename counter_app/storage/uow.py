@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +25,7 @@ from counter_app.storage.repositories import (
     SqlStaffRepository,
     SqlUnitRepository,
 )
+from counter_app.storage.store import write_commit_mark
 
 
 class SqlAlchemyUnitOfWork:
@@ -45,7 +48,9 @@ class SqlAlchemyUnitOfWork:
         schema_version: str,
         now: Callable[[], datetime],
         readonly: bool = False,
+        marks: CommitMarks | None = None,
     ) -> None:
+        self._marks = marks
         self._factory = session_factory
         self._device_id = device_id
         self._schema_version = schema_version
@@ -85,11 +90,14 @@ class SqlAlchemyUnitOfWork:
         if self._readonly:
             raise RuntimeError("read-only unit of work cannot commit")
         try:
+            sequence = self._marks.sequence(self.session) if self._marks is not None else None
             self.session.commit()
         except OperationalError as exc:
             if "locked" in str(exc):
                 raise DomainError("store.locked", path="") from exc
             raise
+        if sequence is not None and self._marks is not None:
+            self._marks.committed(*sequence)
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -98,6 +106,27 @@ class SqlAlchemyUnitOfWork:
     def new_id() -> str:
         """A UUIDv7 made on this PC for a new row that will leave it."""
         return new_id()
+
+
+class CommitMarks:
+    """Copies the store's last committed sequence beside it after each commit (see store.py)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._last: tuple[str, int] | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def sequence(session: Session) -> tuple[str, int] | None:
+        row = session.execute(text("SELECT id, next_seq FROM device LIMIT 1")).first()
+        return (str(row[0]), int(row[1]) - 1) if row else None
+
+    def committed(self, device_id: str, seq: int) -> None:
+        with self._lock:
+            if self._last is not None and self._last[0] == device_id and self._last[1] >= seq:
+                return
+            self._last = (device_id, seq)
+            write_commit_mark(self.path, device_id, seq)
 
 
 class UnitOfWorkFactory:
@@ -109,6 +138,8 @@ class UnitOfWorkFactory:
         self.schema_version = schema_version
         self._now = now
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        database = engine.url.database
+        self._marks = CommitMarks(Path(database)) if database and database != ":memory:" else None
 
     def __call__(self, *, readonly: bool = False) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(
@@ -117,4 +148,5 @@ class UnitOfWorkFactory:
             schema_version=self.schema_version,
             now=self._now,
             readonly=readonly,
+            marks=self._marks,
         )
