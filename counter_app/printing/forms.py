@@ -429,8 +429,10 @@ def _where(doc: DossierDocument) -> str:
             address=markup(shorten(postal.address, 300)),
         )
     place = doc.issuer.centre_name.strip()
-    if doc.counter_name.strip():
-        place = f"{place} – {doc.counter_name.strip()}" if place else doc.counter_name.strip()
+    # "Quầy 1 — Sở Nội vụ, Sở Ngoại vụ": the citizen needs the counter, not the agencies it serves
+    counter = doc.counter_name.split(" — ", 1)[0].strip()
+    if counter:
+        place = f"{place}, {counter}" if place else counter
     if not place:
         return markup(_("At the counter that received the dossier."))
     return fill(_("At {centre}."), centre=markup(shorten(place, 200)))

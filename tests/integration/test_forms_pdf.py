@@ -415,7 +415,7 @@ class TestReceiptContent:
             "Thời hạn giải quyết theo quy định: 5 ngày làm việc",
             "Thời gian nhận hồ sơ: 14 giờ 30 phút, thứ Hai, ngày 30 tháng 11 năm 2026",
             "14 giờ 30 phút, thứ Hai, ngày 07 tháng 12 năm 2026",
-            "Tại Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh – Quầy số 3",
+            "Tại Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh, Quầy số 3",
             "Quyển số: 03, Số thứ tự: 1245",
             "Nguyễn Thị Hoa",
         ):

@@ -316,3 +316,12 @@ def test_optional_documents_not_brought_stay_off_the_forms(services, desk, vi) -
         applicant_name="Lê Văn Nam", components=unticked, reason="Chưa mang đủ giấy tờ"), desk).code
     supplement = " ".join(_text(services.printing.render(DocumentKind.SUPPLEMENT, inc, desk)).split())
     assert all(name in supplement for name in required) and optional[0] not in supplement
+
+
+def test_the_receipt_names_the_centre_and_the_counter_where_the_result_comes_back(services, desk, vi) -> None:  # type: ignore[no-untyped-def]
+    code = _receive(services, desk, key="place")
+    text = " ".join(_text(services.printing.render(DocumentKind.RECEIPT, code, desk)).split())
+    counter_label = desk.counter_name.split(" — ")[0]
+    assert " — " in desk.counter_name  # the counter's screen name also lists the agencies it serves
+    assert f"Nơi trả kết quả: Tại Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh, {counter_label}." in text
+    assert desk.counter_name not in text.replace(" In lúc", "").split("Nơi trả kết quả")[1].split(".")[0]
