@@ -689,6 +689,17 @@ class KioskWindow(QWidget):
             self._show_unavailable(describe_error(error))
             self._ticket_timer.start()
             return
+        if isinstance(error, DomainError) and error.code.startswith("clock."):
+            # The PC's clock disagrees with the store (issue 9 §1): nothing numbered; staff read what to do.
+            self._request_key = None
+            self._set_choices_enabled(True)
+            _log.error("kiosk gives no numbers: %s", describe_error(error))
+            self._show_unavailable(
+                _("This kiosk cannot give numbers now: the computer's clock must be checked. Please ask at a counter.")
+                + "\n\n" + describe_error(error)
+            )
+            self._ticket_timer.start()
+            return
         # Nothing was issued, or it was and the answer was lost: the same key on the next tap
         # gets the same ticket, never a second one.
         self._set_choices_enabled(True)
