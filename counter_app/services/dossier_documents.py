@@ -83,10 +83,13 @@ def _moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def _book_numbers(records: list[DossierRecord]) -> dict[str, int]:
-    """Row numbers of one year's tracking book: in order of receipt (then code), from 1 each year."""
+def _book_numbers(records: list[DossierRecord], before: dict[int, int] | None = None) -> dict[str, int]:
+    """Row numbers of one year's tracking book: in order of receipt (then code), from 1 each year.
+
+    ``before``: per year, how many rows of that year's book come before these records.
+    """
     numbers: dict[str, int] = {}
-    per_year: dict[int, int] = {}
+    per_year: dict[int, int] = dict(before or {})
     for record in sorted(records, key=lambda x: (x.received_at, x.code)):
         year = record.received_at.year
         per_year[year] = per_year.get(year, 0) + 1
@@ -238,9 +241,8 @@ class DossierDocuments:
         """Volume (the year) and row of ``r`` in the centre's tracking book (Mẫu 07)."""
         tz = r.received_at.tzinfo
         start = datetime.combine(date(r.received_at.year, 1, 1), time(0), tz)
-        same_year = uow.dossiers.received_between(r.centre_id, start, r.received_at + timedelta(seconds=1))
-        numbers = _book_numbers(same_year)
-        return f"{r.received_at:%Y}", str(numbers.get(r.id, len(same_year) + 1))
+        row = uow.dossiers.count_received_before(r.centre_id, start, r.received_at, r.code) + 1
+        return f"{r.received_at:%Y}", str(row)
 
     def _address(self, r: DossierRecord) -> str:
         """Street/house, commune, province as written in an address ("phường Thành Sen", not its committee)."""
@@ -281,13 +283,13 @@ class DossierDocuments:
             )
             events = {r.id: uow.dossiers.events(r.id) for r in records}
             # Row numbers run through the year, as in the book the receipts point to (Mẫu 01 "Số").
-            years = {r.received_at.year for r in records}
-            earlier = [
-                x for year in sorted(years)
-                for x in uow.dossiers.received_between(centre_id, datetime.combine(date(year, 1, 1), time(0), tz),
-                                                       datetime.combine(start, time(0), tz))
-            ] if records else []
-        numbers = _book_numbers([*earlier, *records])
+            first_day = datetime.combine(start, time(0), tz)
+            before = {  # rows of each year's book that come before this period
+                year: uow.dossiers.count_received_before(centre_id, datetime.combine(date(year, 1, 1), time(0), tz),
+                                                         first_day)
+                for year in {r.received_at.year for r in records}
+            }
+        numbers = _book_numbers(records, before)
         rows = []
         for r in records:
             n = numbers[r.id]

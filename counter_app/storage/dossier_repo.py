@@ -8,7 +8,7 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from counter_app.domain.dossier import (
@@ -126,6 +126,20 @@ class SqlDossierRepository:
         if centre_id:
             q = q.where(DossierRow.centre_id == centre_id)
         return [_record(r) for r in self._s.scalars(q.order_by(DossierRow.received_at))]
+
+    def count_received_before(self, centre_id: str | None, start: datetime, at: datetime, code: str = "") -> int:
+        """Dossiers received from ``start`` up to ``(at, code)``, in book order (time, then code).
+
+        The tracking book's row of a dossier is this count plus one: a count on the
+        (centre_id, received_at) index, not a year of rows loaded for every receipt printed.
+        """
+        q = select(func.count()).select_from(DossierRow).where(
+            DossierRow.received_at >= start,
+            or_(DossierRow.received_at < at, and_(DossierRow.received_at == at, DossierRow.code < code)),
+        )
+        if centre_id:
+            q = q.where(DossierRow.centre_id == centre_id)
+        return self._s.scalar(q) or 0
 
     def count(self) -> int:
         return self._s.scalar(select(func.count()).select_from(DossierRow)) or 0

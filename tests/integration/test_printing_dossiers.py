@@ -325,3 +325,17 @@ def test_the_receipt_names_the_centre_and_the_counter_where_the_result_comes_bac
     assert " — " in desk.counter_name  # the counter's screen name also lists the agencies it serves
     assert f"Nơi trả kết quả: Tại Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh, {counter_label}." in text
     assert desk.counter_name not in text.replace(" In lúc", "").split("Nơi trả kết quả")[1].split(".")[0]
+
+
+def test_a_book_of_a_later_period_continues_the_year_s_numbering(services, desk, clock, vi) -> None:  # type: ignore[no-untyped-def]
+    monday = _receive(services, desk, "m1")
+    clock.advance(minutes=10)
+    _receive(services, desk, "m2")
+    clock.advance(days=1)  # Tuesday, same office hours
+    tuesday = _receive(services, desk, "t1")
+    receipt = " ".join(_text(services.printing.render(DocumentKind.RECEIPT, tuesday, desk)).split())
+    assert "Quyển số: 2026, Số thứ tự: 3." in receipt
+    day = clock.now().date()
+    book = _lines(services.printing.render(DocumentKind.BOOK, "", desk, period=(day, day)))
+    assert book[book.index(tuesday) - 1] == "3"  # the same row the receipt points to
+    assert monday not in book
