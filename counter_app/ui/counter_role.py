@@ -80,6 +80,17 @@ class CounterRole(QObject):
     def _on_store_opened(self, services: object) -> None:
         self.services = services  # type: ignore[assignment]
         self.login_window.set_services(services)  # type: ignore[arg-type]
+        self._warm_up(services)
+
+    @staticmethod
+    def _warm_up(services: object) -> None:
+        """While the clerk signs in: build today's address lists (34 provinces, their communes) so the
+        first intake dialog opens without a pause of a few hundred milliseconds."""
+        dossiers, clock = getattr(services, "dossiers", None), getattr(services, "clock", None)
+        warm = getattr(dossiers, "address_book", None)
+        if callable(warm) and clock is not None:
+            today = clock.now().date()
+            run_in_background(lambda: warm(today), name="address lists")
 
     def _on_store_failed(self, error: BaseException) -> None:
         text = store_error_text(error)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -128,3 +130,20 @@ def test_enter_pressed_while_the_data_opens_leads_to_the_counter_choice_once(
     assert fake_services.login_calls == 1
     assert role.select_window is select  # one counter choice, not two
     assert not login.isVisible()
+
+
+def test_the_address_lists_are_ready_before_the_first_intake(qtbot: QtBot, demo_data_dir: Path, clock: Any) -> None:
+    from counter_app.bootstrap import open_services
+    from counter_app.ui.tasks import task_manager
+
+    services = open_services(demo_data_dir, clock=clock)
+    built: list[object] = []
+    real = services.dossiers.address_book
+    services.dossiers.address_book = lambda today: built.append(today) or real(today)
+    role = CounterRole(lambda: services)
+    role.start()
+    qtbot.addWidget(role.login_window)
+
+    qtbot.waitUntil(lambda: role.services is not None and task_manager().pending_count() == 0, timeout=20_000)
+
+    assert built == [clock.now().date()]  # built once, in the background, before anyone asked
