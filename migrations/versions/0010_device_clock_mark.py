@@ -24,9 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("device", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("clock_mark", sa.String(length=32), nullable=True))
-    op.execute("UPDATE device SET clock_mark = (SELECT max(created_at) FROM outbox)")
+    # (a store whose recorded version was set back by hand may have the column already)
+    if "clock_mark" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("device")}:
+        with op.batch_alter_table("device", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("clock_mark", sa.String(length=32), nullable=True))
+    op.execute("UPDATE device SET clock_mark = (SELECT max(created_at) FROM outbox) WHERE clock_mark IS NULL")
 
 
 def downgrade() -> None:
