@@ -15,6 +15,12 @@ anything is returned; the first problem raises a ``DomainError``:
 Procedures marked ``"applies_to_all_communes": true`` are expanded into one procedure per
 commune-level unit (commune, ward, special zone) that is still valid (``valid_to`` is null):
 id ``"<id>@<unit id>"``, code ``"<national code>.<unit code>"``, agency that unit.
+
+A procedure that moved to another agency (the 2025 reorganisation) lists the agencies that
+decided it before in ``"former_agencies": [{"agency": …, "valid_to": "2025-02-28"}]``, oldest
+first. Each becomes a dated copy of the procedure (same id/code scheme as above, ``valid_to`` that
+day) so a dossier received before the move is received by, and keeps, the old agency; the
+current procedure is valid from the day after the last move.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -135,7 +141,9 @@ _PROCEDURE_KEYS = {
     "id", "code", "name", "field", "agency", "level", "duration", "components", "fees",
     "channels", "post_dossier", "post_result", "requires_in_person", "result_description",
     "legal_basis", "applies_to_all_communes", "catalog_version", "valid_from", "valid_to",
+    "former_agencies",
 }  # fmt: skip
+_FORMER_AGENCY_KEYS = {"agency", "valid_to"}
 _DURATION_KEYS = {"unit", "amount", "cutoff"}
 _COMPONENT_KEYS = {"name", "originals", "certified_copies", "photocopies", "required", "note"}
 _FEE_KEYS = {"name", "amount", "kind", "note", "due"}
@@ -519,8 +527,21 @@ class _Parser:
                 valid_to=valid_to,
             )
             if not all_communes:
+                former = self._former_agencies(obj, path, units_by_id, template)
+                result.extend(former)
+                if former:
+                    moved_on = former[-1].valid_to + timedelta(days=1)  # type: ignore[operator]
+                    if template.valid_to is not None and template.valid_to < moved_on:
+                        raise DomainError(
+                            "catalog_data.bad_value", path=path, field="former_agencies",
+                            value=_show(obj["former_agencies"]),
+                        )
+                    if template.valid_from is None or template.valid_from < moved_on:
+                        template = replace(template, valid_from=moved_on)
                 result.append(template)
                 continue
+            if "former_agencies" in obj:
+                raise DomainError("catalog_data.unknown_key", path=path, field="former_agencies")
             for unit in communes:
                 starts = [d for d in (valid_from, unit.valid_from) if d is not None]
                 result.append(
@@ -536,6 +557,45 @@ class _Parser:
         self._unique("procedure", (p.id for p in result))
         self._unique("procedure_code", (p.code for p in result))
         return tuple(result)
+
+    def _former_agencies(
+        self, obj: Mapping[str, Any], path: str, units_by_id: Mapping[str, Unit], current: Procedure
+    ) -> list[Procedure]:
+        """Dated copies of ``current`` for the agencies that decided it before, oldest first."""
+        copies: list[Procedure] = []
+        for j, row in enumerate(self._list(obj, path, "former_agencies", required=False)):
+            fpath = f"{path}.former_agencies[{j}]"
+            fobj = self._obj(row, path, f"former_agencies[{j}]")
+            self._keys(fobj, fpath, _FORMER_AGENCY_KEYS)
+            unit_id = self._id(fobj, fpath, "agency")
+            if unit_id not in units_by_id:
+                raise DomainError(
+                    "catalog_data.unknown_reference", path=fpath, field="agency", ref=unit_id
+                )
+            if unit_id == current.agency_unit_id:
+                raise DomainError("catalog_data.bad_value", path=fpath, field="agency", value=unit_id)
+            if fobj.get("valid_to") is None:
+                raise DomainError("catalog_data.missing_field", path=fpath, field="valid_to")
+            valid_to = self._date(fobj["valid_to"], fpath, "valid_to")
+            valid_from = copies[-1].valid_to + timedelta(days=1) if copies else current.valid_from  # type: ignore[operator]
+            if valid_from is not None and valid_to < valid_from:
+                raise DomainError(
+                    "catalog_data.bad_value", path=fpath, field="valid_to", value=valid_to.isoformat()
+                )
+            unit = units_by_id[unit_id]
+            copies.append(
+                replace(
+                    current,
+                    id=expanded_procedure_id(current.id, unit.id),
+                    code=expanded_procedure_code(current.code, unit.code),
+                    agency_unit_id=unit.id,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                )
+            )
+        if "former_agencies" in obj and not copies:
+            raise DomainError("catalog_data.missing_field", path=path, field="former_agencies")
+        return copies
 
     def _duration(self, obj: Mapping[str, Any], path: str) -> Duration:
         if "duration" not in obj or obj["duration"] is None:

@@ -254,6 +254,114 @@ class TestSampleFile:
         assert code == "000.00.00.H27-260105-0007"
 
 
+# --- the 2025 reorganisation (issue 8 §6) ------------------------------------------------------
+
+MERGED_ON = date(2025, 3, 1)  # Sở TT&TT into Sở KH&CN, Sở LĐ-TB&XH into Sở Nội vụ
+TWO_TIERS_ON = date(2025, 7, 1)
+MERGED_AWAY = ("Sở Thông tin và Truyền thông", "Sở Lao động - Thương binh và Xã hội")
+
+
+def _unit_named(data: ProvinceData, name: str) -> Any:
+    return next(u for u in data.units if u.kind is UnitKind.DEPARTMENT and u.name.startswith(name))
+
+
+def _valid(p: Any, day: date) -> bool:
+    return (p.valid_from is None or p.valid_from <= day) and (p.valid_to is None or day <= p.valid_to)
+
+
+class TestReorganisation2025:
+    def test_no_unit_valid_today_is_a_merged_department(self, data: ProvinceData) -> None:
+        tree = UnitTree(data.units)
+        names_today = [u.name for u in tree if u.is_valid_on(TODAY)]
+        for gone in MERGED_AWAY:
+            assert not [n for n in names_today if gone in n], gone
+        for successor in ("Sở Khoa học và Công nghệ", "Sở Nội vụ", "Sở Y tế", "Sở Giáo dục và Đào tạo"):
+            assert any(n.startswith(successor) for n in names_today), successor
+
+    def test_merged_departments_keep_their_history_until_28_february_2025(self, data: ProvinceData) -> None:
+        for gone in MERGED_AWAY:
+            unit = _unit_named(data, gone)
+            assert unit.valid_to == date(2025, 2, 28)
+            assert unit.is_valid_on(date(2024, 5, 21))  # the article's day
+            assert not unit.is_valid_on(MERGED_ON)
+
+    @pytest.mark.parametrize(
+        ("national_code", "before", "after"),
+        [
+            ("1.000105", "Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ"),  # work permits
+            ("1.002745", "Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ"),  # người có công
+            ("1.001739", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế"),  # social protection
+            ("1.000480", "Sở Lao động - Thương binh và Xã hội", "Sở Giáo dục và Đào tạo"),  # vocational
+            ("1.004470", "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ"),  # postal licence
+            ("1.004601", "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ"),  # telecom masts
+            ("1.003646", "Sở Thông tin và Truyền thông", "Sở Văn hóa, Thể thao và Du lịch"),  # press
+        ],
+    )
+    def test_procedures_move_to_the_successor_and_keep_a_dated_copy(
+        self, data: ProvinceData, national_code: str, before: str, after: str
+    ) -> None:
+        units = {u.id: u for u in data.units}
+        copies = [p for p in data.procedures if p.code == national_code or p.code.startswith(national_code + ".")]
+        today = [p for p in copies if _valid(p, TODAY)]
+        assert len(today) == 1
+        assert units[today[0].agency_unit_id].name.startswith(after)
+        assert today[0].code == national_code and today[0].valid_from == MERGED_ON
+        old = [p for p in copies if _valid(p, date(2025, 2, 28))]
+        assert len(old) == 1
+        assert units[old[0].agency_unit_id].name.startswith(before)
+        assert old[0].valid_to == date(2025, 2, 28)
+        assert old[0].code == f"{national_code}.{units[old[0].agency_unit_id].code}"
+
+    def test_no_procedure_valid_today_belongs_to_a_unit_not_valid_today(self, data: ProvinceData) -> None:
+        units = {u.id: u for u in data.units}
+        for p in data.procedures:
+            if _valid(p, TODAY):
+                assert units[p.agency_unit_id].is_valid_on(TODAY), (p.code, p.agency_unit_id)
+
+    def test_centres_receive_no_merged_department_and_the_province_counters_name_successors(
+        self, data: ProvinceData
+    ) -> None:
+        gone = {_unit_named(data, name).id for name in MERGED_AWAY}
+        for agencies in data.centre_agencies.values():
+            assert not gone & set(agencies)
+        counter_names = " ".join(k.name for k in data.counters)
+        assert "Thông tin và Truyền thông" not in counter_names
+        assert "Lao động - Thương binh" not in counter_names
+        assert "Quầy 2 — Sở Y tế" in counter_names
+        assert "Quầy 6 — Sở Nội vụ: lao động, việc làm, người có công" in counter_names
+
+    def test_commune_centres_are_public_administration_service_centres_from_1_july_2025(
+        self, data: ProvinceData
+    ) -> None:
+        units = {u.id: u for u in data.units}
+        commune_centres = [c for c in data.centres if units[c.unit_id].kind in COMMUNE_LEVEL]
+        assert len(commune_centres) >= 4
+        for centre in commune_centres:
+            unit = units[centre.unit_id]
+            assert unit.valid_from == TWO_TIERS_ON
+            place = unit.name.removeprefix("Ủy ban nhân dân ")  # "phường Thành Sen", "xã Cẩm Xuyên"
+            assert place.split()[0] in ("xã", "phường")
+            assert centre.name == f"Trung tâm Phục vụ hành chính công {place}"
+
+    def test_former_agencies_are_checked(self, raw: dict[str, Any]) -> None:
+        i = _index(raw["procedures"], id="p-ld-giay-phep-lao-dong")
+
+        def unknown(d: dict[str, Any]) -> None:
+            d["procedures"][i]["former_agencies"] = [{"agency": "u-so-khong-co", "valid_to": "2025-02-28"}]
+
+        def no_date(d: dict[str, Any]) -> None:
+            d["procedures"][i]["former_agencies"] = [{"agency": "u-so-ldtbxh"}]
+
+        def itself(d: dict[str, Any]) -> None:
+            d["procedures"][i]["former_agencies"] = [{"agency": "u-so-noi-vu", "valid_to": "2025-02-28"}]
+
+        assert _broken(raw, unknown).code == "catalog_data.unknown_reference"
+        assert _broken(raw, no_date).params["field"] == "valid_to"
+        assert _broken(raw, itself).params == {
+            "path": f"procedures[{i}].former_agencies[0]", "field": "agency", "value": "u-so-noi-vu"
+        }
+
+
 # --- broken inputs -----------------------------------------------------------------------------
 
 
@@ -285,7 +393,7 @@ class TestBrokenInput:
 
     def test_unknown_agency_reference(self, raw: dict[str, Any]) -> None:
         def change(d: dict[str, Any]) -> None:
-            d["procedures"][0]["agency"] = "u-so-y-te"
+            d["procedures"][0]["agency"] = "u-so-khong-co"
 
         err = _broken(raw, change)
         assert err.code == "catalog_data.unknown_reference"
