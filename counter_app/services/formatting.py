@@ -150,8 +150,14 @@ def amount_in_words(amount: int) -> str:
     return text[0].upper() + text[1:]
 
 
-def format_duration(duration: Duration) -> str:
-    """Statutory time: "5 working days" (vi "5 ngày làm việc"), "4 working hours", "30 days"."""
+def format_duration(duration: Duration, *, short: bool = False) -> str:
+    """Statutory time: "5 working days" (vi "5 ngày làm việc"), "4 working hours", "30 days".
+
+    ``short`` for a table column: a same-day procedure reads "Same day (received by 15:00)";
+    forms, the guide's detail and the CLI print the law's own words.
+    """
+    if short and duration.unit is DurationUnit.SAME_WORKING_DAY and duration.cutoff is not None:
+        return _("Same day (received by {time})").format(time=duration.cutoff.strftime("%H:%M"))
     if duration.unit is DurationUnit.SAME_WORKING_DAY and duration.cutoff is not None:
         # worded as the law words it (Decree 23/2015 Art. 7, Decree 123/2015 …)
         cutoff = duration.cutoff

@@ -128,10 +128,12 @@ class ProcedureTableModel(QAbstractTableModel):
             if column == self.AGENCY:
                 return short_agency_name(p.agency_name)
             if column == self.TIME:
-                return format_duration(p.duration)
+                return format_duration(p.duration, short=True)
             if column == self.POST:
                 return post_service_text(p.post_dossier, p.post_result)
         elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.TIME:
+                return format_duration(p.duration)
             if column == self.NAME:
                 return f"{p.name}\n{p.field_name} · {format_level(p.level)}"
             if column == self.AGENCY:

@@ -342,5 +342,9 @@ def test_a_same_day_procedure_is_worded_as_the_law_words_it(qtbot: QtBot, servic
 
     law = "Trong ngày làm việc; nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo"
     assert law in page.body.toPlainText()
-    assert page.model.data(page.model.index(rows[0], ProcedureTableModel.TIME)) == law
+    time_cell = page.model.index(rows[0], ProcedureTableModel.TIME)
+    assert page.model.data(time_cell) == "Trong ngày (nhận trước 15:00)"  # the column stays narrow
+    assert page.model.data(time_cell, Qt.ItemDataRole.ToolTipRole) == law  # the law's words on hover
+    header = page.table.horizontalHeader()
+    assert header.sectionSize(ProcedureTableModel.NAME) > header.sectionSize(ProcedureTableModel.TIME)
     assert page.appointment_label.text() == "Nếu tiếp nhận ngay bây giờ, ngày hẹn trả: 17:00, thứ Hai, 30/11/2026"
