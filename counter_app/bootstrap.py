@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -186,10 +187,64 @@ def _populate_demo_dossiers(data_dir: Path, now: datetime, *, count: int) -> dic
     return made
 
 
+DAILY_LABEL = "daily"
+
+
+def backup_folder(data_dir: Path) -> Path:
+    """Where backups go: the settings' backup_dir (e.g. a USB disk), else <data dir>/backups."""
+    from counter_app.services.settings import load_settings
+    from counter_app.storage.store import BACKUP_DIR
+
+    chosen = load_settings(settings_path()).backup_dir
+    return Path(chosen) if chosen else Path(data_dir) / BACKUP_DIR
+
+
+def make_backup(data_dir: Path, *, now: datetime, to: Path | None = None, label: str = DAILY_LABEL) -> Path:
+    """An online backup of the store, verified, keeping the settings' number of generations."""
+    from counter_app.services.settings import load_settings
+    from counter_app.storage.store import backup_store, check_store_file, store_path
+
+    path = store_path(data_dir)
+    if not path.exists():
+        from counter_app.domain.errors import DomainError
+
+        raise DomainError("store.missing", path=str(path))
+    check_store_file(path, write=False)
+    keep = max(1, load_settings(settings_path()).backup_keep)
+    return backup_store(path, now=now, label=label, folder=to or backup_folder(data_dir), keep=keep)
+
+
+def daily_backup_due(data_dir: Path, now: datetime) -> bool:
+    """No daily backup dated today in the backup folder yet."""
+    folder = backup_folder(data_dir)
+    return not any(folder.glob(f"counter-{now:%Y%m%d}-*-{DAILY_LABEL}*.sqlite3"))
+
+
+def start_daily_backup(data_dir: Path, clock) -> threading.Thread | None:  # type: ignore[no-untyped-def]
+    """Today's backup on a background thread (not a daemon: a closing program lets it finish)."""
+    if not daily_backup_due(data_dir, clock.now()):
+        return None
+
+    def run() -> None:
+        try:
+            target = make_backup(data_dir, now=clock.now())
+            _log.info("daily backup written: %s", target)
+        except Exception:  # a missing USB disk must not stop the counter; the log says why
+            _log.exception("daily backup failed")
+
+    worker = threading.Thread(target=run, name="daily-backup", daemon=False)
+    worker.start()
+    return worker
+
+
 def open_services(
-    data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None  # type: ignore[no-untyped-def]
+    data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None,  # type: ignore[no-untyped-def]
+    daily_backup: bool = False,
 ) -> AppServices:
-    """Upgrade (after a dated backup) and open the store, then wire the services for the windows."""
+    """Upgrade (after a dated backup) and open the store, then wire the services for the windows.
+
+    ``daily_backup=True`` (the windows) also starts today's backup if there is none yet.
+    """
     from counter_app.domain.units import UnitTree
     from counter_app.services.guide import ProcedureGuideService
     from counter_app.storage.db import make_engine
@@ -293,6 +348,8 @@ def open_services(
             WavClipPlayer(), default_clip_dirs(centre_clips if centre_clips.is_dir() else None), chime=settings.chime
         )
 
+    if daily_backup:
+        start_daily_backup(Path(data_dir), clock)
     return AppServices(
         data_dir=Path(data_dir),
         settings_path=settings_path(),

@@ -83,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(dbsub.add_parser("upgrade", help=_("back up, then upgrade the store to this version")))
     _data_dir_arg(dbsub.add_parser("check", help=_("integrity check and schema version")))
 
+    p = sub.add_parser("backup", help=_("back up the data store now (verified; while the application runs)"))
+    p.add_argument("--to", type=Path, default=None, metavar="DIR",
+                   help=_("backup folder, e.g. a USB disk (default: the settings' folder, else <data dir>/backups)"))
+    _data_dir_arg(p)
+    p = sub.add_parser("restore", help=_("put a backup in place of the data store (close the application first)"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--force", action="store_true",
+                   help=_("also a backup of another computer, or when unsent changes would be lost"))
+    _data_dir_arg(p)
+
     cat = sub.add_parser("catalog", help=_("procedure catalog"))
     catsub = cat.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
     p = catsub.add_parser("search", help=_("search procedures, accents optional"))
@@ -410,6 +420,25 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import SystemClock, make_backup
+
+    target = make_backup(_data_dir(args), now=SystemClock().now(), to=args.to)
+    print(_("Backup written and verified: {path}").format(path=target))
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import SystemClock
+    from counter_app.storage.store import restore_store
+
+    result = restore_store(_data_dir(args), args.file, now=SystemClock().now(), force=args.force)
+    print(_("Store {path} restored from {backup}").format(path=result.path, backup=args.file))
+    if result.kept_aside is not None:
+        print(_("The store it replaced is kept at {path}").format(path=result.kept_aside))
+    return EXIT_OK
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import SystemClock
     from counter_app.storage.store import check_store, upgrade_store
@@ -495,7 +524,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
-            "station": _cmd_station, "clock": _cmd_clock,
+            "station": _cmd_station, "clock": _cmd_clock, "backup": _cmd_backup, "restore": _cmd_restore,
         }
         code = handler[args.command](args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit

@@ -23,6 +23,8 @@ class Settings:
     language: str = "vi"
     voice: bool = True  # hall display speaks call-outs
     chime: bool = True
+    backup_dir: str | None = None  # daily backups go here (e.g. a USB disk); None: <data dir>/backups
+    backup_keep: int = 14  # daily backups kept (the oldest beyond this are removed)
 
 
 def load_settings(path: Path) -> Settings:

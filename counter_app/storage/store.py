@@ -260,28 +260,280 @@ def head_revision() -> str:
     return head
 
 
-def backup_store(path: Path, *, now: datetime, label: str) -> Path:
-    """Copy the store with SQLite's online backup (safe with WAL) into data_dir/backups/."""
-    backups = path.parent / BACKUP_DIR
-    backups.mkdir(exist_ok=True)
+def backup_store(path: Path, *, now: datetime, label: str, folder: Path | None = None, keep: int = 0) -> Path:
+    """Copy the store with SQLite's online backup (safe with WAL, while the store is in use).
+
+    Written as ``.partial`` beside its final name, verified (quick_check and the same row counts
+    as the store at the moment of the copy), then renamed: a name without ``.partial`` is always
+    a whole, sound backup. Any failure (a full disk, a USB disk pulled out) removes the partial
+    file and raises ``store.backup_failed`` / ``store.backup_unverified`` in words. With ``keep``,
+    only the newest ``keep`` backups of this label stay in the folder.
+    """
+    backups = Path(folder) if folder is not None else path.parent / BACKUP_DIR
+    try:
+        backups.mkdir(parents=folder is None, exist_ok=True)
+        if not backups.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(backups))
+        private_mode(backups, directory=True)
+    except OSError as exc:
+        raise DomainError("store.backup_no_folder", folder=str(backups), reason=_os_reason(exc)) from exc
     target = backups / f"{path.stem}-{now:%Y%m%d-%H%M%S}-{label}.sqlite3"
     n = 1
     while target.exists():
         n += 1
         target = backups / f"{path.stem}-{now:%Y%m%d-%H%M%S}-{label}-{n}.sqlite3"
-    partial = target.with_suffix(".partial")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        counts = _copy_online(path, partial)
+        problems = _verify_copy(partial, counts)
+        if problems:
+            raise DomainError("store.backup_unverified", path=str(target), reason=problems)
+        os.replace(partial, target)
+        _fsync_folder(backups)
+    except BaseException as exc:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        if isinstance(exc, DomainError):
+            raise
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            _log.error("backup to %s failed: %s", backups, exc)
+            raise DomainError("store.backup_failed", folder=str(backups), reason=_write_reason(exc)) from exc
+        raise
+    _log.info("store backed up to %s", target)
+    if keep > 0:
+        _prune(backups, f"{path.stem}-*-{label}*.sqlite3", keep)
+    return target
+
+
+# the tables whose row counts a backup must reproduce (all of the store's own tables)
+def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def _copy_online(path: Path, target: Path) -> dict[str, int]:
+    """One consistent snapshot: counted and copied inside the same read transaction."""
     src = _connect_readonly(path)
     try:
-        dst = sqlite3.connect(partial)
+        src.isolation_level = None
+        src.execute("BEGIN")
+        counts = _table_counts(src)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         finally:
             dst.close()
+        src.execute("COMMIT")
     finally:
         src.close()
-    os.replace(partial, target)
-    _log.info("store backed up to %s", target)
-    return target
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return counts
+
+
+def _verify_copy(target: Path, counts: dict[str, int]) -> str:
+    """'' when the copy opens, passes quick_check and holds the same rows; else what is wrong."""
+    try:
+        conn = _connect_readonly(target)
+        try:
+            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:
+                return check[0]
+            copied = _table_counts(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    if copied != counts:
+        differ = sorted(t for t in set(counts) | set(copied) if counts.get(t) != copied.get(t))
+        return "rows differ: " + ", ".join(differ)
+    return ""
+
+
+def _write_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    text = str(exc)
+    if "full" in text:  # SQLITE_FULL: a full disk, or a file larger than the account may write
+        return "ENOSPC"
+    return text
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _prune(folder: Path, pattern: str, keep: int) -> None:
+    def age(p: Path) -> tuple[int, str]:
+        try:
+            return p.stat().st_mtime_ns, p.name
+        except OSError:
+            return 0, p.name
+
+    backups = sorted(folder.glob(pattern), key=age, reverse=True)
+    for old in backups[keep:]:
+        try:
+            old.unlink()
+            _log.info("old backup %s removed (keeping %d)", old, keep)
+        except OSError as exc:
+            _log.warning("old backup %s not removed: %s", old, exc)
+
+
+def private_mode(path: Path, *, directory: bool = False) -> None:
+    """Only this account may read it (0700 folder, 0600 file) on POSIX, whatever the umask."""
+    if os.name != "posix":
+        return
+    try:
+        os.chmod(path, 0o700 if directory else 0o600)
+    except OSError as exc:  # a folder of another account (a shared USB disk): said in the log
+        _log.warning("cannot make %s private: %s", path, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    path: Path
+    kept_aside: Path | None
+    device_id: str
+    sequence: int
+
+
+def _backup_facts(backup: Path) -> tuple[str | None, tuple[str, int] | None]:
+    """(schema revision, (device id, last sequence)) of a backup file, or store.restore_not_a_backup."""
+    try:
+        check_store_file(backup, write=False)
+        revision = read_revision(backup)
+        problems = quick_check(backup)
+        if problems != ("ok",):
+            raise DomainError("store.restore_not_a_backup", path=str(backup), reason=problems[0])
+        conn = _connect_readonly(backup)
+        try:
+            sequence = store_sequence(conn)
+        finally:
+            conn.close()
+    except DomainError as exc:
+        if exc.code == "store.restore_not_a_backup":
+            raise
+        raise DomainError("store.restore_not_a_backup", path=str(backup), reason=exc.code) from exc
+    except sqlite3.Error as exc:
+        raise DomainError("store.restore_not_a_backup", path=str(backup), reason=str(exc)) from exc
+    if sequence is None:
+        raise DomainError("store.restore_not_a_backup", path=str(backup), reason="no device")
+    return revision, sequence
+
+
+def _unpushed_after(path: Path, device_id: str, seq: int) -> int | None:
+    """Outbox ops of this device newer than ``seq`` and not sent yet; None when the store can't be read."""
+    try:
+        conn = _connect_readonly(path)
+        try:
+            return int(conn.execute(
+                "SELECT count(*) FROM outbox WHERE device_id = ? AND device_seq > ? AND pushed_at IS NULL",
+                (device_id, seq),
+            ).fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        _log.warning("current store %s unreadable before restore: %s", path, exc)
+        return None
+
+
+def restore_store(data_dir: Path, backup: Path, *, now: datetime, force: bool = False) -> RestoreResult:
+    """Put a backup in place of the store; the store it replaces is kept aside, never deleted.
+
+    Refused unless ``force``: a backup of another device, and a current store holding outbox ops
+    newer than the backup that were not pushed yet (they would be lost). The application must
+    be closed while this runs.
+    """
+    data_dir = Path(data_dir)
+    backup = Path(backup)
+    if not backup.is_file():
+        raise DomainError("store.restore_not_a_backup", path=str(backup), reason="ENOENT")
+    revision, (device_id, seq) = _backup_facts(backup)
+    if revision is not None:
+        from alembic.util import CommandError
+
+        try:
+            _script_directory().get_revision(revision)
+        except CommandError:
+            raise DomainError("store.newer_schema", path=str(backup), found=revision, supported=head_revision()) from None
+    ensure_data_dir(data_dir, create=True)
+    path = store_path(data_dir)
+    kept: Path | None = None
+    if path.exists() and path.stat().st_size > 0:
+        current = None
+        try:
+            conn = _connect_readonly(path)
+            try:
+                current = store_sequence(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            _log.warning("current store %s unreadable before restore: %s", path, exc)
+        if current is not None and current[0] != device_id and not force:
+            raise DomainError("store.restore_other_device", path=str(backup), found=device_id, own=current[0])
+        if current is not None and not force:
+            unpushed = _unpushed_after(path, current[0], seq if current[0] == device_id else 0)
+            if unpushed:
+                raise DomainError("store.restore_unpushed", count=unpushed)
+    if path.exists():
+        kept = _keep_aside(path, now)
+    staging = path.with_name(path.name + ".restoring")
+    try:
+        import shutil
+
+        shutil.copyfile(backup, staging)
+        fd = os.open(staging, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        private_mode(staging)
+        os.replace(staging, path)
+        _fsync_folder(data_dir)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+        raise DomainError("store.backup_failed", folder=str(data_dir), reason=_os_reason(exc)) from exc
+    write_commit_mark(path, device_id, seq)  # the restored store is the reference from now on
+    _log.warning("store %s restored from %s (device %s, sequence %d); previous store kept at %s",
+                 path, backup, device_id, seq, kept)
+    return RestoreResult(path, kept, device_id, seq)
+
+
+def _keep_aside(path: Path, now: datetime) -> Path:
+    """Move the store's files (main, -wal, -shm) together to backups/…-replaced.sqlite3."""
+    aside_dir = path.parent / BACKUP_DIR
+    aside_dir.mkdir(exist_ok=True)
+    private_mode(aside_dir, directory=True)
+    aside = aside_dir / f"{path.stem}-{now:%Y%m%d-%H%M%S}-replaced.sqlite3"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = aside_dir / f"{path.stem}-{now:%Y%m%d-%H%M%S}-replaced-{n}.sqlite3"
+    for suffix in ("-wal", "-shm"):  # first the journal, so a crash never leaves a main file with a stranger's WAL
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    os.replace(path, aside)
+    with contextlib.suppress(OSError):
+        mark_path(path).unlink()
+    return aside
 
 
 def upgrade_store(
