@@ -143,8 +143,11 @@ class AppServices:
 
     # -- procedure guide -------------------------------------------------------------------------
     def search_procedures(self, text: str, limit: int = 50, *, centre_id: str | None = None) -> list[ProcedureSummary]:
-        """Accent-free search; with ``centre_id`` the procedures that centre receives come first."""
-        return self.guide_service.search(text, limit=limit, agencies=self._agencies(centre_id))
+        """Accent-free search of the procedures valid today; with ``centre_id`` the procedures that
+        centre receives come first."""
+        return self.guide_service.search(
+            text, limit=limit, agencies=self._agencies(centre_id), on=self.clock.now().date()
+        )
 
     def _agencies(self, centre_id: str | None) -> frozenset[str]:
         if not centre_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from counter_app.domain.calendar import WorkingCalendar
 from counter_app.domain.catalog import Field, Procedure
@@ -62,14 +62,20 @@ class ProcedureGuideService:
         unit = self._units.get(unit_id)
         return unit.name
 
-    def search(self, text: str, limit: int = 50, *, agencies: frozenset[str] = frozenset()) -> list[ProcedureSummary]:
+    def search(
+        self, text: str, limit: int = 50, *, agencies: frozenset[str] = frozenset(), on: date | None = None
+    ) -> list[ProcedureSummary]:
         """Procedures with every word of ``text``; failing that, those with most of the words.
 
         Procedures of ``agencies`` (those the clerk's centre receives for) come first, in the
-        index's order; the others follow, so nothing of another agency is hidden.
+        index's order; the others follow, so nothing of another agency is hidden. With ``on``,
+        only the procedures valid that day (a procedure moved to a successor agency in 2025 shows
+        under the successor, its dated copy under the old agency stays for old dossiers only).
         """
-        wide = limit * 4 if agencies else limit
+        wide = limit * 4 if agencies or on else limit
         codes = self._index.search(text, limit=wide) or self._index.closest(text, limit=wide)
+        if on is not None:
+            codes = [c for c in codes if _valid_on(self._procedures[c], on)]
         if agencies:
             own = [c for c in codes if self._procedures[c].agency_unit_id in agencies]
             codes = own + [c for c in codes if self._procedures[c].agency_unit_id not in agencies]
@@ -141,3 +147,9 @@ class ProcedureGuideService:
             received_at=received_at,
             appointment=appointment,
         )
+
+
+def _valid_on(procedure: Procedure, day: date) -> bool:
+    if procedure.valid_from is not None and day < procedure.valid_from:
+        return False
+    return procedure.valid_to is None or day <= procedure.valid_to

@@ -40,7 +40,7 @@ def test_station_defaults_to_the_first_centre_and_can_be_set(demo_data_dir: Path
     with pytest.raises(DomainError, match="dossier.unknown_centre"):
         services.set_station_centre("nowhere")
     assert main(["station", "--centre", "c-x-cam-xuyen", "--data-dir", str(demo_data_dir)]) == 0
-    assert "Máy này phục vụ: Bộ phận Một cửa xã Cẩm Xuyên (c-x-cam-xuyen)" in capsys.readouterr().out
+    assert "Máy này phục vụ: Trung tâm Phục vụ hành chính công xã Cẩm Xuyên (c-x-cam-xuyen)" in capsys.readouterr().out
     again = open_services(demo_data_dir, clock=clock)
     assert again.station().centre_id == "c-x-cam-xuyen"
     assert load_settings(settings_path()).centre_id == "c-x-cam-xuyen"

@@ -257,7 +257,7 @@ def test_desk_of_the_window_is_the_demo_desk(qtbot: QtBot, services: Any) -> Non
 
 def test_the_agency_list_shows_each_agency_s_short_name_whole(qtbot: QtBot, services: Any) -> None:
     desk = demo_desk(services)
-    for code in ("1.000105", "1.001029", ELECTRICITY):  # Sở LĐ-TB&XH, Sở VH-TT&DL, Điện lực Hà Tĩnh
+    for code in ("1.002835", "1.001029", ELECTRICITY):  # Sở KH&CN, Sở VH-TT&DL, Điện lực Hà Tĩnh
         receive(services, desk, code)
     window = open_window(qtbot, services)  # 1366×768, the queue dock beside
     page = show_page(qtbot, window, HandoverPage)
@@ -266,9 +266,9 @@ def test_the_agency_list_shows_each_agency_s_short_name_whole(qtbot: QtBot, serv
     shown = {model.data(model.index(r, 0)) for r in range(model.rowCount())}
     units = services.dossiers.units
     expected = {units.get(g.agency_unit_id).short_name for g in page.groups}
-    assert {"Sở LĐ-TB&XH", "Sở VH-TT&DL", "Điện lực Hà Tĩnh"} <= shown == expected
+    assert {"Sở KH&CN", "Sở VH-TT&DL", "Điện lực Hà Tĩnh"} <= shown == expected
     full = {model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())}
-    assert "Sở Lao động - Thương binh và Xã hội tỉnh Hà Tĩnh" in full
+    assert "Sở Khoa học và Công nghệ tỉnh Hà Tĩnh" in full
 
     metrics = table.fontMetrics()
     name_column = table.columnWidth(0)
