@@ -48,6 +48,30 @@ def settings_path() -> Path:
     return user_config_path("counter-app", "VNPost") / "settings.json"
 
 
+def _private(path: Path, mode: int) -> None:
+    """This account only (0700 folders, 0600 files) on POSIX, whatever the umask; the log says if not."""
+    if os.name != "posix":
+        return
+    try:
+        os.chmod(path, mode)
+    except OSError as exc:
+        _log.warning("cannot make %s private: %s", path, exc)
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files hold names and codes of citizens: each new file (also after rotation) is 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        if os.name == "posix":
+            import contextlib
+
+            # not logged: this runs inside the log handler; the logs folder is 0700 anyway
+            with contextlib.suppress(OSError):
+                os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
 class VietnamTimeFormatter(logging.Formatter):
     """Log lines stamped in Vietnam time with its offset, as screens and printouts show time.
 
@@ -89,8 +113,9 @@ def configure_logging(
     if data_dir is not None:
         try:
             (Path(data_dir) / "logs").mkdir(parents=True, exist_ok=True)
+            _private(Path(data_dir) / "logs", 0o700)
             log_path = Path(data_dir) / "logs" / "counter.log"
-            handler = logging.handlers.RotatingFileHandler(
+            handler = _PrivateRotatingFileHandler(
                 log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
             )
             handler.setFormatter(fmt)
@@ -188,6 +213,17 @@ def _populate_demo_dossiers(data_dir: Path, now: datetime, *, count: int) -> dic
 
 
 DAILY_LABEL = "daily"
+
+
+def _private_folder(folder: Path) -> Path:
+    """A folder of printed documents (names, ID numbers): made 0700 before anything is printed into it."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:  # the printer reports it when it writes
+        _log.warning("cannot make %s: %s", folder, exc)
+        return folder
+    _private(folder, 0o700)
+    return folder
 
 
 def backup_folder(data_dir: Path) -> Path:
@@ -320,7 +356,7 @@ def open_services(
 
     printing = PrintService(
         documents=DossierDocuments(dossiers), render_pdf=render_pdf,
-        printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock, preview=preview,
+        printer=VirtualPrinter(_private_folder(Path(data_dir) / "prints")), clock=clock, preview=preview,
         render_receipt=render_receipt,
     )
     from counter_app.services.print_jobs import TicketPrinter

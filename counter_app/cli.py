@@ -378,6 +378,32 @@ def _cmd_voice(args: argparse.Namespace) -> int:
     )
 
 
+class _ControlFreeWriter:
+    """stdout that drops control and direction-changing characters from whatever is echoed back
+    (names, addresses, arguments): a stored U+202E or ESC must not rewrite the clerk's terminal."""
+
+    def __init__(self, stream):  # type: ignore[no-untyped-def]
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from counter_app.domain.text import strip_controls
+
+        return self._stream.write(strip_controls(text))
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _echo_without_controls():  # type: ignore[no-untyped-def]
+    before = sys.stdout
+    sys.stdout = _ControlFreeWriter(before)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = before
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     chosen = getattr(args, "data_dir", None) or getattr(args, "global_data_dir", None)
     if chosen is not None:
@@ -457,6 +483,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
     print(_("Journal mode: {mode}").format(mode=check.journal_mode))
     print(_("Integrity: {result}").format(result="; ".join(check.integrity)))
     print(_("Broken references: {count}").format(count=check.foreign_key_problems))
+    for exposed, mode in check.exposed:
+        print(_("Warning: {path} can be read by other accounts of this computer (mode {mode}); it holds "
+                "citizens' personal data. Make it private: chmod 700 for the folder, 600 for the files.").format(
+            path=exposed, mode=mode))
     print(_("Result: OK") if check.ok else _("Result: PROBLEMS FOUND"))
     return EXIT_OK if check.ok else EXIT_FAILURE
 
@@ -526,8 +556,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
             "station": _cmd_station, "clock": _cmd_clock, "backup": _cmd_backup, "restore": _cmd_restore,
         }
-        code = handler[args.command](args)
-        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        with _echo_without_controls():
+            code = handler[args.command](args)
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
         return code
     except DomainError as exc:
         from counter_app.services.dossier_words import describe_dossier_error

@@ -67,3 +67,23 @@ def tokens(text: str, *, code_parts: bool = True) -> list[str]:
                 continue
         result.extend(word.split("."))
     return result
+
+
+# Characters that change how a terminal or a viewer shows the text around them, never content:
+# C0/C1 controls (ESC starts terminal escape sequences), DEL, the bidirectional overrides,
+# embeddings and isolates (U+202E RIGHT-TO-LEFT OVERRIDE turns "exe.txt" into "txt.exe"),
+# LRM/RLM/ALM, and invisible zero-width characters. ZWJ/ZWNJ are kept (emoji, Indic scripts).
+_ECHO_DROP = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` safe to echo on a terminal or screen: control and direction-changing characters removed.
+
+    Newlines and tabs stay (they lay out the output); everything a user or a stored record
+    brought in that could rewrite the terminal or reverse what a reader sees is dropped.
+    """
+    if not text:
+        return text
+    return _ECHO_DROP.sub("", text)

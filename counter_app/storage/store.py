@@ -39,6 +39,7 @@ class StoreCheck:
     integrity: tuple[str, ...]  # ("ok",) when sound
     foreign_key_problems: int
     journal_mode: str
+    exposed: tuple[tuple[str, str], ...] = ()  # (path, mode) readable by other accounts (POSIX)
 
     @property
     def ok(self) -> bool:
@@ -285,6 +286,7 @@ def backup_store(path: Path, *, now: datetime, label: str, folder: Path | None =
     partial = target.with_name(target.name + ".partial")
     try:
         counts = _copy_online(path, partial)
+        private_mode(partial)
         problems = _verify_copy(partial, counts)
         if problems:
             raise DomainError("store.backup_unverified", path=str(target), reason=problems)
@@ -550,10 +552,16 @@ def upgrade_store(
     """
     ensure_data_dir(data_dir, create=create)
     path = store_path(data_dir)
+    new_store = False
     if not path.exists():
         if not create:
             raise DomainError("store.missing", path=str(path))
         revision = None
+        new_store = True
+        private_mode(Path(data_dir), directory=True)  # a new store's folder: this account only
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private before a byte is in it
+        os.close(fd)
+        private_mode(path)
     else:
         check_store_file(path)
         revision = read_revision(path)
@@ -571,7 +579,12 @@ def upgrade_store(
         except CommandError:
             raise DomainError("store.newer_schema", path=str(path), found=revision, supported=head) from None
     backup = backup_store(path, now=now, label=f"before-{head}") if revision is not None else None
-    _run_alembic(path, "upgrade", "head")
+    try:
+        _run_alembic(path, "upgrade", "head")
+    except BaseException:
+        if new_store and path.stat().st_size == 0:  # nothing was made: no empty file left to refuse later
+            path.unlink()
+        raise
     return path, backup
 
 
@@ -624,4 +637,29 @@ def check_store(data_dir: Path) -> StoreCheck:
         raise DomainError("store.corrupt", path=str(path), reason=str(exc)) from exc
     finally:
         conn.close()
-    return StoreCheck(path, revision, head_revision(), integrity, fk, journal)
+    return StoreCheck(path, revision, head_revision(), integrity, fk, journal, exposed_files(Path(data_dir)))
+
+
+def exposed_files(data_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The data folder and the files of personal data in it that other accounts may read or open.
+
+    The store holds citizens' ID numbers, phones and addresses and staff password hashes; the
+    folder should be 0700 and every file 0600 (POSIX; Windows keeps the user's own folder).
+    """
+    if os.name != "posix":
+        return ()
+    found: list[tuple[str, str]] = []
+    candidates = [data_dir, *sorted(data_dir.glob(STORE_FILE + "*"))]
+    for sub in (BACKUP_DIR, "logs", "prints"):
+        folder = data_dir / sub
+        if folder.is_dir():
+            candidates.append(folder)
+            candidates.extend(sorted(p for p in folder.rglob("*")))
+    for item in candidates:
+        try:
+            mode = item.stat().st_mode & 0o777
+        except OSError:
+            continue
+        if mode & 0o077:
+            found.append((str(item), f"{mode:o}"))
+    return tuple(found)

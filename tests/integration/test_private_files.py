@@ -1,0 +1,94 @@
+"""Private by default (issue 9 §6): the store, backups, prints and logs are this account's only,
+`db check` warns when they are not, and what the command line echoes carries no control characters."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_store_opening import _desk, _intake
+
+from counter_app.bootstrap import open_services
+from counter_app.cli import main as counter
+from counter_app.storage.store import store_path
+
+pytestmark = [
+    pytest.mark.usefixtures("vi"),
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes; Windows keeps the user's own folder"),
+]
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The PC's umask lets everyone read new files (022), as on a stock Linux desktop."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def test_a_new_store_its_logs_backups_and_prints_are_this_accounts_only(
+    tmp_path: Path, open_umask: None, capsys: pytest.CaptureFixture[str], clock  # type: ignore[no-untyped-def]
+) -> None:
+    data = tmp_path / "data"
+    assert counter(["init", "--data-dir", str(data)]) == 0
+    assert counter(["backup", "--data-dir", str(data)]) == 0
+    open_services(data, clock=clock)  # the counter starts: its prints folder is made
+    capsys.readouterr()
+
+    assert _mode(data) == 0o700
+    for f in data.glob("counter.sqlite3*"):
+        assert _mode(f) == 0o600, f
+    assert _mode(data / "logs") == 0o700
+    assert _mode(data / "logs" / "counter.log") == 0o600
+    backups = list((data / "backups").glob("*.sqlite3"))
+    assert backups and all(_mode(b) == 0o600 for b in backups)
+    assert _mode(data / "backups") == 0o700
+    assert _mode(data / "prints") == 0o700  # printed documents land in a folder only this account opens
+
+    assert counter(["db", "check", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Cảnh báo" not in out
+
+
+def test_db_check_warns_about_a_store_other_accounts_can_read(
+    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_data_dir.chmod(0o755)
+    store_path(demo_data_dir).chmod(0o644)  # as the store used to be made
+
+    assert counter(["db", "check", "--data-dir", str(demo_data_dir)]) == 0
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.startswith("Cảnh báo")]
+    assert any(str(store_path(demo_data_dir)) in line and "644" in line for line in warnings)
+    assert any(f"{demo_data_dir} " in line and "755" in line for line in warnings)
+    assert "dữ liệu cá nhân" in out and "chmod 700" in out
+
+
+def test_control_characters_in_stored_names_are_not_echoed(
+    services, demo_data_dir: Path, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+) -> None:
+    """A name typed with a right-to-left override (or an escape sequence) is shown as plain letters."""
+    desk = _desk(services)
+    tricky = "Lê\u202eVăn\u2066 Tám\x1b[2J\u200f"
+    code = services.dossiers.receive(replace(_intake(services, "rlo"), applicant_name=tricky), desk).code
+    capsys.readouterr()
+
+    assert counter(["dossier", "show", code, "--data-dir", str(demo_data_dir)]) == 0
+    shown = capsys.readouterr().out
+    assert counter(["dossier", "list", "--status", "received", "--data-dir", str(demo_data_dir)]) == 0
+    listed = capsys.readouterr().out
+
+    for out in (shown, listed):
+        assert "LêVăn Tám[2J" in out
+        for bad in ("\u202e", "\u2066", "\x1b", "\u200f"):
+            assert bad not in out
+
