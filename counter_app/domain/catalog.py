@@ -125,6 +125,7 @@ class Procedure:
     catalog_version: int = 1
     valid_from: date | None = None
     valid_to: date | None = None
+    sample: bool = False  # demo data: the code is illustrative, not checked in the national database
 
     @property
     def total_fee(self) -> int:

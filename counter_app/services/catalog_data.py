@@ -141,7 +141,7 @@ _PROCEDURE_KEYS = {
     "id", "code", "name", "field", "agency", "level", "duration", "components", "fees",
     "channels", "post_dossier", "post_result", "requires_in_person", "result_description",
     "legal_basis", "applies_to_all_communes", "catalog_version", "valid_from", "valid_to",
-    "former_agencies",
+    "former_agencies", "sample",
 }  # fmt: skip
 _FORMER_AGENCY_KEYS = {"agency", "valid_to"}
 _DURATION_KEYS = {"unit", "amount", "cutoff"}
@@ -525,6 +525,7 @@ class _Parser:
                 catalog_version=self._int(obj, path, "catalog_version", default=1, minimum=1),
                 valid_from=valid_from,
                 valid_to=valid_to,
+                sample=self._bool(obj, path, "sample", default=False),
             )
             if not all_communes:
                 former = self._former_agencies(obj, path, units_by_id, template)

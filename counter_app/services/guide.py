@@ -49,6 +49,7 @@ class ProcedureGuideService:
                 duration=p.duration,
                 post_dossier=p.post_dossier,
                 post_result=p.post_result,
+                sample=p.sample,
             )
             entries.append(SearchEntry(p.code, p.name, agency, field))
         self._index = CatalogIndex(entries)
@@ -146,6 +147,7 @@ class ProcedureGuideService:
             centre_name=centre_name,
             received_at=received_at,
             appointment=appointment,
+            sample=p.sample,
         )
 
 

@@ -20,6 +20,7 @@ class ProcedureSummary:
     duration: Duration
     post_dossier: bool
     post_result: bool
+    sample: bool = False  # demo data: the code is illustrative ("(mẫu)" beside it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class ProcedureGuide:
     centre_name: str
     received_at: datetime  # "if the dossier were received now"
     appointment: datetime  # the appointment the citizen would get
+    sample: bool = False  # demo data: the code is illustrative ("(mẫu)" beside it)
 
 
 @dataclass(frozen=True, slots=True)

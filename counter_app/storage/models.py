@@ -118,6 +118,8 @@ class ProcedureRow(Base):
     catalog_version: Mapped[int] = mapped_column(Integer, default=1)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # demo data: the code is illustrative, not found in the national database; the guide says "(mẫu)"
+    sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     components: Mapped[list[ComponentRow]] = relationship(
         order_by="ComponentRow.position", cascade="all, delete-orphan", lazy="raise"

@@ -84,6 +84,7 @@ def procedure_from_row(row: ProcedureRow) -> Procedure:
         catalog_version=row.catalog_version,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
+        sample=row.sample,
     )
 
 

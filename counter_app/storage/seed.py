@@ -114,6 +114,7 @@ def seed_province(
             post_result=p.post_result, requires_in_person=p.requires_in_person,
             result_description=p.result_description, legal_basis=p.legal_basis,
             catalog_version=p.catalog_version, valid_from=p.valid_from, valid_to=p.valid_to,
+            sample=p.sample,
         )
         row.components = [
             ComponentRow(

@@ -70,6 +70,11 @@ def short_agency_name(name: str) -> str:
 _AGENCY_ABBREVIATIONS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"))
 
 
+def sample_code_text(code: str, sample: bool) -> str:
+    """A procedure code as shown; a demo code not in the national database says so: "1.005430 (mẫu)"."""
+    return _("{code} (sample)").format(code=code) if sample else code
+
+
 def post_service_text(post_dossier: bool, post_result: bool) -> str:
     """What the post may carry for a procedure, in a few words."""
     if post_dossier and post_result:
@@ -122,7 +127,7 @@ class ProcedureTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.CODE:
-                return p.code
+                return sample_code_text(p.code, p.sample)
             if column == self.NAME:
                 return p.name
             if column == self.AGENCY:
@@ -561,7 +566,7 @@ class GuidePage(CounterPage):
             " · ".join(
                 part
                 for part in (
-                    _("Code {code}").format(code=guide.code),
+                    _("Code {code}").format(code=sample_code_text(guide.code, guide.sample)),
                     guide.field_name,
                     format_level(guide.level),
                 )

@@ -69,7 +69,7 @@ def test_kiosk_groups_of_the_provincial_centre_are_the_successor_departments(
     qtbot.waitUntil(lambda: kiosk.current_step() == KioskWindow.PRIORITY)
 
 
-def test_guide_lists_a_moved_procedure_once_under_its_successor(qtbot: QtBot, services: Any) -> None:
+def _guide(qtbot: QtBot, services: Any) -> GuidePage:
     session, counter = services.demo_session()
     window = CounterWindow(CounterContext(services, session, counter))
     qtbot.addWidget(window)
@@ -78,16 +78,44 @@ def test_guide_lists_a_moved_procedure_once_under_its_successor(qtbot: QtBot, se
     qtbot.waitExposed(window)
     page = window.page_of(GuidePage)
     assert isinstance(page, GuidePage)
-    event = QInputMethodEvent()
-    event.setCommitString("Cấp giấy phép lao động cho người lao động nước ngoài")
+    return page
+
+
+def _search(qtbot: QtBot, page: GuidePage, text: str) -> None:
+    page.clear_search()
+    event = QInputMethodEvent()  # Vietnamese letters come from the input method
+    event.setCommitString(text)
     QApplication.sendEvent(page.search_edit, event)
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=2_000)
+    qtbot.waitUntil(lambda: page.searched_text() == text and page.model.rowCount() > 0, timeout=2_000)
+
+
+def test_guide_lists_a_moved_procedure_once_under_its_successor(qtbot: QtBot, services: Any) -> None:
+    page = _guide(qtbot, services)
+    _search(qtbot, page, "Cấp giấy phép lao động cho người lao động nước ngoài")
 
     model = page.model
     rows = [
         (model.data(model.index(r, ProcedureTableModel.CODE)), model.data(model.index(r, ProcedureTableModel.AGENCY)))
         for r in range(model.rowCount())
     ]
-    permits = [agency for code, agency in rows if code.startswith("1.000105")]
+    permits = [agency for code, agency in rows if code.startswith("1.000105")]  # "1.000105 (mẫu)"
     assert permits == ["Sở Nội vụ tỉnh Hà Tĩnh"]
     _shows_no_merged_department([agency for _code, agency in rows])
+
+
+def test_guide_marks_codes_not_from_the_national_database_as_samples(
+    qtbot: QtBot, services: Any, vi: None  # the Vietnamese catalog compiled from the .po under test
+) -> None:
+    page = _guide(qtbot, services)
+    _search(qtbot, page, "Đăng ký mã số đơn vị có quan hệ với ngân sách")
+    model = page.model
+    assert model.data(model.index(0, ProcedureTableModel.CODE)) == "1.005430 (mẫu)"
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: page.current_guide() is not None)
+    assert "Mã 1.005430 (mẫu)" in page.meta_label.text()
+
+    _search(qtbot, page, "Đăng ký khai sinh")
+    codes = [model.data(model.index(r, ProcedureTableModel.CODE)) for r in range(model.rowCount())]
+    births = [c for c in codes if c.startswith("1.001193.")]
+    assert births and not [c for c in births if "mẫu" in c]  # a national code, shown as it is

@@ -343,6 +343,23 @@ class TestReorganisation2025:
             assert place.split()[0] in ("xã", "phường")
             assert centre.name == f"Trung tâm Phục vụ hành chính công {place}"
 
+    def test_codes_not_found_in_the_national_database_are_marked_samples(
+        self, data: ProvinceData, raw: dict[str, Any]
+    ) -> None:
+        by_code = {p.code: p for p in data.procedures}
+        assert by_code["1.005430"].sample  # an illustrative code (Sở Tài chính)
+        assert by_code["1.000105"].sample and by_code["1.000105.000.00.09.H27"].sample  # dated copy too
+        assert not by_code["1.001193.000.00.31.H27"].sample  # Đăng ký khai sinh, a national code
+        flagged = {row["code"] for row in raw["procedures"] if row.get("sample")}
+        national = {".".join(p.code.split(".")[:2]) for p in data.procedures if p.sample}  # copies keep the flag
+        assert flagged == national
+        i = _index(raw["procedures"], id="p-kh-hop-chuan")
+
+        def not_a_flag(d: dict[str, Any]) -> None:
+            d["procedures"][i]["sample"] = "có"
+
+        assert _broken(raw, not_a_flag).params == {"path": f"procedures[{i}]", "field": "sample", "value": "có"}
+
     def test_former_agencies_are_checked(self, raw: dict[str, Any]) -> None:
         i = _index(raw["procedures"], id="p-ld-giay-phep-lao-dong")
 
