@@ -193,7 +193,9 @@ def _story(guide: ProcedureGuide, st: dict[str, ParagraphStyle], title: str) -> 
     def line(markup: str, style: str = "body") -> None:
         story.append(Paragraph(markup, st[style]))
 
-    facts = [_label(_("Procedure code"), _text(guide.code))]
+    # a demo code not found in the national database says so on paper too: "1.005430 (mẫu)"
+    code = _("{code} (sample)").format(code=guide.code) if guide.sample else guide.code
+    facts = [_label(_("Procedure code"), _text(code))]
     if guide.field_name.strip():
         facts.append(_label(_("Field"), _text(guide.field_name)))
     facts.append(_label(_("Administrative level"), _text(format_level(guide.level))))

@@ -7,8 +7,10 @@ departments only. The real demo store is used throughout (FakeClock: Monday 30/1
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
@@ -114,6 +116,10 @@ def test_guide_marks_codes_not_from_the_national_database_as_samples(
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: page.current_guide() is not None)
     assert "Mã 1.005430 (mẫu)" in page.meta_label.text()
+
+    sheet = services.print_guidance_sheet("1.005430", centre_id="c-tinh", staff_name="Nguyễn Thị Hương", counter_name="Quầy 7")
+    text = " ".join(page_.extract_text() for page_ in PdfReader(str(sheet)).pages)
+    assert "1.005430 (mẫu)" in unicodedata.normalize("NFC", text)  # and on the sheet the citizen takes home
 
     _search(qtbot, page, "Đăng ký khai sinh")
     codes = [model.data(model.index(r, ProcedureTableModel.CODE)) for r in range(model.rowCount())]
