@@ -60,7 +60,7 @@ def make_engine(path: Path, *, echo: bool = False, busy_timeout_ms: int = BUSY_T
     return engine
 
 
-def checkpoint(engine: Engine, *, mode: str = "TRUNCATE") -> bool:
+def checkpoint(engine: Engine, *, mode: str = "TRUNCATE", busy_timeout_ms: int | None = None) -> bool:
     """Copy the WAL's committed pages into the store file (and, with TRUNCATE, empty the WAL).
 
     After this the main file alone holds every confirmed change, so a WAL lost later loses
@@ -68,10 +68,16 @@ def checkpoint(engine: Engine, *, mode: str = "TRUNCATE") -> bool:
     """
     assert mode in ("PASSIVE", "FULL", "RESTART", "TRUNCATE")
     raw = engine.raw_connection()
+    conn = raw.driver_connection
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     try:
-        busy, _log_frames, _moved = raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        if busy_timeout_ms is not None:  # e.g. at exit: never hold the program up behind a reader
+            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        busy, _log_frames, _moved = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         return busy == 0
     finally:
+        if busy_timeout_ms is not None:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
         raw.close()
 
 
@@ -106,19 +112,19 @@ class _IdleCheckpointer:
             if self._timer is not None:
                 self._timer.cancel()
 
-    def run(self, mode: str = "PASSIVE") -> None:
+    def run(self, mode: str = "PASSIVE", busy_timeout_ms: int | None = None) -> None:
         engine = self._engine()
         if engine is None or self._closed or not self._path.exists():  # never make a store by checkpointing
             return
         try:
-            checkpoint(engine, mode=mode)
+            checkpoint(engine, mode=mode, busy_timeout_ms=busy_timeout_ms)
         except Exception:  # the WAL stays; the next idle moment or SQLite's own checkpoint retries
             _log.warning("checkpoint of %s failed", self._path, exc_info=True)
 
     @classmethod
     def at_exit(cls) -> None:
         for checkpointer in list(cls._live):
-            checkpointer.run(mode="TRUNCATE")
+            checkpointer.run(mode="TRUNCATE", busy_timeout_ms=200)
 
 
 atexit.register(_IdleCheckpointer.at_exit)
