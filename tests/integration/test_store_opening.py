@@ -241,3 +241,26 @@ def test_writes_reach_the_store_file_when_the_counter_is_idle(
         found = conn.execute("SELECT count(*) FROM dossiers WHERE code = ?", (code,)).fetchone()[0]
         conn.close()
     assert found == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "code"),
+    [(30, "ổ đĩa chỉ đọc", "store.readonly_medium"),  # EROFS: a disk mounted read-only after an error
+     (28, "đã đầy", "store.disk_full")],  # ENOSPC: not even one block can be written
+    ids=["read-only-disk", "disk-full"],
+)
+def test_a_disk_that_refuses_writes_is_named_not_called_damage(
+    demo_data_dir: Path, clock, monkeypatch: pytest.MonkeyPatch, error: int, expected: str, code: str  # type: ignore[no-untyped-def]
+) -> None:
+    before = _digest(store_path(demo_data_dir))
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(store_module.tempfile, "NamedTemporaryFile", refuse)  # the data folder's write probe
+    with pytest.raises(DomainError) as opening:
+        open_services(demo_data_dir, clock=clock)
+    assert opening.value.code == code
+    words = describe_error(opening.value)
+    assert expected in words and "bị hỏng" not in words
+    assert _digest(store_path(demo_data_dir)) == before
