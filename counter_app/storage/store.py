@@ -241,8 +241,23 @@ def quick_check(path: Path) -> tuple[str, ...]:
         conn.close()
 
 
+def _read_ahead(path: Path) -> None:
+    """Read the file once, in order: quick_check then finds its pages in the OS cache.
+
+    quick_check visits pages in b-tree order, which on a cold cache (the first start after the
+    PC boots) is random reads: 11 s on a year's store against 2 s to read it straight through.
+    """
+    try:
+        with path.open("rb", buffering=0) as f:
+            while f.read(4 << 20):
+                pass
+    except OSError as exc:  # quick_check itself says what is wrong with the file
+        _log.warning("read-ahead of %s failed: %s", path, exc)
+
+
 def require_sound(path: Path) -> None:
     """Refuse a store that ``PRAGMA quick_check`` finds damaged, before anything writes to it."""
+    _read_ahead(path)
     problems = quick_check(path)
     if problems != ("ok",):
         _log.error("store %s fails quick_check: %s", path, "; ".join(problems[:20]))
