@@ -127,6 +127,12 @@ class Procedure:
     valid_to: date | None = None
     sample: bool = False  # demo data: the code is illustrative, not checked in the national database
 
+    def is_valid_on(self, day: date) -> bool:
+        """In force that day (a procedure moved to a successor agency ends the day before the move)."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day <= self.valid_to
+
     @property
     def total_fee(self) -> int:
         return sum(f.amount for f in self.fees)

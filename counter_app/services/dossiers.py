@@ -369,6 +369,8 @@ class DossierService:
         """
         now = self._clock.now()
         procedure: Procedure = self._procedure(req.procedure_code)
+        if not procedure.is_valid_on(now.date()):  # e.g. a copy kept for a department merged in 2025
+            raise DomainError("intake.procedure_not_in_force", code=procedure.code, day=now.date())
         name = _text(req.applicant_name, "applicant_name", MAX_NAME, required=True)
         if req.outcome is not Outcome.COMPLETE and not normalize(req.reason):
             raise DomainError("intake.reason_required")

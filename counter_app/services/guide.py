@@ -76,7 +76,7 @@ class ProcedureGuideService:
         wide = limit * 4 if agencies or on else limit
         codes = self._index.search(text, limit=wide) or self._index.closest(text, limit=wide)
         if on is not None:
-            codes = [c for c in codes if _valid_on(self._procedures[c], on)]
+            codes = [c for c in codes if self._procedures[c].is_valid_on(on)]
         if agencies:
             own = [c for c in codes if self._procedures[c].agency_unit_id in agencies]
             codes = own + [c for c in codes if self._procedures[c].agency_unit_id not in agencies]
@@ -150,8 +150,3 @@ class ProcedureGuideService:
             sample=p.sample,
         )
 
-
-def _valid_on(procedure: Procedure, day: date) -> bool:
-    if procedure.valid_from is not None and day < procedure.valid_from:
-        return False
-    return procedure.valid_to is None or day <= procedure.valid_to

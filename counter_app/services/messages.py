@@ -59,6 +59,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "intake.required": N_("Please fill in “{field}”."),
     "intake.too_long": N_("“{field}” is too long: {length} characters, at most {limit}."),
     "intake.reason_required": N_("Write the reason for the applicant."),
+    "intake.procedure_not_in_force": N_("Procedure {code} is not in force on {day} (its agency changed); choose it again in today's guide."),
     "intake.bad_sets": N_("The number of sets must be from 1 to 99, not {sets}."),
     "intake.bad_count": N_("The counts of “{component}” must be from 0 to 99."),
     "intake.bad_phone": N_("“{value}” is not a phone number (10 digits starting with 0)."),

@@ -12,12 +12,15 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from counter_app.bootstrap import VIETNAM_TIME, init_store, open_services
 from counter_app.domain.dossier import Outcome
+from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
+from counter_app.services.i18n import describe_error
 from tests.conftest import FakeClock
 
 OLD_NAME = "Sở Lao động - Thương binh và Xã hội tỉnh Hà Tĩnh"
@@ -64,3 +67,22 @@ def test_a_dossier_received_in_february_2025_keeps_the_labour_department_on_its_
     assert NEW_NAME in new_receipt and OLD_NAME not in new_receipt
     assert before.startswith("000.00.09.H27-250228-")  # numbered by the department that received it
     assert after.startswith("000.00.01.H27-250303-")
+
+
+def test_the_dated_copy_of_a_moved_procedure_cannot_be_received_after_the_move(services, vi) -> None:  # type: ignore[no-untyped-def]
+    session = services.login("nv01", "demo123")
+    counter = services.counters(session.centre_id)[0]
+    desk = Desk(session.staff_id, session.full_name, session.centre_id, counter.id, counter.name)
+    old = services.guide_service.procedure("1.000105.000.00.09.H27")  # Sở LĐ-TB&XH, until 28/02/2025
+    req = IntakeRequest(
+        request_key="late", procedure_code=old.code, outcome=Outcome.COMPLETE, applicant_type="citizen",
+        applicant_name="Trần Văn Bình", id_number="042085000123", phone="0912345678",
+        components=tuple(IntakeComponent(c.name, 1) for c in old.components),
+    )
+    with pytest.raises(DomainError) as refused:
+        services.dossiers.receive(req, desk)
+    assert describe_error(refused.value) == (
+        "Thủ tục 1.000105.000.00.09.H27 không áp dụng vào ngày 30/11/2026 (cơ quan giải quyết đã thay đổi); "
+        "hãy chọn lại thủ tục trong phần tra cứu hôm nay."
+    )
+    assert services.dossiers.search("Trần Văn Bình", desk) == []  # nothing was registered
