@@ -346,5 +346,6 @@ def test_a_same_day_procedure_is_worded_as_the_law_words_it(qtbot: QtBot, servic
     assert page.model.data(time_cell) == "Trong ngày (nhận trước 15:00)"  # the column stays narrow
     assert page.model.data(time_cell, Qt.ItemDataRole.ToolTipRole) == law  # the law's words on hover
     header = page.table.horizontalHeader()
-    assert header.sectionSize(ProcedureTableModel.NAME) > header.sectionSize(ProcedureTableModel.TIME)
+    law_width = page.table.fontMetrics().horizontalAdvance(law)
+    assert header.sectionSize(ProcedureTableModel.TIME) < law_width / 2  # not sized to the law's sentence
     assert page.appointment_label.text() == "Nếu tiếp nhận ngay bây giờ, ngày hẹn trả: 17:00, thứ Hai, 30/11/2026"
