@@ -179,7 +179,7 @@ def read_commit_mark(path: Path) -> tuple[str, int] | None:
     import json
 
     try:
-        raw = json.loads(mark_path(path).read_text(encoding="utf-8"))
+        raw = json.loads(mark_path(path).read_text(encoding="utf-8").strip())
         return str(raw["device_id"]), int(raw["seq"])
     except FileNotFoundError:
         return None
@@ -203,6 +203,49 @@ def write_commit_mark(path: Path, device_id: str, seq: int) -> None:
         _log.warning("commit mark of %s not written (%s)", path, exc)
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+MARK_SIZE = 128  # one fixed-size record, rewritten in place: no new file, no rename per commit
+
+
+class CommitMarkFile:
+    """The mark of one store, kept open and rewritten in place after each commit.
+
+    A rename per commit made every intake about 3 ms slower on ext4 (the rename joins the
+    journal commit of SQLite's next fsync); an in-place write of one small record does not.
+    A record torn by a power cut reads as unreadable and is ignored (the check weakens, it
+    never refuses a sound store).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = mark_path(path)
+        self._fd: int | None = None
+
+    def write(self, device_id: str, seq: int) -> None:
+        import json
+
+        record = json.dumps({"device_id": device_id, "seq": seq}).encode().ljust(MARK_SIZE)
+        try:
+            if self._fd is None:
+                import weakref
+
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._closer = weakref.finalize(self, _close_quietly, self._fd)  # closed with this object
+                os.ftruncate(self._fd, MARK_SIZE)
+            os.pwrite(self._fd, record, 0)
+        except OSError as exc:  # the store is committed; only the extra check is weaker
+            _log.warning("commit mark %s not written (%s)", self.path, exc)
+            self.close()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self._closer()
+            self._fd = None
+
+
+def _close_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 def store_sequence(conn: sqlite3.Connection) -> tuple[str, int] | None:

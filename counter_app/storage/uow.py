@@ -25,7 +25,7 @@ from counter_app.storage.repositories import (
     SqlStaffRepository,
     SqlUnitRepository,
 )
-from counter_app.storage.store import write_commit_mark
+from counter_app.storage.store import CommitMarkFile
 
 
 class SqlAlchemyUnitOfWork:
@@ -115,6 +115,7 @@ class CommitMarks:
         self.path = path
         self._last: tuple[str, int] | None = None
         self._lock = threading.Lock()
+        self._file = CommitMarkFile(path)
 
     @staticmethod
     def sequence(session: Session) -> tuple[str, int] | None:
@@ -126,7 +127,7 @@ class CommitMarks:
             if self._last is not None and self._last[0] == device_id and self._last[1] >= seq:
                 return
             self._last = (device_id, seq)
-            write_commit_mark(self.path, device_id, seq)
+            self._file.write(device_id, seq)
 
 
 class UnitOfWorkFactory:
