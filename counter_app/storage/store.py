@@ -699,25 +699,36 @@ def check_store(data_dir: Path) -> StoreCheck:
 
 
 def exposed_files(data_dir: Path) -> tuple[tuple[str, str], ...]:
-    """The data folder and the files of personal data in it that other accounts may read or open.
+    """The data folder and the files of personal data in it that other accounts may reach.
 
     The store holds citizens' ID numbers, phones and addresses and staff password hashes; the
-    folder should be 0700 and every file 0600 (POSIX; Windows keeps the user's own folder).
+    folder should be 0700 and its files 0600 (POSIX; Windows keeps the user's own folder). What
+    lies in a private folder cannot be reached, whatever its own mode, so it is not listed.
     """
     if os.name != "posix":
         return ()
     found: list[tuple[str, str]] = []
-    candidates = [data_dir, *sorted(data_dir.glob(STORE_FILE + "*"))]
-    for sub in (BACKUP_DIR, "logs", "prints"):
-        folder = data_dir / sub
-        if folder.is_dir():
-            candidates.append(folder)
-            candidates.extend(sorted(p for p in folder.rglob("*")))
-    for item in candidates:
+
+    def mode_of(item: Path) -> int | None:
         try:
-            mode = item.stat().st_mode & 0o777
+            return item.stat().st_mode & 0o777
         except OSError:
-            continue
-        if mode & 0o077:
-            found.append((str(item), f"{mode:o}"))
+            return None
+
+    def scan(folder: Path, children: list[Path]) -> None:
+        mode = mode_of(folder)
+        if mode is None or not mode & 0o077:  # private: nothing below is reachable by others
+            return
+        found.append((str(folder), f"{mode:o}"))
+        for child in children:
+            if child.is_dir():
+                scan(child, sorted(child.iterdir()))
+            else:
+                child_mode = mode_of(child)
+                if child_mode is not None and child_mode & 0o077:
+                    found.append((str(child), f"{child_mode:o}"))
+
+    tops = sorted(data_dir.glob(STORE_FILE + "*"))
+    tops += [data_dir / sub for sub in (BACKUP_DIR, "logs", "prints") if (data_dir / sub).is_dir()]
+    scan(data_dir, tops)
     return tuple(found)

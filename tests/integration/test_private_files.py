@@ -54,9 +54,12 @@ def test_a_new_store_its_logs_backups_and_prints_are_this_accounts_only(
     assert _mode(data / "backups") == 0o700
     assert _mode(data / "prints") == 0o700  # printed documents land in a folder only this account opens
 
+    day = data / "prints" / "2026-11-30"
+    day.mkdir()  # a printer's own day folder and file, with the umask's modes (0755 / 0644) ...
+    (day / "bien-nhan.pdf").write_bytes(b"%PDF-1.4")
     assert counter(["db", "check", "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
-    assert "Cảnh báo" not in out
+    assert "Cảnh báo" not in out  # ... cannot be reached inside the private data folder: no warning
 
 
 def test_db_check_warns_about_a_store_other_accounts_can_read(
