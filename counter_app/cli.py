@@ -335,8 +335,11 @@ def _cmd_clock(args: argparse.Namespace) -> int:
         calendar = uow.calendars.calendar()
     try:
         if args.clock_command == "confirm":
-            if args.password_stdin:
-                password = sys.stdin.readline().rstrip("\r\n")
+            if args.password_stdin or not sys.stdin.isatty():
+                try:
+                    password = sys.stdin.readline().rstrip("\r\n")
+                except OSError:  # no input at all: refused below as a missing password
+                    password = ""
             else:
                 import getpass
 
