@@ -46,6 +46,7 @@ class LaunchOptions:
     screen: int | None = None  # kiosk, display, rating: full-screen on this screen (1 = first)
     counter: int | None = None  # rating: the number of the counter the pad stands at
     lock_after_minutes: float | None = None  # counter: idle minutes before the screen locks (None: default, 0: never)
+    daily_backup: bool = False  # a working window (not a screenshot) starts today's backup if none yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def open_store(options: LaunchOptions) -> CounterAppServices:
             data_dir = bootstrap.default_data_dir()
         # The log file lives in the data folder; never create the folder just to log into it.
         bootstrap.configure_logging(data_dir if data_dir.is_dir() else None)
-        return bootstrap.open_services(data_dir, language=options.language)
+        return bootstrap.open_services(data_dir, language=options.language, daily_backup=options.daily_backup)
     except Exception as exc:
         raise StoreOpenFailed(data_dir, exc) from exc
 
@@ -166,16 +167,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def launch_options(args: argparse.Namespace) -> LaunchOptions:
+    """What a role starts with; a working window (not a screenshot) also makes today's backup."""
+    return LaunchOptions(
+        data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter,
+        lock_after_minutes=args.lock_after, daily_backup=args.screenshot is None,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     raw = sys.argv[1:] if argv is None else argv
     i18n.set_language("en" if _asks_english(raw) else "vi")
     with i18n.argparse_words():  # usage and bad-argument messages in the screens' language (exit 2)
         args = build_parser().parse_args(raw)
     role = ROLES[args.role]
-    options = LaunchOptions(
-        data_dir=args.data_dir, language=args.lang, screen=args.screen, counter=args.counter,
-        lock_after_minutes=args.lock_after,
-    )
+    options = launch_options(args)
     i18n.set_language(options.language)
     if args.screenshot is not None:
         return _screenshot(role, options, args.screenshot, args.size)

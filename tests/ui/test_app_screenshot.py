@@ -129,3 +129,20 @@ def test_bad_role_is_explained_in_vietnamese(capsys: pytest.CaptureFixture[str])
 def test_roles_plug_in_by_name() -> None:
     assert "counter" in app.ROLES
     assert app.build_parser().parse_args([]).role == "counter"
+
+
+def test_a_working_window_makes_today_s_backup_and_a_screenshot_does_not(demo_data_dir: Path) -> None:
+    import threading
+
+    working = app.launch_options(app.build_parser().parse_args(["--data-dir", str(demo_data_dir), "--role", "kiosk"]))
+    picture = app.launch_options(app.build_parser().parse_args(["--data-dir", str(demo_data_dir), "--screenshot", "x.png"]))
+    assert working.daily_backup and not picture.daily_backup
+
+    app.open_store(working)
+    for worker in threading.enumerate():
+        if worker.name == "daily-backup":
+            worker.join(30)
+
+    backups = list((demo_data_dir / "backups").glob("counter-*-daily*.sqlite3"))
+    assert len(backups) == 1, backups
+    assert backups[0].read_bytes()[:16] == b"SQLite format 3\x00"
