@@ -15,7 +15,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "store.corrupt": N_("The data store {path} is damaged and was not changed. Restore the newest copy from the backups folder or call support."),
     "store.foreign_file": N_("{path} is not a data store of this application. It was left untouched."),
     "store.newer_schema": N_("This data store was written by a newer version of the application (schema {found}; this version knows up to {supported}). It was left untouched: install the newer version."),
-    "store.locked": N_("The data store is busy in another program. Close the other copy of the application and try again."),
+    # kiosk and counter on one PC share the store: a writer waits its turn (db.BUSY_TIMEOUT_MS), then these words
+    "store.locked": N_("The data store is busy: another program on this computer (for example the kiosk) is saving. Nothing was changed. Wait a moment and try again."),
     "store.migration_broke_references": N_("Upgrading the data store found {count} broken references; the store was not changed."),
     "store.no_staff": N_("The data store has no active staff account."),
     "store.no_counter": N_("Centre {centre} has no active counter."),
@@ -24,7 +25,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "store.no_permission": N_("This account may not read the data store {path}. The store was not changed and is probably sound: do not restore a backup over it. Ask the administrator to give this account read and write access to the file."),
     "store.file_readonly": N_("The data store {path} is read-only for this account. Nothing was changed and the store is probably sound: do not restore a backup over it. Ask the administrator to make the file writable for this account."),
     "store.readonly_medium": N_("The data store {path} is on a read-only disk. Nothing was changed. Move the data folder to a writable disk, or ask the administrator to make the disk writable."),
-    "store.disk_full": N_("The disk of the data folder {path} is full. Nothing was changed. Free some space (empty the recycle bin, move old files away), then start again."),
+    "store.disk_full": N_("The disk of the data folder {path} is full. Nothing was changed. Free some space (empty the recycle bin, move old files away), then try again."),
+    "store.io_error": N_("The data store {path} could not be read or written: the disk reported an error. Nothing was changed. Check the disk (and its cable if it is an external disk), then try again; if it happens again, call support."),
     "store.lost_changes": N_("The data store {path} is missing its last {count} saved changes: its journal file (-wal) was deleted or an older copy was put in its place. It was refused and left untouched, so that no code given to a citizen is given again. Put the -wal file back if it still exists, else call support (after checking, support removes {mark} to go on)."),
     # backups and restore (storage/store.py, counter backup / counter restore)
     "store.backup_failed": N_("The backup could not be written to {folder} ({reason}). No partial file was left there; the data store itself is unchanged. Free space on that disk or choose another folder."),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -12,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+from counter_app.domain.errors import DomainError
 
 _log = logging.getLogger(__name__)
 IDLE_CHECKPOINT_S = 2.0  # after the last commit, this long without another one: copy the WAL into the store
-BUSY_TIMEOUT_MS = 5000  # a writer waits this long for another writer before "store.locked"
+BUSY_TIMEOUT_MS = 5000  # a writer waits this long for another writer (kiosk, counter) before "store.locked"
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -33,6 +38,47 @@ def apply_pragmas(connection: sqlite3.Connection, busy_timeout_ms: int = BUSY_TI
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     finally:
         cursor.close()
+
+
+# SQLite's primary result codes (the low byte of an extended code) that are I/O faults, not bugs
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL = 5, 6, 8, 10, 13
+
+
+def store_fault(exc: BaseException, path: Path | str | None) -> DomainError | None:
+    """The DomainError that words an SQLite I/O fault met while using the store, or None.
+
+    Disk full, read-only file or disk, a disk error and another writer holding the lock past
+    the busy timeout each get their own code (and words in services/messages.py); anything
+    else is a bug and stays as it is.
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    code = getattr(orig, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    words = str(orig).lower()
+    where = str(path or "")
+    if primary == SQLITE_FULL or "database or disk is full" in words:
+        return DomainError("store.disk_full", path=where)
+    if primary == SQLITE_READONLY or "readonly database" in words:
+        return DomainError(_readonly_code(where), path=where)
+    if primary == SQLITE_IOERR or "disk i/o error" in words:
+        return DomainError("store.io_error", path=where)
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in words:
+        return DomainError("store.locked", path=where)
+    return None
+
+
+def _readonly_code(path: str) -> str:
+    """A read-only disk and a read-only file need different actions: tell them apart."""
+    if not path:
+        return "store.file_readonly"
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            return "store.readonly_medium"
+    return "store.file_readonly"
 
 
 def make_engine(path: Path, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -10,10 +11,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from counter_app.domain.errors import DomainError
+from counter_app.storage.db import store_fault
 from counter_app.storage.dossier_repo import SqlDossierRepository
 from counter_app.storage.ids import new_id
 from counter_app.storage.queue_repo import SqlQueueRepository
@@ -51,6 +52,7 @@ class SqlAlchemyUnitOfWork:
         marks: CommitMarks | None = None,
     ) -> None:
         self._marks = marks
+        self._path = str(marks.path) if marks is not None else ""
         self._factory = session_factory
         self._device_id = device_id
         self._schema_version = schema_version
@@ -81,10 +83,12 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         try:
             self.session.rollback()
+        except DBAPIError:  # SQLite may have ended the transaction itself (disk full, I/O error)
+            pass
         finally:
             self.session.close()
-        if isinstance(exc, OperationalError) and "locked" in str(exc):
-            raise DomainError("store.locked", path="") from exc
+        if exc is not None and (fault := store_fault(exc, self._path)) is not None:
+            raise fault from exc  # a disk or lock fault in words; the transaction is rolled back
 
     def commit(self) -> None:
         if self._readonly:
@@ -92,10 +96,13 @@ class SqlAlchemyUnitOfWork:
         try:
             sequence = self._marks.sequence(self.session) if self._marks is not None else None
             self.session.commit()
-        except OperationalError as exc:
-            if "locked" in str(exc):
-                raise DomainError("store.locked", path="") from exc
-            raise
+        except DBAPIError as exc:
+            fault = store_fault(exc, self._path)
+            if fault is None:
+                raise
+            with contextlib.suppress(DBAPIError):  # SQLite may have ended it itself; nothing half-written
+                self.session.rollback()
+            raise fault from exc
         if sequence is not None and self._marks is not None:
             self._marks.committed(*sequence)
 
