@@ -42,6 +42,8 @@ from counter_app.ui.tasks import run_in_background
 from counter_app.ui.theme import set_tone
 
 _log = logging.getLogger(__name__)
+# store faults a second tap cannot cure (storage/db.py store_fault): said in words, not "tap again"
+_STORE_FAULTS = frozenset({"store.disk_full", "store.file_readonly", "store.readonly_medium", "store.io_error"})
 
 IDLE_RESET_MS = 60_000  # a half-finished choice goes back to the start after a minute untouched
 TICKET_SHOWN_MS = 20_000  # the number stays on screen this long (or until "Done")
@@ -699,6 +701,20 @@ class KioskWindow(QWidget):
                 + "\n\n" + describe_error(error)
             )
             self._ticket_timer.start()
+            return
+        if isinstance(error, DomainError) and error.code in _STORE_FAULTS:
+            # Disk full, read-only or failing disk (issue 9 §4): tapping again cannot help. The citizen
+            # reads the reason and whom to tell; staff read the words with the action to take.
+            self._request_key = None  # rolled back: nothing was issued under this key
+            self._set_choices_enabled(True)
+            _log.error("kiosk gives no numbers: %s", describe_error(error))
+            citizen = (
+                _("The computer's disk is full, so no number can be given. Please tell a member of staff.")
+                if error.code == "store.disk_full"
+                else _("This kiosk cannot give numbers now: its data cannot be saved. Please tell a member of staff.")
+            )
+            self._show_unavailable(citizen + "\n\n" + describe_error(error))
+            self._ticket_timer.start()  # back to the start screen: the next citizen tries once the cause is gone
             return
         # Nothing was issued, or it was and the answer was lost: the same key on the next tap
         # gets the same ticket, never a second one.
