@@ -13,6 +13,7 @@ from pathlib import Path
 from counter_app.domain.calendar import VIETNAM_TIME
 from counter_app.services.app_services import AppServices
 from counter_app.services.i18n import set_language
+from counter_app.services.messages import set_log_writable
 from counter_app.services.resources import resource_path
 
 DEMO_FILE = ("demo", "province.json")
@@ -59,7 +60,22 @@ def _private(path: Path, mode: int) -> None:
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Log files hold names and codes of citizens: each new file (also after rotation) is 0600."""
+    """Log files hold names and codes of citizens: each new file (also after rotation) is 0600.
+
+    A log that cannot be written (disk full, folder gone or read-only) prints no "--- Logging
+    error ---" traceback on stderr: the record is dropped, and ``log_is_writable()`` turns False so
+    no message claims the details were logged; it turns True again at the next record written.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._failed = False
+        super().emit(record)  # calls handleError on any failure
+        if not self._failed:
+            set_log_writable(True)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        self._failed = True
+        set_log_writable(False)
 
     def _open(self):  # type: ignore[no-untyped-def]
         stream = super()._open()
@@ -70,6 +86,13 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             with contextlib.suppress(OSError):
                 os.chmod(self.baseFilename, 0o600)
         return stream
+
+
+class _QuietStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr closed or gone: the record is dropped, never a "--- Logging error ---" traceback."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        pass
 
 
 class VietnamTimeFormatter(logging.Formatter):
@@ -103,8 +126,9 @@ def configure_logging(
             handler.close()
     root.setLevel(level)
     fmt = VietnamTimeFormatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    set_log_writable(True)  # until a log file fails to be written
     if stderr:
-        to_stderr = logging.StreamHandler()
+        to_stderr = _QuietStreamHandler()
         to_stderr.setLevel(logging.WARNING)
         to_stderr.setFormatter(fmt)
         to_stderr._counter_handler = True  # type: ignore[attr-defined]
@@ -123,6 +147,7 @@ def configure_logging(
             root.addHandler(handler)
         except OSError as exc:
             log_path = None
+            set_log_writable(False)
             logging.getLogger(__name__).warning("cannot write log file in %s: %s", data_dir, exc)
     if not stderr and log_path is None:  # nowhere to write: not Python's last-resort stderr either
         quiet = logging.NullHandler()

@@ -579,10 +579,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         import logging
 
         logging.getLogger(__name__).exception("counter %s failed", args.command)
-        if log_path is not None:
+        from counter_app.services.messages import log_is_writable
+
+        error = _printable(f"{type(exc).__name__}: {exc}", 200)
+        if log_path is not None and log_is_writable():
             words = _("Something went wrong. The details were written to the log ({path}).").format(path=log_path)
+        elif log_path is not None:  # the log was meant to hold the details but cannot be written
+            words = _("Something went wrong: {error}. The log file cannot be written, so tell technical support "
+                      "this message.").format(error=error)
         else:
-            words = _("Something went wrong: {error}").format(error=_printable(f"{type(exc).__name__}: {exc}", 200))
+            words = _("Something went wrong: {error}").format(error=error)
         print(f"counter: {words}", file=sys.stderr)
         return EXIT_FAILURE
 

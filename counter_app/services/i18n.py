@@ -125,7 +125,7 @@ def argparse_words() -> Iterator[None]:
         argparse._, argparse.ngettext = before  # type: ignore[attr-defined]
 
 
-from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS, PARAM_WORDS  # noqa: E402
+from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS, PARAM_WORDS, log_is_writable  # noqa: E402
 
 
 def describe_error(error: Exception) -> str:
@@ -147,4 +147,6 @@ def describe_error(error: Exception) -> str:
             _log.error("message for %s does not fit params %r", code, params)
             return template
     _log.error("no user message for error %r", error)
+    if not log_is_writable():  # never claim the details were logged when they were not
+        return _("Something went wrong. The log file cannot be written: tell technical support what you were doing.")
     return _("Something went wrong. The details were written to the log.")

@@ -230,3 +230,16 @@ PARAM_WORDS: dict[str, str] = {
     "office.after_closing": N_("the centre has closed for the day"),
     "office.day_off": N_("today is not a working day"),
 }
+
+
+# Whether the log file can be written (bootstrap.configure_logging's handlers keep this up to date):
+# words that say "the details were written to the log" are only true while it is.
+_log_writable = [True]
+
+
+def log_is_writable() -> bool:
+    return _log_writable[0]
+
+
+def set_log_writable(writable: bool) -> None:
+    _log_writable[0] = writable

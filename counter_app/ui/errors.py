@@ -11,6 +11,7 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from counter_app.services.i18n import _
+from counter_app.services.messages import log_is_writable
 
 _log = logging.getLogger("counter_app.ui")
 _qt_log = logging.getLogger("counter_app.ui.qt")
@@ -73,16 +74,24 @@ def show_unexpected_error(parent: QWidget | None = None) -> None:
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(_("Unexpected error"))
         box.setText(_("Sorry, something went wrong."))
-        box.setInformativeText(
-            _(
-                "The details were written to the log. You can keep working; "
-                "if it happens again, tell technical support."
-            )
-        )
+        box.setInformativeText(unexpected_error_details())
         box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
         box.exec()
     finally:
         _showing_dialog = False
+
+
+def unexpected_error_details() -> str:
+    """What to do after an unexpected error; it says the details were logged only if they were."""
+    if log_is_writable():
+        return _(
+            "The details were written to the log. You can keep working; "
+            "if it happens again, tell technical support."
+        )
+    return _(
+        "The details could not be written to the log (the log file cannot be written). You can keep "
+        "working; if it happens again, tell technical support what you were doing."
+    )
 
 
 def show_error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
