@@ -117,6 +117,9 @@ def _duty_rows(store: Path) -> tuple[int, int, int]:
 def _locked_image(qtbot: QtBot, window: CounterWindow) -> QImage:
     """What the locked window looks like, once the PC's state is in the status bar."""
     window.lock()
+    # Pages shown before (a wide dossier table) may have widened the window; locked, it is the lock alone.
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366, timeout=2_000)
     qtbot.waitUntil(lambda: window.pc_status_bar.label_of("voice") is not None, timeout=WAIT_MS)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
