@@ -56,7 +56,9 @@ def _not_blank(text: str) -> str:
 
 def _printable(text: str, limit: int = 40) -> str:
     """Echo a user's argument back without control characters, and not too long."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    from counter_app.domain.text import strip_controls
+
+    clean = " ".join(strip_controls(text).split())  # one line: newlines and tabs become spaces
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 

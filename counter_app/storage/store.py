@@ -145,12 +145,8 @@ def read_revision(path: Path) -> str | None:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         _check_commit_mark(path, conn)
         return row[0] if row else None
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise DomainError("store.locked", path=str(path)) from exc
-        raise DomainError("store.corrupt", path=str(path), reason=str(exc)) from exc
     except sqlite3.DatabaseError as exc:
-        raise DomainError("store.corrupt", path=str(path), reason=str(exc)) from exc
+        raise _read_error(path, exc) from exc
     finally:
         conn.close()
 
@@ -268,18 +264,21 @@ def _check_commit_mark(path: Path, conn: sqlite3.Connection) -> None:
         )
 
 
+def _read_error(path: Path, exc: sqlite3.DatabaseError) -> DomainError:
+    """A read of the store at opening failed: busy in another program, or damaged."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return DomainError("store.locked", path=str(path))
+    return DomainError("store.corrupt", path=str(path), reason=str(exc))
+
+
 # -- quick check at opening ----------------------------------------------------------------------
 def quick_check(path: Path) -> tuple[str, ...]:
     """SQLite's ``PRAGMA quick_check`` (every page and index structure, not the index contents)."""
     conn = _connect_readonly(path)
     try:
         return tuple(r[0] for r in conn.execute("PRAGMA quick_check").fetchall())
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise DomainError("store.locked", path=str(path)) from exc
-        raise DomainError("store.corrupt", path=str(path), reason=str(exc)) from exc
     except sqlite3.DatabaseError as exc:
-        raise DomainError("store.corrupt", path=str(path), reason=str(exc)) from exc
+        raise _read_error(path, exc) from exc
     finally:
         conn.close()
 
