@@ -663,6 +663,8 @@ def _run_alembic(path: Path, command_name: str, target: str) -> None:
 
     from sqlalchemy.exc import OperationalError
 
+    from counter_app.storage.db import store_fault
+
     try:
         with engine.begin() as connection:
             cfg.attributes["connection"] = connection
@@ -671,8 +673,9 @@ def _run_alembic(path: Path, command_name: str, target: str) -> None:
             if problems:
                 raise DomainError("store.migration_broke_references", count=len(problems))
     except OperationalError as exc:
-        if "locked" in str(exc):
-            raise DomainError("store.locked", path=str(path)) from exc
+        fault = store_fault(exc, path)  # a full disk, a read-only file or a lock is not damage
+        if fault is not None:
+            raise fault from exc
         raise DomainError("store.corrupt", path=str(path), reason=str(exc.orig)) from exc
     finally:
         engine.dispose()

@@ -128,3 +128,38 @@ def test_a_store_file_made_read_only_is_named_with_what_to_do(
     assert "chỉ được đọc" in words and "readonly database" not in words
     assert "bị hỏng" not in words  # a sound store: never "restore a backup"
     assert _rows(store_path(demo_data_dir), "SELECT count(*) FROM dossiers WHERE request_key = 'ro-1'") == 0
+
+
+def test_db_upgrade_on_a_full_disk_says_the_disk_is_full_not_damaged(
+    demo_data_dir: Path, clock  # type: ignore[no-untyped-def]
+) -> None:
+    """`counter db upgrade` met a full disk and called the sound store "damaged, restore a backup"."""
+    from sqlalchemy.engine import Engine
+
+    from counter_app.storage import store as store_module
+    from counter_app.storage.store import upgrade_store
+
+    path = store_path(demo_data_dir)
+    store_module._run_alembic(path, "downgrade", "0002")  # as an older release left it (no queue tables)
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM")  # no free pages left over for the upgrade to reuse
+    conn.close()
+    before = _rows(path, "SELECT count(*) FROM dossiers")
+
+    def full_disk(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA max_page_count=1")  # clamps to the current size: no page more
+
+    event.listen(Engine, "connect", full_disk)
+    try:
+        with pytest.raises(DomainError) as raised:
+            upgrade_store(demo_data_dir, now=clock.now(), create=False)
+    finally:
+        event.remove(Engine, "connect", full_disk)
+
+    assert raised.value.code == "store.disk_full"
+    words = describe_error(raised.value)
+    assert "đã đầy" in words and "bị hỏng" not in words
+    assert _rows(path, "SELECT count(*) FROM dossiers") == before  # nothing lost, the store still opens
+
+    upgrade_store(demo_data_dir, now=clock.now(), create=False)  # space freed: the upgrade goes through
+    assert _rows(path, "SELECT count(*) FROM dossiers") == before
