@@ -5,7 +5,7 @@ from __future__ import annotations
 from counter_app.domain.dossier import DossierStatus, EventType
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
-from counter_app.services.i18n import N_, _, describe_error
+from counter_app.services.i18n import N_, _, describe_error, with_log_note
 
 _STATUS: dict[DossierStatus, str] = {
     DossierStatus.RECEIVED: N_("Received, waiting for hand-over"),
@@ -115,7 +115,7 @@ def delivery_text(value: str) -> str:
 def describe_dossier_error(error: BaseException) -> str:
     """``describe_error`` with statuses and steps in words instead of their code values."""
     if not isinstance(error, DomainError):
-        return _("Something went wrong. The details were written to the log.")
+        return with_log_note(_("Something went wrong."))
     params = dict(error.params)
     if error.code.startswith("postal.") and isinstance(params.get("status"), str):
         params["status"] = postal_status_text(params["status"])

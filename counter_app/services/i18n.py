@@ -147,6 +147,16 @@ def describe_error(error: Exception) -> str:
             _log.error("message for %s does not fit params %r", code, params)
             return template
     _log.error("no user message for error %r", error)
-    if not log_is_writable():  # never claim the details were logged when they were not
-        return _("Something went wrong. The log file cannot be written: tell technical support what you were doing.")
-    return _("Something went wrong. The details were written to the log.")
+    return with_log_note(_("Something went wrong."))
+
+
+def log_note() -> str:
+    """The sentence after an unexpected error: the details are in the log, said only while they are."""
+    if log_is_writable():
+        return _("The details were written to the log.")
+    return _("The log file cannot be written: tell technical support what you were doing.")
+
+
+def with_log_note(sentence: str) -> str:
+    """An unexpected error's first sentence followed by what became of its details (``log_note``)."""
+    return f"{sentence} {log_note()}"

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import _, describe_error
+from counter_app.services.i18n import _, describe_error, with_log_note
 from counter_app.services.read_models import CounterView, StaffSession
 from counter_app.ui.counter_select import CounterSelectWindow
 from counter_app.ui.errors import show_error
@@ -41,7 +41,7 @@ def store_error_text(error: BaseException) -> str:
     cause = error.cause if isinstance(error, StoreOpenFailed) else error
     if isinstance(cause, DomainError):
         return describe_error(cause)
-    return _("The data could not be opened because of an unexpected error. The details were written to the log.")
+    return with_log_note(_("The data could not be opened because of an unexpected error."))
 
 
 class CounterRole(QObject):
@@ -148,7 +148,7 @@ class CounterRole(QObject):
         self.login_window.set_message(
             describe_error(error)
             if isinstance(error, DomainError)
-            else _("The counters could not be loaded. The details were written to the log."),
+            else with_log_note(_("The counters could not be loaded.")),
             "error",
         )
 

@@ -44,7 +44,7 @@ from counter_app.services.formatting import (
     format_level,
     format_money,
 )
-from counter_app.services.i18n import N_, _, describe_error, ngettext
+from counter_app.services.i18n import N_, _, describe_error, ngettext, with_log_note
 from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.tasks import run_in_background
@@ -490,7 +490,7 @@ class GuidePage(CounterPage):
         if isinstance(error, DomainError):
             text = _("The guidance sheet was not made: {reason}").format(reason=describe_error(error))
         else:
-            text = _("The guidance sheet was not made because of an unexpected error. The details were written to the log.")
+            text = with_log_note(_("The guidance sheet was not made because of an unexpected error."))
         self._show_sheet_status(text, "error", None)
 
     def _on_open_sheet_button_clicked(self) -> None:

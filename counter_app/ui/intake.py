@@ -58,7 +58,7 @@ from counter_app.services.formatting import (
     format_duration,
     format_money,
 )
-from counter_app.services.i18n import N_, _, describe_error
+from counter_app.services.i18n import N_, _, describe_error, with_log_note
 from counter_app.services.read_models import ProcedureGuide
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.money_edit import MoneyEdit
@@ -962,8 +962,8 @@ class IntakeDialog(QDialog):
         self._set_saving(False)
         if not isinstance(error, DomainError):
             self.status.show_message(
-                _("The dossier was not saved because of an unexpected error. Nothing you typed was lost; "
-                  "try again. The details were written to the log."),
+                with_log_note(_("The dossier was not saved because of an unexpected error. Nothing you typed was "
+                                "lost; try again.")),
                 "error",
             )
             return

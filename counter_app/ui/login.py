@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.i18n import _, describe_error
+from counter_app.services.i18n import _, describe_error, with_log_note
 from counter_app.services.read_models import StaffSession
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.theme import set_tone
@@ -200,7 +200,7 @@ class LoginWindow(QWidget):
 def login_error_text(error: BaseException) -> str:
     """What the person at the counter reads when signing in fails."""
     if not isinstance(error, DomainError):
-        return _("Could not sign in because of an unexpected error. The details were written to the log.")
+        return with_log_note(_("Could not sign in because of an unexpected error."))
     if error.code == "auth.bad_credentials":
         return _("Wrong username or password. Check the keyboard language and Caps Lock, then try again.")
     if error.code == "auth.locked":

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.formatting import format_priority
-from counter_app.services.i18n import N_, _, describe_error
+from counter_app.services.i18n import N_, _, describe_error, with_log_note
 from counter_app.services.queue_port import (
     CallView,
     Priority,
@@ -165,7 +165,7 @@ def error_text(error: BaseException) -> str:
     """Words for a failed queue action: the rule that refused it, or a polite "see the log"."""
     if isinstance(error, DomainError):
         return describe_error(error)
-    return _("The queue could not be reached. The details were written to the log.")
+    return with_log_note(_("The queue could not be reached."))
 
 
 def minutes_text(minutes: float) -> str:

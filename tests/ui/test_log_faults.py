@@ -86,3 +86,57 @@ def test_a_log_that_cannot_be_written_is_quiet_and_never_claimed(
     logging.getLogger("counter_app.test").error("after the fault")
     assert "after the fault" in (log_dir / "logs" / "counter.log").read_text(encoding="utf-8")
     assert describe_error(RuntimeError("boom")) == "Đã xảy ra lỗi. Chi tiết đã được ghi vào nhật ký."
+
+
+def _unexpected_words_of_every_screen() -> dict[str, str]:
+    """What each screen says after an unexpected (non-domain) error, read through its own function."""
+    from counter_app.services.dossier_words import describe_dossier_error
+    from counter_app.ui.counter_role import store_error_text
+    from counter_app.ui.login import login_error_text
+    from counter_app.ui.queue_common import error_text
+
+    boom = RuntimeError("boom")
+    return {
+        "sign in": login_error_text(boom),
+        "opening the data": store_error_text(boom),
+        "queue": error_text(boom),
+        "dossier": describe_dossier_error(boom),
+        "generic": describe_error(boom),
+    }
+
+
+def test_no_screen_claims_the_details_were_logged_while_the_log_is_broken(
+    qtbot: QtBot, log_dir: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Sign-in, opening the data, the queue and dossier actions each said "written to the log" even
+    when the log could not be written (their words did not ask whether it was)."""
+    configure_logging(log_dir)
+    for where, words in _unexpected_words_of_every_screen().items():
+        assert LOGGED in words, where
+
+    with (log_dir / "logs" / "counter.log").open("ab") as log:  # the next record rotates the log...
+        log.write(b"old line\n" * 240_000)
+    _break_the_log_folder(log_dir)  # ...and no new log file can be opened
+    logging.getLogger("counter_app.ui").error("the first record after the fault finds the log broken")
+    capfd.readouterr()
+    for where, words in _unexpected_words_of_every_screen().items():
+        assert "ghi vào nhật ký" not in words, where
+        assert "Tệp nhật ký không ghi được" in words, where
+
+
+def test_only_one_sentence_in_the_program_says_the_details_were_logged() -> None:
+    """The claim lives in ``i18n.log_note`` (and the dialog's longer text, which asks the same
+    question); a new message that states it on its own would be untrue while the log is broken."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "counter_app"
+    claims = {
+        str(path.relative_to(root)): sum(
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and "were written to the log" in node.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+        for path in root.rglob("*.py")
+    }
+    assert {path: n for path, n in claims.items() if n} == {
+        "services/i18n.py": 1, "ui/errors.py": 1, "cli.py": 1,
+    }
