@@ -36,6 +36,7 @@ screenshot: setup
 lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/ruff check counter_app tests benchmarks migrations
+	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --dist loadgroup -q

@@ -91,9 +91,10 @@ class CatalogIndex:
             for word in words:
                 name_words[word] = name_words.get(word, 0) | bit
             for text in (entry.agency_name, entry.field_name, entry.extra):
-                words = other_tokens.get(text)
-                if words is None:  # agencies and fields repeat: split each text once
-                    words = other_tokens[text] = tokens(text)
+                known = other_tokens.get(text)
+                if known is None:  # agencies and fields repeat: split each text once
+                    known = other_tokens[text] = tokens(text)
+                words = known
                 for word in words:
                     other_words[word] = other_words.get(word, 0) | bit
             key = self._code_keys[i]

@@ -113,18 +113,18 @@ class AddressBook:
                 store_provinces[search_key(_strip_kind(place_name(unit), _PROVINCE_WORDS))] = unit
         for code, name, wards in national:
             key = search_key(_strip_kind(name, _PROVINCE_WORDS))
-            unit = store_provinces.pop(key, None)
-            province = Place(code, name, unit.id if unit else None)
+            stored = store_provinces.pop(key, None)
+            province = Place(code, name, stored.id if stored else None)
             communes = [Place(w_code, w_name, None, code) for w_code, w_name in wards]
-            if unit is not None and units is not None:
-                communes = self._merge_store_communes(units, unit, code, communes)
+            if stored is not None and units is not None:
+                communes = self._merge_store_communes(units, stored, code, communes)
             self._provinces.append(province)
             self._communes[code] = sorted(communes, key=lambda p: p.key)
         for unit in store_provinces.values():  # a store province the national list lacks
             province = Place("", place_name(unit), unit.id)
             self._provinces.append(province)
             self._communes[province.unit_id or ""] = sorted(
-                (Place("", place_name(u), u.id) for u in self._store_communes(units, unit)),  # type: ignore[arg-type]
+                (Place("", place_name(u), u.id) for u in self._store_communes(units, unit)),  # type: ignore[arg-type]  # store_provinces is empty when units is None
                 key=lambda p: p.key,
             )
         self._provinces.sort(key=lambda p: (p.unit_id is None, p.key))

@@ -16,7 +16,12 @@ from counter_app.services import auth
 from counter_app.services.dossiers import DossierService
 from counter_app.services.guide import ProcedureGuideService
 from counter_app.services.i18n import language_scope
-from counter_app.services.ports import Clock, GuidanceSheetRenderer, PasswordHasher
+from counter_app.services.ports import (
+    Clock,
+    GuidanceSheetRenderer,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
 from counter_app.services.print_jobs import PrintService
 from counter_app.services.read_models import (
     CounterView,
@@ -41,7 +46,7 @@ class AppServices:
 
     data_dir: Path
     device_id: str
-    uow: Callable  # type: ignore[type-arg]  # UnitOfWorkFactory: uow(readonly=False)
+    uow: UnitOfWorkFactory
     clock: Clock
     hasher: PasswordHasher
     guide_service: ProcedureGuideService
@@ -55,6 +60,7 @@ class AppServices:
     ticket_printer: Any = None  # TicketPrinter
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
+    _announcer: Any = field(default=None, init=False, repr=False)
 
     @property
     def announcer(self) -> Any:
@@ -68,7 +74,7 @@ class AppServices:
         return self._announcer
 
     def __post_init__(self) -> None:
-        self._announcer: Any = None
+        self._announcer = None
         self._centre_names: dict[str, str] = {}
         self._centre_agencies: dict[str, frozenset[str]] = {}
         self._print_lock = threading.Lock()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import normalize
-from counter_app.services.ports import Clock, PasswordHasher
+from counter_app.services.ports import Clock, PasswordHasher, UnitOfWork
 from counter_app.services.read_models import StaffSession
 
 
@@ -32,7 +32,7 @@ def login(
     username: str,
     password: str,
     *,
-    uow,  # type: ignore[no-untyped-def]  # UnitOfWork
+    uow: UnitOfWork,
     clock: Clock,
     hasher: PasswordHasher,
     policy: LockoutPolicy = LockoutPolicy(),
@@ -86,7 +86,7 @@ def login(
 
 
 def open_counter(
-    session: StaffSession, counter_id: str, *, uow, clock: Clock, device_id: str  # type: ignore[no-untyped-def]
+    session: StaffSession, counter_id: str, *, uow: UnitOfWork, clock: Clock, device_id: str
 ) -> str:
     """Start a duty period (ca trực) of this staff member at a counter; returns its id."""
     now = clock.now()
@@ -107,7 +107,7 @@ def open_counter(
         return duty_id
 
 
-def close_counter(duty_id: str, *, uow, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def close_counter(duty_id: str, *, uow: UnitOfWork, clock: Clock) -> None:
     """End a duty period (logout or the counter window closed); closing twice changes nothing."""
     now = clock.now()
     with uow:

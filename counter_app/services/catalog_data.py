@@ -531,7 +531,7 @@ class _Parser:
                 former = self._former_agencies(obj, path, units_by_id, template)
                 result.extend(former)
                 if former:
-                    moved_on = former[-1].valid_to + timedelta(days=1)  # type: ignore[operator]
+                    moved_on = _day_after(former[-1].valid_to)
                     if template.valid_to is not None and template.valid_to < moved_on:
                         raise DomainError(
                             "catalog_data.bad_value", path=path, field="former_agencies",
@@ -578,7 +578,7 @@ class _Parser:
             if fobj.get("valid_to") is None:
                 raise DomainError("catalog_data.missing_field", path=fpath, field="valid_to")
             valid_to = self._date(fobj["valid_to"], fpath, "valid_to")
-            valid_from = copies[-1].valid_to + timedelta(days=1) if copies else current.valid_from  # type: ignore[operator]
+            valid_from = _day_after(copies[-1].valid_to) if copies else current.valid_from
             if valid_from is not None and valid_to < valid_from:
                 raise DomainError(
                     "catalog_data.bad_value", path=fpath, field="valid_to", value=valid_to.isoformat()
@@ -824,6 +824,13 @@ def _hhmm(value: str, path: str, key: str) -> time:
         except ValueError:
             pass
     raise DomainError("catalog_data.bad_value", path=path, field=key, value=value)
+
+
+def _day_after(valid_to: date | None) -> date:
+    """The day after a former agency's (or an earlier copy's) last day; those always have one."""
+    if valid_to is None:
+        raise ValueError("a former agency without valid_to")  # read as missing_field before this
+    return valid_to + timedelta(days=1)
 
 
 def _show(value: Any) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from counter_app.domain.codes import DossierCodeFormat, next_sequence
+from counter_app.services.ports import UnitOfWork
 
 
 def allocate_dossier_code(
     agency_code: str,
     day: date,
     *,
-    uow,  # type: ignore[no-untyped-def]  # an open UnitOfWork; the caller commits with the dossier
+    uow: UnitOfWork,  # open: the caller commits with the dossier
     device_id: str,
     code_format: DossierCodeFormat = DossierCodeFormat(),
 ) -> str:

@@ -87,7 +87,7 @@ def populate(
     """Make ``count`` dossiers received over the last weeks, moved on through their life by age."""
     rng = random.Random(seed)
     calendar = service._calendar_for(staff[0].desk.centre_id)  # noqa: SLF001  (same layer)
-    working_days = []
+    working_days: list[datetime] = []
     day = today
     while len(working_days) < 30:
         if calendar.is_working_day(day.date()):

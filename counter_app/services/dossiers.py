@@ -707,7 +707,7 @@ class DossierService:
         receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
         payment_id = uow.new_id()
         items = [{"name": n, "amount": a} for n, a in lines]
-        if sum(i["amount"] for i in items) != amount:
+        if sum(a for _, a in lines) != amount:
             raise DomainError("payment.lines_mismatch")
         uow.dossiers.add_payment(
             id=payment_id, receipt_number=receipt, dossier_id=record.id, payer_name=record.applicant_name,

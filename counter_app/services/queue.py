@@ -850,6 +850,7 @@ class LocalQueueService:
             if carry_over and waiting:
                 next_day = uow.calendars.calendar(centre_id).next_working_day(today)
             updates: list[QueueUpdate] = []
+            data: dict[str, Any]  # the event's data (never a seq)
             for t in waiting:
                 if next_day is not None:
                     moved = rules.carry_over(t, rules.carry_day(t.service_day, today, next_day))

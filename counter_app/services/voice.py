@@ -157,13 +157,13 @@ class VoiceQueue:
     def chime(self) -> bool:
         return self._chime
 
-    def problem(self) -> VoiceProblem | None:
-        """Why the calls are not heard now, as the player reports it (see ``voice_problem``)."""
-        return voice_problem(self._player)
-
     @chime.setter
     def chime(self, on: bool) -> None:
         self._chime = on
+
+    def problem(self) -> VoiceProblem | None:
+        """Why the calls are not heard now, as the player reports it (see ``voice_problem``)."""
+        return voice_problem(self._player)
 
     def start(self) -> None:
         with self._lock:
