@@ -32,6 +32,7 @@ from typing import Any
 from counter_app.domain.calendar import VIETNAM_TIME, WorkingCalendar
 from counter_app.domain.errors import DomainError
 from counter_app.services.formatting import format_datetime
+from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 
 BEHIND = "clock.behind"
 FAR_AHEAD = "clock.far_ahead"
@@ -85,7 +86,7 @@ def judge(now: datetime, mark: datetime | None, calendar: WorkingCalendar | None
     return None
 
 
-def require_trusted_clock(uow: Any, now: datetime, calendar: WorkingCalendar | None,
+def require_trusted_clock(uow: UnitOfWork, now: datetime, calendar: WorkingCalendar | None,
                           policy: ClockPolicy | None = DEFAULT_POLICY) -> None:
     """Refuse numbering / intake in the caller's open write transaction when the clock lies."""
     if policy is None:
@@ -97,7 +98,7 @@ def require_trusted_clock(uow: Any, now: datetime, calendar: WorkingCalendar | N
         raise DomainError(problem, now=format_datetime(now), mark=format_datetime(mark))
 
 
-def clock_state(uow_factory: Any, clock: Any, calendar: WorkingCalendar | None,
+def clock_state(uow_factory: UnitOfWorkFactory, clock: Any, calendar: WorkingCalendar | None,
                 policy: ClockPolicy = DEFAULT_POLICY) -> ClockState:
     now = clock.now().astimezone(VIETNAM_TIME)
     with uow_factory(readonly=True) as uow:
@@ -105,7 +106,7 @@ def clock_state(uow_factory: Any, clock: Any, calendar: WorkingCalendar | None,
     return ClockState(now=now, mark=mark, problem=judge(now, mark, calendar, policy))
 
 
-def confirm_clock(staff_id: str, *, uow_factory: Any, clock: Any) -> ClockState:
+def confirm_clock(staff_id: str, *, uow_factory: UnitOfWorkFactory, clock: Any) -> ClockState:
     """An administrator confirms that the PC's date and time are right: the mark moves to now (also back).
 
     Recorded as an outbox op (``store_clock``/``confirmed``) with the administrator, the old mark

@@ -38,6 +38,7 @@ from counter_app.services.documents import (
 )
 from counter_app.services.dossiers import Desk, DossierService
 from counter_app.services.i18n import _
+from counter_app.services.ports import UnitOfWork
 
 DOSSIER_FORMS = frozenset(
     {DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT, DocumentKind.REFUSAL, DocumentKind.APOLOGY,
@@ -237,7 +238,7 @@ class DossierDocuments:
         province = next((u for u in [agency, *parents] if u.kind is UnitKind.PROVINCE), None)
         return Issuer(authority, agency.name, place_name=_place_name(province.name) if province else "")
 
-    def _book_place(self, uow: Any, r: DossierRecord) -> tuple[str, str]:
+    def _book_place(self, uow: UnitOfWork, r: DossierRecord) -> tuple[str, str]:
         """Volume (the year) and row of ``r`` in the centre's tracking book (Mẫu 07)."""
         tz = r.received_at.tzinfo
         start = datetime.combine(date(r.received_at.year, 1, 1), time(0), tz)

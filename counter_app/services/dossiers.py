@@ -43,7 +43,7 @@ from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
 from counter_app.services.formatting import format_number
 from counter_app.services.office_hours import confirmation_record, require_open_or_confirmed
-from counter_app.services.ports import Clock
+from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 MAX_NAME = 200
 MAX_SUMMARY = 2000
@@ -288,7 +288,7 @@ def _searched_phone(text: str) -> str:
 class DossierService:
     """The counter's dossier work over a unit of work factory, a clock and the working calendar."""
 
-    def __init__(self, *, uow: Any, clock: Clock, calendar_for: Any, units: UnitTree, procedures: Any, device_id: str):
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, calendar_for: Any, units: UnitTree, procedures: Any, device_id: str):
         self._uow = uow
         self._clock = clock
         self._calendar_for = calendar_for  # centre_id -> WorkingCalendar (cached by the guide)
@@ -325,7 +325,7 @@ class DossierService:
             centre_id=record.centre_id,
         )
 
-    def _event(self, uow: Any, record: DossierRecord, type_: EventType, desk: Desk, at: datetime, **data: Any) -> DossierRecord:
+    def _event(self, uow: UnitOfWork, record: DossierRecord, type_: EventType, desk: Desk, at: datetime, **data: Any) -> DossierRecord:
         status_after = next_status(record.status, type_)
         assert status_after is not None
         event = DossierEvent(type_, at, desk.staff_id, desk.counter_id or "", self.device_id, data)
@@ -340,7 +340,7 @@ class DossierService:
         )
         return record
 
-    def _load(self, uow: Any, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
+    def _load(self, uow: UnitOfWork, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
         cleaned = normalize(code or "").upper()
         if not cleaned:
             raise DomainError("dossier.code_required")
@@ -700,7 +700,7 @@ class DossierService:
         except DomainError:
             return None  # a procedure gone from the catalog: the receipt says "fees and charges"
 
-    def _record_payment(self, uow: Any, record: DossierRecord, desk: Desk, now: datetime, *, amount: int,
+    def _record_payment(self, uow: UnitOfWork, record: DossierRecord, desk: Desk, now: datetime, *, amount: int,
                         method: str, request_key: str, lines: list[tuple[str, int]]) -> tuple[str, DossierRecord]:
         """Add the payment, its event and its outbox op to the open unit of work; the receipt number."""
         seq = uow.dossiers.next_receipt_seq(self.device_id)

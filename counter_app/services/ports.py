@@ -48,6 +48,7 @@ class StaffRecord(Protocol):
     id: str
     username: str
     full_name: str
+    phone: str  # printed on Mẫu 02
     password_hash: str
     centre_id: str
     role: str
@@ -83,6 +84,8 @@ class CatalogRepository(Protocol):
 class StaffRepository(Protocol):
     def by_username(self, username: str) -> StaffRecord | None: ...
 
+    def by_id(self, staff_id: str) -> StaffRecord | None: ...
+
     def record_login_failure(self, staff_id: str, failed_logins: int, locked_until: datetime | None) -> None: ...
 
     def record_login_success(self, staff_id: str, at: datetime, new_hash: str | None) -> None: ...
@@ -113,6 +116,14 @@ class SequenceRepository(Protocol):
 class Outbox(Protocol):
     def add(self, entity: str, entity_id: str, op: str, payload: dict[str, object]) -> str:
         """Queue a change for sync in the current transaction; returns the op id."""
+        ...
+
+    def clock_mark(self) -> datetime | None:
+        """The newest time this store wrote (see services.clock_guard); None before the first write."""
+        ...
+
+    def set_clock_mark(self, at: datetime) -> None:
+        """Put the mark at ``at``, also back: only for an administrator's confirmed date change."""
         ...
 
 

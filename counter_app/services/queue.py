@@ -33,7 +33,7 @@ from counter_app.domain.text import normalize
 from counter_app.domain.units import Counter
 from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.office_hours import require_open
-from counter_app.services.ports import Clock
+from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from counter_app.services.queue_port import (
     CallView,
     LineView,
@@ -95,7 +95,7 @@ class _TtlCache:
 class _Names:
     """Line names and counter numbers for views, from the service's cache or the unit of work."""
 
-    def __init__(self, uow: Any, cache: _TtlCache) -> None:
+    def __init__(self, uow: UnitOfWork, cache: _TtlCache) -> None:
         self._uow = uow
         self._cache = cache
 
@@ -127,7 +127,7 @@ class LocalQueueService:
     """
 
     def __init__(
-        self, uow_factory: Callable[..., Any], clock: Clock, device_id: str, settings: QueueSettings | None = None
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, device_id: str, settings: QueueSettings | None = None
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
@@ -179,7 +179,7 @@ class LocalQueueService:
             self._last_now = now
         return now
 
-    def _calendar(self, uow: Any, centre_id: str) -> WorkingCalendar:
+    def _calendar(self, uow: UnitOfWork, centre_id: str) -> WorkingCalendar:
         """The centre's working calendar, read from the store at most every NAMES_TTL_S seconds."""
         calendar: WorkingCalendar | None = self._calendars.get(centre_id)
         if calendar is None:
@@ -187,10 +187,10 @@ class LocalQueueService:
             self._calendars.put(centre_id, calendar)
         return calendar
 
-    def _names_for(self, uow: Any) -> _Names:
+    def _names_for(self, uow: UnitOfWork) -> _Names:
         return _Names(uow, self._names)
 
-    def _check_staff(self, uow: Any, staff_id: str, centre_id: str) -> None:
+    def _check_staff(self, uow: UnitOfWork, staff_id: str, centre_id: str) -> None:
         centre = self._staff.get(staff_id)
         if centre is None:
             centre = uow.queue.staff_centre(staff_id)
@@ -199,7 +199,7 @@ class LocalQueueService:
         if centre != centre_id:
             raise DomainError("queue.unknown_staff")
 
-    def _desk(self, uow: Any, counter_id: str, staff_id: str) -> tuple[Counter, CounterState]:
+    def _desk(self, uow: UnitOfWork, counter_id: str, staff_id: str) -> tuple[Counter, CounterState]:
         """The acting counter (open) and its queue state, after checking who acts there."""
         found = uow.queue.desk(counter_id)
         if found is None:
@@ -212,7 +212,7 @@ class LocalQueueService:
         return counter, state
 
     @staticmethod
-    def _require_free(uow: Any, counter: Counter, state: CounterState, *, allow_paused: bool = False) -> None:
+    def _require_free(uow: UnitOfWork, counter: Counter, state: CounterState, *, allow_paused: bool = False) -> None:
         if state.current_ticket_id is not None:
             current = uow.queue.ticket(state.current_ticket_id)
             raise DomainError("queue.counter_busy", counter=counter.number, number=current.label if current else "")
@@ -220,14 +220,14 @@ class LocalQueueService:
             raise DomainError("queue.counter_paused", number=counter.number)
 
     @staticmethod
-    def _current(uow: Any, state: CounterState) -> Ticket:
+    def _current(uow: UnitOfWork, state: CounterState) -> Ticket:
         ticket = uow.queue.ticket(state.current_ticket_id) if state.current_ticket_id else None
         if ticket is None:
             raise DomainError("queue.no_current_ticket")
         return ticket
 
     @staticmethod
-    def _line(uow: Any, line_id: str, centre_id: str | None = None) -> Line:
+    def _line(uow: UnitOfWork, line_id: str, centre_id: str | None = None) -> Line:
         line = uow.queue.line(line_id)
         if line is None or (centre_id is not None and line.centre_id != centre_id):
             raise DomainError("queue.unknown_line", line_id=line_id)
@@ -236,7 +236,7 @@ class LocalQueueService:
         return line
 
     def _record(
-        self, uow: Any, ticket: Ticket | None, type_: EventType, at: datetime, *, centre_id: str,
+        self, uow: UnitOfWork, ticket: Ticket | None, type_: EventType, at: datetime, *, centre_id: str,
         counter_id: str | None, staff_id: str | None, seq: int | None = None, **data: Any,
     ) -> int:
         """Append the event and its outbox op in the caller's transaction; returns the event's seq.
@@ -327,7 +327,7 @@ class LocalQueueService:
         except DomainError as exc:
             log.warning("day reset at centre %s skipped before a call: %s", centre_id, exc)
 
-    def _close_stale(self, uow: Any, centre_id: str, now: datetime, names: _Names, *,
+    def _close_stale(self, uow: UnitOfWork, centre_id: str, now: datetime, names: _Names, *,
                      limit: int | None = None) -> list[QueueUpdate]:
         """Close up to ``limit`` tickets still waiting from an earlier day, in the caller's transaction."""
         stale = uow.queue.waiting_before(centre_id, now.date(), limit)
@@ -340,7 +340,7 @@ class LocalQueueService:
                 closed.append(self._view(done, names))
         return closed
 
-    def _estimate(self, uow: Any, line: Line, ahead: int, today: date) -> int:
+    def _estimate(self, uow: UnitOfWork, line: Line, ahead: int, today: date) -> int:
         """People ahead × the line's recent average service time today ÷ counters serving it."""
         if ahead <= 0:
             return 0
@@ -357,7 +357,7 @@ class LocalQueueService:
         return estimate_wait_minutes(ahead, minutes, counters)
 
     def _new_ticket(
-        self, uow: Any, line: Line, now: datetime, *, priority: Priority, request_key: str | None,
+        self, uow: UnitOfWork, line: Line, now: datetime, *, priority: Priority, request_key: str | None,
         walk_in: bool = False, counter_id: str | None = None, staff_id: str | None = None,
     ) -> Ticket:
         today = now.date()
@@ -446,6 +446,7 @@ class LocalQueueService:
                         self._publish(updates)
                     return None
                 waiting = uow.queue.ticket(choice.head.ticket_id)
+                assert waiting is not None, choice.head.ticket_id  # a head read in this same transaction
                 ticket = rules.call(waiting, counter_id, staff_id, now)
                 # the conditional update is the claim: under BEGIN IMMEDIATE it cannot lose, but if it
                 # ever did (another writer, a future hub) the loop simply picks the next head
@@ -739,7 +740,7 @@ class LocalQueueService:
                 return None
             return self._view(ticket, self._names_for(uow))
 
-    def _rating_open(self, uow: Any, ticket: Ticket, now: datetime) -> bool:
+    def _rating_open(self, uow: UnitOfWork, ticket: Ticket, now: datetime) -> bool:
         """Whether the citizen of ``ticket`` is still at its counter: served there now, or just finished
         there (nothing called since, within the rating window). A rating for anyone else is refused."""
         if not ticket.counter_id:
