@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from counter_app.domain.errors import DomainError
+from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import PrintJob
 from counter_app.services.queue_port import (
     CallView,
@@ -85,8 +87,11 @@ class FakeQueueService:
         counters: dict[str, int] | None = None,
         lines: tuple[FakeLine, ...] = DEMO_LINES,
         now: Callable[[], datetime] | None = None,
+        staff: Callable[[str], Any] | None = None,
     ) -> None:
         self.centre_id = centre_id
+        # staff id → a staff record (id, role, centre_id, active); the permissions are the services' own
+        self._staff = staff or (lambda _staff_id: None)
         self.counters = counters if counters is not None else {"k1": 1, "k2": 2, "k3": 3}
         self._lines = {line.id: line for line in lines}
         self._now = now or (lambda: datetime(2026, 3, 2, 9, 30, tzinfo=VN_TZ))
@@ -224,8 +229,10 @@ class FakeQueueService:
         with self._lock:
             self._maybe_fail()
             ticket = self._current(counter_id)
-            if ticket is None or ticket.status is not TicketStatus.SERVING:
-                raise DomainError("queue.not_serving")
+            if ticket is None:
+                raise DomainError("queue.no_current_ticket")
+            if ticket.status is TicketStatus.CALLED:  # Start was skipped: started and finished at once
+                ticket.status, ticket.started_at = TicketStatus.SERVING, self._now()
             ticket.dossier_code = dossier_code
             walk_in = ticket.outcome is TicketOutcome.WALK_IN
             self._end(ticket, TicketOutcome.WALK_IN if walk_in else TicketOutcome.SERVED)
@@ -262,9 +269,10 @@ class FakeQueueService:
             self._maybe_fail()
             return list(reversed(self._calls[-limit:])) if centre_id == self.centre_id else []
 
-    def kpis(self, centre_id: str) -> QueueKpis:
+    def kpis(self, centre_id: str, staff_id: str) -> QueueKpis:
         with self._lock:
             self._maybe_fail()
+            self._require(staff_id, Permission.SEE_QUEUE_KPIS, centre_id)
             tickets = [t for t in self._tickets if t.outcome is not TicketOutcome.TRANSFERRED]
             called = [t for t in tickets if t.called_at is not None]
             served = [t for t in tickets if t.outcome in (TicketOutcome.SERVED, TicketOutcome.WALK_IN)]
@@ -304,8 +312,9 @@ class FakeQueueService:
                 raise DomainError("queue.not_finished", number=ticket.number)
             self.ratings.append((ticket_id, level, reason))
 
-    def reset_day(self, centre_id: str, *, carry_over: bool = False) -> int:
+    def reset_day(self, centre_id: str, staff_id: str, *, carry_over: bool = False) -> int:
         with self._lock:
+            self._require(staff_id, Permission.RESET_QUEUE_DAY, centre_id)
             open_tickets = [t for t in self._tickets if t.status is not TicketStatus.DONE]
             for t in open_tickets:
                 self._end(t, TicketOutcome.REMOVED_AT_RESET)
@@ -335,6 +344,10 @@ class FakeQueueService:
     def waiting_total(self) -> int:
         with self._lock:
             return sum(1 for t in self._tickets if t.status is TicketStatus.WAITING)
+
+    def _require(self, staff_id: str, permission: Permission, centre_id: str) -> None:
+        roster = SimpleNamespace(by_id=self._staff)
+        require(SimpleNamespace(staff=roster), staff_id, permission, centre_id=centre_id)
 
     def _maybe_fail(self) -> None:
         if self.fail_next is not None:
@@ -435,7 +448,10 @@ def with_queue(services: Any, *, printer: FakeTicketPrinter | None = None,
                announcer: FakeAnnouncer | None = None) -> Any:
     """Hang a fake queue, ticket printer and announcer on a FakeCounterAppServices (as bootstrap will)."""
     counters = {c.id: c.number for c in services.counter_views if c.centre_id == CENTRE_ID}
-    services.queue = FakeQueueService(counters=counters, now=lambda: services.now)
+    services.queue = FakeQueueService(
+        counters=counters, now=lambda: services.now,
+        staff=lambda staff_id: next((s for s in services.staff.values() if s.id == staff_id), None),
+    )
     services.ticket_printer = printer if printer is not None else FakeTicketPrinter()
     services.announcer = announcer if announcer is not None else FakeAnnouncer()
     return services
@@ -455,6 +471,8 @@ class QueueStand:
     counter: CounterView
     counters: list[CounterView]
     advance: Callable[[timedelta], None]
+    supervisor: StaffSession  # a supervisor of the same centre, as the store knows them (figures, day reset)
+    clerk: StaffSession  # a clerk of the same centre, as the store knows them
     fake: FakeQueueService | None = None
 
     def now(self) -> datetime:
@@ -483,7 +501,7 @@ class QueueStand:
 def queue_stand(request: pytest.FixtureRequest, tmp_path: Path) -> QueueStand:
     """Build the stand for ``request.param`` ("fake" or "real"); "real" is the demo store's LocalQueueService."""
     from counter_app.ui.queue_common import QueueEvents, Station
-    from tests.fakes import FakeCounterAppServices
+    from tests.fakes import FakeCounterAppServices, FakeStaff
 
     if request.param == "fake":
         services = with_queue(FakeCounterAppServices(tmp_path / "data"))
@@ -503,6 +521,21 @@ def queue_stand(request: pytest.FixtureRequest, tmp_path: Path) -> QueueStand:
         advance = advance_real
     admin, counter = services.demo_session()
     session = replace(admin, role="clerk")  # the screens as a clerk sees them; tests change it when needed
+    if request.param == "fake":
+        chief = FakeStaff("s-gs", "gs.lan", "demo123", "Phạm Thị Giám", session.centre_id, role="supervisor")
+        services.staff[chief.username] = chief
+        supervisor = StaffSession(chief.id, chief.username, chief.full_name, chief.role, chief.centre_id,
+                                  session.centre_name)
+        clerk = session  # the fake's first staff member is a clerk
+    else:
+        with services.uow(readonly=True) as uow:
+            row = uow.staff.by_username("gsat01")  # the demo store's supervisor of the province centre
+            supervisor = StaffSession(row.id, row.username, row.full_name, row.role, row.centre_id,
+                                      session.centre_name)
+            row = uow.staff.by_username("nv01")
+            clerk = StaffSession(row.id, row.username, row.full_name, row.role, row.centre_id, session.centre_name)
+    assert supervisor.role == "supervisor" and clerk.role == "clerk"
+    assert supervisor.centre_id == clerk.centre_id == session.centre_id
     return QueueStand(
         kind=request.param,
         queue=services.queue,
@@ -514,5 +547,7 @@ def queue_stand(request: pytest.FixtureRequest, tmp_path: Path) -> QueueStand:
         counter=counter,
         counters=services.counters(session.centre_id),
         advance=advance,
+        supervisor=supervisor,
+        clerk=clerk,
         fake=services.queue if isinstance(services.queue, FakeQueueService) else None,
     )

@@ -47,6 +47,12 @@ ERROR_MESSAGES: dict[str, str] = {
     "auth.inactive": N_("This account is disabled. Ask a supervisor."),
     "counter.unknown": N_("This counter does not belong to your centre."),
     "counter.inactive": N_("Counter {number} is closed."),
+    # permissions (services/permissions.py)
+    "permission.not_staff_here": N_("This account is disabled or belongs to another centre. Sign in with your own account of this centre."),
+    "permission.reset_queue_day": N_("This account may not reset the day's queue. Ask a supervisor."),
+    "permission.see_queue_kpis": N_("This account may not see the queue figures. Ask a supervisor."),
+    "permission.print_tracking_book": N_("This account may not print the dossier tracking book. Ask a supervisor."),
+    "permission.take_payment": N_("This account may not take payments. Ask a supervisor."),
     # dossiers at the counter (services/dossiers.py, domain/dossier.py)
     "dossier.illegal_transition": N_("This step is not possible now: the dossier is “{status}” and cannot go through “{event}”."),
     "dossier.already_received": N_("This dossier was already received (status “{status}”)."),

@@ -33,6 +33,7 @@ from counter_app.domain.text import normalize
 from counter_app.domain.units import Counter
 from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.office_hours import require_open
+from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from counter_app.services.queue_port import (
     CallView,
@@ -623,6 +624,10 @@ class LocalQueueService:
     def finish_service(self, counter_id: str, staff_id: str, *, dossier_code: str = "") -> TicketView:
         """End the service (served, or walk-in), optionally linked to the dossier received or returned.
 
+        A ticket only called (Start was skipped: the service did happen) is started and finished in
+        this one transaction: its STARTED and FINISHED events are both recorded, at this moment, so a
+        failure leaves it called, never serving.
+
         The code is not looked up: behind the centre hub the dossier lives on the counter PC, not
         where the queue is, and a Finish must never be blocked; the screens pass codes they made.
         """
@@ -634,11 +639,17 @@ class LocalQueueService:
             names = self._names_for(uow)
             counter, state = self._desk(uow, counter_id, staff_id)
             current = self._current(uow, state)
-            ticket = rules.finish(current, now, code)
-            uow.queue.save_ticket(ticket, before=current)
+            implicit_start = current.status is TicketStatus.CALLED
+            serving = current
+            if implicit_start:
+                serving = rules.start(current, now)
+                self._record(uow, serving, EventType.STARTED, now, centre_id=counter.centre_id,
+                             counter_id=counter_id, staff_id=staff_id)
+            ticket = rules.finish(serving, now, code)
+            uow.queue.save_ticket(ticket, before=current)  # one write: called (or serving) to done
             uow.queue.save_counter_state(replace(state, current_ticket_id=None, last_ticket_id=ticket.id), now)
             self._record(uow, ticket, EventType.FINISHED, now, centre_id=counter.centre_id, counter_id=counter_id,
-                         staff_id=staff_id, dossier_code=code, implicit_start=current.status is TicketStatus.CALLED)
+                         staff_id=staff_id, dossier_code=code, implicit_start=implicit_start)
             view = self._view(ticket, names)
             uow.commit()
         self._publish([view])
@@ -764,11 +775,16 @@ class LocalQueueService:
             for label, n, at, recall, counter_id, line_id in rows
         ]
 
-    def kpis(self, centre_id: str) -> QueueKpis:
-        """Today's figures of the centre (see domain.queue.compute_kpis for the definitions)."""
+    def kpis(self, centre_id: str, staff_id: str) -> QueueKpis:
+        """Today's figures of the centre (see domain.queue.compute_kpis for the definitions).
+
+        Only for staff whose role may see them (``Permission.SEE_QUEUE_KPIS``); who looked is logged.
+        """
         now = self._now()
         day = now.date()
         with self._uow(readonly=True) as uow:
+            actor = require(uow, staff_id, Permission.SEE_QUEUE_KPIS, centre_id=centre_id)
+            log.info("queue figures of centre %s shown to %s (%s)", centre_id, actor.staff_id, actor.role)
             tickets = uow.queue.tickets_of_day(centre_id, day)
             moments = uow.queue.counter_moments(centre_id, day)
             counters = [c.number for c in uow.units.counters(centre_id) if c.active]
@@ -833,8 +849,11 @@ class LocalQueueService:
             uow.commit()
 
     # -- day handling ---------------------------------------------------------------------------
-    def reset_day(self, centre_id: str, *, carry_over: bool = False) -> int:
+    def reset_day(self, centre_id: str, staff_id: str, *, carry_over: bool = False) -> int:
         """Close the centre's waiting tickets as removed at day reset, or carry them to the next day.
+
+        Only by staff whose role may (``Permission.RESET_QUEUE_DAY``); the acting staff id is
+        recorded on every event of the reset and in its outbox payload (``staff_id``, ``reset_by``).
 
         Returns how many waiting tickets were closed (or carried). Tickets being called or served are
         left alone on purpose: their counter finishes them as usual (Finish / No-show / Transfer), so a
@@ -845,6 +864,7 @@ class LocalQueueService:
         with self._uow() as uow:
             if uow.units.centre(centre_id) is None:
                 raise DomainError("queue.unknown_centre", centre_id=centre_id)
+            actor = require(uow, staff_id, Permission.RESET_QUEUE_DAY, centre_id=centre_id)
             names = self._names_for(uow)
             waiting = uow.queue.waiting_up_to(centre_id, today)
             next_day: date | None = None
@@ -860,10 +880,11 @@ class LocalQueueService:
                     moved = rules.remove_at_reset(t, now)
                     event, data = EventType.REMOVED_AT_RESET, {}
                 if uow.queue.save_ticket(moved, before=t, expect=TicketStatus.WAITING):
-                    self._record(uow, moved, event, now, centre_id=centre_id, counter_id=None, staff_id=None, **data)
+                    self._record(uow, moved, event, now, centre_id=centre_id, counter_id=None,
+                                 staff_id=actor.staff_id, reset_by=actor.staff_id, **data)
                     updates.append(self._view(moved, names))
             uow.commit()
-        log.info("day reset at centre %s: %d waiting tickets %s", centre_id, len(updates),
+        log.info("day reset at centre %s by %s: %d waiting tickets %s", centre_id, actor.staff_id, len(updates),
                  "carried over" if carry_over else "closed")
         self._publish(updates)
         return len(updates)

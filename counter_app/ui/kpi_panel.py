@@ -101,6 +101,7 @@ class KpiDialog(QDialog):
         self,
         queue: QueueService,
         centre_id: str,
+        staff_id: str,
         *,
         refresh_ms: int = REFRESH_MS,
         now: Callable[[], datetime] | None = None,
@@ -111,6 +112,7 @@ class KpiDialog(QDialog):
         self.setWindowTitle(_("Queue figures of the day"))
         self._queue = queue
         self._centre_id = centre_id
+        self._staff_id = staff_id  # who looks: the service checks that they may
         self._now = now or (lambda: datetime.now().astimezone())
         self._loading = False
         self.kpis: QueueKpis | None = None
@@ -189,8 +191,8 @@ class KpiDialog(QDialog):
         if self._loading:
             return
         self._loading = True
-        queue, centre_id = self._queue, self._centre_id
-        run_in_background(lambda: queue.kpis(centre_id), self._on_kpis_loaded, self._on_kpis_failed,
+        queue, centre_id, staff_id = self._queue, self._centre_id, self._staff_id
+        run_in_background(lambda: queue.kpis(centre_id, staff_id), self._on_kpis_loaded, self._on_kpis_failed,
                           owner=self, name="queue-kpis")
 
     def show_kpis(self, kpis: QueueKpis) -> None:

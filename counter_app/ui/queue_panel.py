@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.services.i18n import N_, _
+from counter_app.services.permissions import Permission, allows
 from counter_app.services.queue_port import (
     CallView,
     LineView,
@@ -68,7 +69,6 @@ _log = logging.getLogger(__name__)
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 LINES_REFRESH_MS = 5_000
-SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 
 _STYLE = """
 QFrame#currentTicket { background: #ffffff; border: 1px solid #cfd8e3; border-radius: 8px; }
@@ -334,9 +334,9 @@ class QueuePanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, h=handlers[command.key]: h())
             self.buttons[command.key] = button
-        supervisor = session.role in SUPERVISOR_ROLES
-        self.actions_by_key["kpis"].setEnabled(supervisor)
-        self.buttons["kpis"].setVisible(supervisor)
+        sees_kpis = allows(session.role, Permission.SEE_QUEUE_KPIS)  # hidden; the service checks it
+        self.actions_by_key["kpis"].setEnabled(sees_kpis)
+        self.buttons["kpis"].setVisible(sees_kpis)
 
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -436,14 +436,9 @@ class QueuePanel(QWidget):
         if self._refuse("finish") or current is None:
             return
         queue, counter_id, staff_id = self._queue, self._counter.id, self._session.staff_id
-        start_first = current.status is TicketStatus.CALLED  # Start was skipped: the service did happen
-
-        def finish() -> TicketView:
-            if start_first:
-                queue.start_service(counter_id, staff_id)
-            return queue.finish_service(counter_id, staff_id, dossier_code=dossier_code)
-
-        self._run("finish-service", finish, self._on_finished)
+        # One operation also when Start was skipped: the service starts and finishes in one transaction.
+        self._run("finish-service", lambda: queue.finish_service(counter_id, staff_id, dossier_code=dossier_code),
+                  self._on_finished)
 
     def no_show(self) -> None:
         if self._refuse("no_show"):
@@ -484,13 +479,14 @@ class QueuePanel(QWidget):
         )
 
     def open_kpis(self) -> None:
-        """The supervisor's live figures of the centre's queue (supervisors and admins only)."""
-        if self._session.role not in SUPERVISOR_ROLES:
+        """The supervisor's live figures of the centre's queue (roles with Permission.SEE_QUEUE_KPIS)."""
+        if not allows(self._session.role, Permission.SEE_QUEUE_KPIS):
             return
         from counter_app.ui.kpi_panel import KpiDialog
 
         if self._kpi_dialog is None:
-            self._kpi_dialog = KpiDialog(self._queue, self._session.centre_id, parent=self.window())
+            self._kpi_dialog = KpiDialog(self._queue, self._session.centre_id, self._session.staff_id,
+                                         parent=self.window())
         self._kpi_dialog.show()
         self._kpi_dialog.raise_()
         self._kpi_dialog.activateWindow()

@@ -32,6 +32,8 @@ from counter_app.services.queue_port import (
 )
 from counter_app.services.resources import resource_path
 from counter_app.storage.db import make_engine
+from counter_app.storage.models import StaffRow
+from counter_app.storage.queue_repo import SqlQueueRepository
 from counter_app.storage.queue_seed import seed_queue
 from counter_app.storage.store import head_revision, store_path
 from counter_app.storage.uow import UnitOfWorkFactory
@@ -45,11 +47,14 @@ NV01, NV02 = "s-nv01", "s-nv02"
 # A ward: counter 1 → A (Hộ tịch), counter 2 → B, counter 3 → K ("Trả kết quả"); weight 0 elsewhere.
 WARD, WA, WK = "c-p-thanh-sen", "c-p-thanh-sen-line-a", "c-p-thanh-sen-line-k"
 W1, W3, NV03 = "c-p-thanh-sen-q1", "c-p-thanh-sen-q3", "s-nv03"
+GS01, GS_WARD = "s-gsat01", "s-gs-thanh-sen"  # supervisors (the figures, the day reset); the ward's is added
 
 
 def _seed(uow_factory: Any) -> None:
     with uow_factory() as uow:
         seed_queue(uow.session, load_province_data(resource_path(*DEMO_FILE)))
+        uow.session.add(StaffRow(id=GS_WARD, username="gs.thanhsen", full_name="Phạm Văn Giám", password_hash="x",
+                                 centre_id=WARD, role="supervisor", active=True, failed_logins=0))
         uow.commit()
 
 
@@ -271,6 +276,41 @@ def test_start_finish_and_link_the_dossier(queue, services, clock) -> None:  # t
     assert _code(caught) == "queue.no_current_ticket"
 
 
+def test_finishing_a_ticket_only_called_starts_and_finishes_it_in_one_transaction(  # type: ignore[no-untyped-def]
+    queue, clock, demo_data_dir, monkeypatch
+) -> None:
+    [ticket] = _issue(queue, L, 1)
+    queue.call_next(Q8, NV01)
+    clock.advance(minutes=3)
+
+    def broken(self, state, at):  # type: ignore[no-untyped-def]  # fails after the start step
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(SqlQueueRepository, "save_counter_state", broken)
+    with pytest.raises(OSError):
+        queue.finish_service(Q8, NV01)
+    monkeypatch.undo()
+    db = _db(demo_data_dir)
+    assert db.execute("SELECT status, started_at FROM queue_tickets WHERE id = ?", (ticket.id,)).fetchone() == (
+        "called", None)
+    assert queue.current_ticket(Q8).status is TicketStatus.CALLED  # type: ignore[union-attr]
+
+    clock.advance(minutes=2)
+    done = queue.finish_service(Q8, NV01)
+
+    assert (done.status, done.outcome) == (TicketStatus.DONE, TicketOutcome.SERVED)
+    assert done.started_at == done.ended_at == clock.now()  # as a Start clicked just before the Finish
+    events = db.execute("SELECT type, at, staff_id FROM queue_events WHERE ticket_id = ? ORDER BY seq",
+                        (ticket.id,)).fetchall()
+    assert [(t, staff) for t, _at, staff in events] == [
+        ("issued", None), ("called", NV01), ("started", NV01), ("finished", NV01)]
+    assert events[2][1] == events[3][1]  # both at the moment of the Finish
+    ops = [op for (op,) in db.execute(
+        "SELECT op FROM outbox WHERE entity = 'queue_ticket' AND entity_id = ? ORDER BY device_seq", (ticket.id,))]
+    assert ops == ["issued", "called", "started", "finished"]
+    assert queue.current_ticket(Q8) is None
+
+
 def test_walk_in(queue, demo_data_dir) -> None:  # type: ignore[no-untyped-def]
     walk = queue.walk_in(Q8, NV01, L)
     assert walk.status is TicketStatus.SERVING and walk.number == "L001" and walk.counter_number == 8
@@ -278,7 +318,7 @@ def test_walk_in(queue, demo_data_dir) -> None:  # type: ignore[no-untyped-def]
         queue.call_next(Q8, NV01)
     done = queue.finish_service(Q8, NV01)
     assert done.outcome is TicketOutcome.WALK_IN
-    assert queue.kpis("c-tinh").walk_ins == 1 and queue.kpis("c-tinh").issued == 0
+    assert queue.kpis("c-tinh", GS01).walk_ins == 1 and queue.kpis("c-tinh", GS01).issued == 0
 
 
 # -- transfers -------------------------------------------------------------------------------------
@@ -298,7 +338,7 @@ def test_transfer_to_a_line_keeps_the_original_order(queue, clock, demo_data_dir
         "SELECT hop, status, outcome, line_id FROM queue_tickets WHERE label = 'A001' ORDER BY hop"
     ).fetchall()
     assert rows == [(0, "done", "transferred", A), (1, "called", None, K)]
-    assert queue.kpis("c-tinh").transferred == 1
+    assert queue.kpis("c-tinh", GS01).transferred == 1
 
 
 def test_transfer_to_a_counter_goes_before_its_queue(queue, services, clock) -> None:  # type: ignore[no-untyped-def]
@@ -364,7 +404,7 @@ def test_a_clock_set_back_a_little_keeps_the_order_and_no_negative_times(queue, 
         queue.start_service(W1, NV03)
         clock.advance(minutes=5)
         queue.finish_service(W1, NV03)
-        kpis = queue.kpis(WARD)
+        kpis = queue.kpis(WARD, GS_WARD)
     assert "clock went back" in caplog.text
     assert kpis.average_wait_minutes == 0.0 and kpis.average_walk_minutes == 3.0
     assert kpis.average_service_minutes == 5.0 and kpis.average_time_in_centre_minutes == 7.0
@@ -378,21 +418,21 @@ def test_a_day_reset_never_breaks_a_service_in_progress(queue, clock, demo_data_
     queue.call_next(W1, NV03)
     queue.start_service(W1, NV03)
     queue.call_next(W3, NV03)
-    assert queue.reset_day(WARD) == 2
+    assert queue.reset_day(WARD, GS_WARD) == 2
     states = dict(_db(demo_data_dir).execute("SELECT label, status || '/' || coalesce(outcome, '') FROM queue_tickets").fetchall())
     assert states == {serving.number: "serving/", waiting1.number: "done/removed_at_reset",
                       waiting2.number: "done/removed_at_reset", called_k.number: "called/"}
     assert queue.finish_service(W1, NV03).outcome is TicketOutcome.SERVED
     assert queue.start_service(W3, NV03).status is TicketStatus.SERVING
-    assert queue.kpis(WARD).removed == 2
+    assert queue.kpis(WARD, GS_WARD).removed == 2
     with pytest.raises(DomainError, match="queue.unknown_centre"):
-        queue.reset_day("nowhere")
+        queue.reset_day("nowhere", GS_WARD)
 
 
 def test_carry_over_moves_waiting_tickets_to_the_next_working_day(queue, clock) -> None:  # type: ignore[no-untyped-def]
     clock.set(datetime(2026, 12, 4, 16, 50, tzinfo=VIETNAM_TIME))  # a Friday
     carried = _issue(queue, WA, 2, key="fri")
-    assert queue.reset_day(WARD, carry_over=True) == 2
+    assert queue.reset_day(WARD, GS_WARD, carry_over=True) == 2
     assert queue.call_next(W1, NV03) is None  # not today any more
     assert {v.code: v.waiting for v in queue.lines(WARD)}["A"] == 0
     clock.set(datetime(2026, 12, 7, 7, 30, tzinfo=VIETNAM_TIME))  # Monday
@@ -496,7 +536,7 @@ def test_kpis_of_a_scripted_morning(queue, clock) -> None:  # type: ignore[no-un
     at(8, 20)
     queue.finish_service(W1, NV03)  # served 7
     at(8, 25)
-    kpis = queue.kpis(WARD)
+    kpis = queue.kpis(WARD, GS_WARD)
     assert (kpis.day, kpis.issued, kpis.served, kpis.no_show, kpis.waiting_now) == ("2026-11-30", 3, 2, 1, 0)
     assert kpis.average_wait_minutes == round(17 / 3, 2)
     assert kpis.average_walk_minutes == 1.0 and kpis.average_service_minutes == 6.5
@@ -504,7 +544,7 @@ def test_kpis_of_a_scripted_morning(queue, clock) -> None:  # type: ignore[no-un
     assert kpis.idle_minutes_by_counter == {1: 3 + 2 + 5, 2: 0.0, 3: 5 + 19}
     assert {k: v for k, v in kpis.wait_buckets.items() if v} == {"0-3": 1, "3-6": 1, "12-15": 1}
     tight = LocalQueueService(queue._uow, clock, queue.device_id, QueueSettings(target_wait_minutes=10))
-    assert tight.kpis(WARD).service_level == round(2 / 3, 4)
+    assert tight.kpis(WARD, GS_WARD).service_level == round(2 / 3, 4)
     lines = {v.code: v for v in queue.lines(WARD)}
     assert lines["A"].average_wait_minutes == 6.5 and lines["K"].average_wait_minutes == 4.0
 
@@ -606,4 +646,4 @@ def test_day_passing_is_handled_without_a_reset(queue, clock) -> None:  # type: 
     queue.issue_ticket(K, request_key="late")
     clock.advance(days=1)
     assert queue.call_next(Q8, NV01) is None
-    assert queue.kpis("c-tinh").waiting_now == 0
+    assert queue.kpis("c-tinh", GS01).waiting_now == 0

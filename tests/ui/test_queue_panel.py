@@ -196,6 +196,49 @@ def test_finish_without_start_still_counts_the_service(qtbot: QtBot, stand: Queu
     assert finished.args[0].status is TicketStatus.DONE
 
 
+def test_a_finish_that_fails_after_the_start_leaves_the_ticket_called(
+    qtbot: QtBot, stand: QueueStand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if stand.fake is not None:
+        pytest.skip("the store's transaction is what is tested")
+    from counter_app.storage.queue_repo import SqlQueueRepository
+
+    [ticket] = stand.issue()
+    panel = make_panel(qtbot, stand)
+    panel.call_next()
+    settle(qtbot, panel)
+
+    def broken(self: SqlQueueRepository, state: object, at: object) -> None:  # after the start step
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(SqlQueueRepository, "save_counter_state", broken)
+    panel.finish_service()
+    settle(qtbot, panel)
+    monkeypatch.undo()
+
+    assert panel.message_label.property("tone") == "error"
+    current = stand.queue.current_ticket(stand.counter.id)
+    assert current is not None and current.id == ticket.id
+    assert current.status is TicketStatus.CALLED  # not "serving": start and finish are one transaction
+    with qtbot.waitSignal(stand.events.sig_finished) as finished:
+        panel.finish_service()  # the clerk tries again, and it is done
+    settle(qtbot, panel)
+    assert finished.args[0].status is TicketStatus.DONE and stand.queue.current_ticket(stand.counter.id) is None
+
+
+def test_the_figures_refused_by_the_service_say_why(qtbot: QtBot, stand: QueueStand) -> None:
+    dialog = KpiDialog(stand.queue, stand.station.centre_id, stand.clerk.staff_id)
+    qtbot.addWidget(dialog)
+
+    dialog.show()
+
+    qtbot.waitUntil(lambda: dialog.updated_label.text() != "")
+    assert dialog.kpis is None
+    assert dialog.updated_label.text() == (
+        "Chưa cập nhật được số liệu: Tài khoản này không được xem số liệu hàng đợi. Hãy nhờ cán bộ giám sát.")
+    dialog.close()
+
+
 def test_walk_in_is_served_at_once(qtbot: QtBot, stand: QueueStand) -> None:
     panel = make_panel(qtbot, stand)
     line = stand.lines()[0]
@@ -252,9 +295,8 @@ def test_the_dialogs_give_back_what_was_chosen(qtbot: QtBot, stand: QueueStand) 
 
 
 def test_a_supervisor_sees_the_live_figures(qtbot: QtBot, stand: QueueStand) -> None:
-    s = stand.session
-    supervisor = StaffSession(s.staff_id, s.username, s.full_name, "supervisor", s.centre_id, s.centre_name)
-    issued_before = stand.queue.kpis(stand.station.centre_id).issued
+    supervisor = stand.supervisor
+    issued_before = stand.queue.kpis(stand.station.centre_id, supervisor.staff_id).issued
     stand.issue(2)
     panel = make_panel(qtbot, stand, supervisor)
     assert panel.buttons["kpis"].isVisibleTo(panel)

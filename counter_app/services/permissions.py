@@ -1,0 +1,81 @@
+"""Who may do what: the one table of staff roles and their permissions, checked by the services.
+
+The services check a permission where the action happens (``require`` inside the use case's unit
+of work), with the staff member read from the store — never the role a screen or a caller claims —
+and record who acted. The screens ask ``allows`` only to hide what a role cannot do; hiding is a
+courtesy, the check is here.
+
+The command line (``counter …``) acts as the store's administrator: whoever runs it holds the
+store file itself. It acts under the staff id ``COMMAND_LINE`` (recorded as such) and passes the
+checks of the ``admin`` role at any centre, unless a real staff account has that id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from counter_app.domain.errors import DomainError
+from counter_app.services.catalog_data import StaffRole
+
+log = logging.getLogger(__name__)
+
+COMMAND_LINE = "cli"  # the staff id the command line acts under (counter_app/cli.py: _cli_desk)
+
+
+class Permission(StrEnum):
+    RESET_QUEUE_DAY = "reset_queue_day"  # close or carry over the centre's waiting tickets
+    SEE_QUEUE_KPIS = "see_queue_kpis"  # the centre's live queue figures
+    PRINT_TRACKING_BOOK = "print_tracking_book"  # Mẫu 07, on screen, on paper or rendered
+    TAKE_PAYMENT = "take_payment"  # collect fees and charges (cash or transfer) and issue a receipt
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    StaffRole.CLERK.value: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.TAKE_PAYMENT}),
+    StaffRole.SUPERVISOR.value: frozenset(Permission),
+    StaffRole.ADMIN.value: frozenset(Permission),
+}
+
+NOT_STAFF_HERE = "permission.not_staff_here"
+
+
+class PermissionDenied(DomainError):
+    """The acting staff member may not do this (code ``permission.<permission>``) or is not an
+    active staff member of the centre (``permission.not_staff_here``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The staff member who acts, as the store knows them."""
+
+    staff_id: str
+    role: str
+    centre_id: str
+
+
+def allows(role: str, permission: Permission) -> bool:
+    """Whether a role may do this (screens use it to hide what a role cannot do)."""
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def require(uow: Any, staff_id: str, permission: Permission, *, centre_id: str) -> Actor:
+    """The acting staff member, after checking in the open unit of work that they may act at the centre.
+
+    Raises ``PermissionDenied`` (logged with the staff id) for an unknown or disabled account, an
+    account of another centre, or a role without the permission.
+    """
+    staff = uow.staff.by_id(staff_id) if staff_id else None
+    if staff is None and staff_id == COMMAND_LINE:
+        actor = Actor(COMMAND_LINE, StaffRole.ADMIN.value, centre_id)
+    elif staff is None or not staff.active or staff.centre_id != centre_id:
+        log.warning("refused %s to %r at centre %s: not an active staff member there",
+                    permission.value, staff_id, centre_id)
+        raise PermissionDenied(NOT_STAFF_HERE)
+    else:
+        actor = Actor(staff.id, staff.role, staff.centre_id)
+    if not allows(actor.role, permission):
+        log.warning("refused %s to %s (%s) at centre %s", permission.value, staff_id, actor.role, centre_id)
+        raise PermissionDenied(f"permission.{permission.value}")
+    return actor
