@@ -22,19 +22,11 @@ from counter_app.domain.dossier import (
     next_status,
 )
 from counter_app.domain.errors import DomainError
-from counter_app.domain.identity import (
-    Gender,
-    validate_cccd,
-    validate_cmnd,
-    validate_passport,
-    validate_phone,
-    validate_s10,
-)
+from counter_app.domain.identity import validate_phone, validate_s10
 from counter_app.domain.text import normalize, search_key
 from counter_app.domain.units import UnitTree
 from counter_app.services.addresses import (
     AddressBook,
-    Place,
     read_full_address,
     require_full_address,
 )
@@ -42,14 +34,13 @@ from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.codes import allocate_dossier_code
 from counter_app.services.documents import FormSet
 from counter_app.services.formatting import format_number
+from counter_app.services.intake_rules import MAX_LINE, MAX_NAME, MAX_SUMMARY, validate_intake
+from counter_app.services.intake_rules import check_phone as _phone
+from counter_app.services.intake_rules import clean_text as _text
 from counter_app.services.office_hours import confirmation_record, require_open_or_confirmed
 from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
-MAX_NAME = 200
-MAX_SUMMARY = 2000
-MAX_LINE = 300
 FORM_SET_2025_FROM = date(2025, 7, 1)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,39 +235,6 @@ def _hint(value: str, n: int) -> str:
     return ("•" * max(0, min(4, len(digits) - n)) + digits[-n:]) if digits else ""
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    cleaned = normalize(value or "")
-    if required and not cleaned:
-        raise DomainError("intake.required", field=field)
-    if len(cleaned) > limit:
-        raise DomainError("intake.too_long", field=field, limit=limit, length=len(cleaned))
-    return cleaned
-
-
-def _identity(applicant_type: str, number: str, birth_date: date | None, today: date, gender: str = "") -> str:
-    number = re.sub(r"\s", "", number or "").upper()
-    if not number:
-        return ""
-    if applicant_type != "citizen":
-        if len(number) > 30:
-            raise DomainError("intake.too_long", field="id_number", limit=30, length=len(number))
-        return number
-    if number.isdigit():
-        if len(number) == 9:
-            return validate_cmnd(number)
-        return validate_cccd(number, birth_date=birth_date, gender=Gender(gender) if gender else None,
-                             today=today).number
-    return validate_passport(number)
-
-
-def _phone(value: str, field: str = "phone") -> str:
-    """A Vietnamese mobile or landline in national form (domain/identity.py validate_phone)."""
-    try:
-        return validate_phone(value)
-    except DomainError as error:
-        raise DomainError(error.code, field=field, **error.params) from None
-
-
 def _searched_phone(text: str) -> str:
     """A phone number typed into a search box in national form, or "" when it is not one."""
     try:
@@ -371,48 +329,14 @@ class DossierService:
         procedure: Procedure = self._procedure(req.procedure_code)
         if not procedure.is_valid_on(now.date()):  # e.g. a copy kept for a department merged in 2025
             raise DomainError("intake.procedure_not_in_force", code=procedure.code, day=now.date())
-        name = _text(req.applicant_name, "applicant_name", MAX_NAME, required=True)
-        if req.outcome is not Outcome.COMPLETE and not normalize(req.reason):
-            raise DomainError("intake.reason_required")
-        if not 1 <= req.sets <= 99:
-            raise DomainError("intake.bad_sets", sets=req.sets)
-        for c in req.components:
-            if min(c.originals, c.certified_copies, c.photocopies) < 0 or max(c.originals, c.certified_copies, c.photocopies) > 99:
-                raise DomainError("intake.bad_count", component=c.name)
-        id_number = _identity(req.applicant_type, req.id_number, req.birth_date, now.date(), req.gender)
-        phone = _phone(req.phone)
-        email = _text(req.email, "email", 200)
-        if email and not _EMAIL.match(email):
-            raise DomainError("intake.bad_email", value=email)
-        channel = Channel(req.channel)
-        if channel is Channel.POST and not procedure.post_dossier:
-            raise DomainError("intake.post_not_allowed", procedure=procedure.name)
-        by_post = req.result_delivery == "post"
-        if by_post:
-            if not procedure.post_result:
-                raise DomainError("intake.post_result_not_allowed", procedure=procedure.name)
-            if not (normalize(req.delivery_receiver) and normalize(req.delivery_address) and req.delivery_phone):
-                raise DomainError("intake.delivery_incomplete")
-            # street/house + commune + province, or the post cannot deliver (issue 8 §4)
-            delivery_address = read_full_address(
-                require_full_address(req.delivery_address, self.address_book(now.date()), "delivery_address")
-            )
-        else:
-            delivery_address = ""
-        province, commune = self._applicant_units(req, now.date())
-        if req.outcome is Outcome.COMPLETE:
-            missing_required = [c.name for c in req.components if not c.provided and self._is_required(procedure, c.name)]
-            if missing_required:
-                raise DomainError("intake.components_missing", names=", ".join(missing_required))
+        valid = validate_intake(req, procedure, now.date(), self.address_book(now.date()))  # services/intake_rules.py
+        province, commune, by_post = valid.province, valid.commune, valid.by_post
         calendar = self._calendar(desk.centre_id)
         appointment = calendar.appointment(now, procedure.duration) if req.outcome is Outcome.COMPLETE else None
         agency = self._units.get(procedure.agency_unit_id)
         components = tuple(
-            DossierComponentRecord(
-                _text(c.name, "component", MAX_LINE, required=True), c.originals, c.certified_copies,
-                c.photocopies, c.provided,
-            )
-            for c in req.components
+            DossierComponentRecord(name, c.originals, c.certified_copies, c.photocopies, c.provided)
+            for name, c in zip(valid.component_names, req.components, strict=True)
         )
         fee_due = procedure.total_fee if req.outcome is Outcome.COMPLETE else 0
         if req.payment is not None:
@@ -432,21 +356,22 @@ class DossierService:
                 procedure_id=procedure.id, procedure_code=procedure.code, procedure_name=procedure.name,
                 catalog_version=procedure.catalog_version, agency_unit_id=agency.id, agency_code=agency.code,
                 form_set=form_set_for(now).value, status=DossierStatus.RECEIVED,  # replaced by the event below
-                applicant_type=req.applicant_type, applicant_name=name, applicant_key=search_key(name),
-                id_number=id_number, phone=phone, email=email,
+                applicant_type=req.applicant_type, applicant_name=valid.applicant_name,
+                applicant_key=search_key(valid.applicant_name),
+                id_number=valid.id_number, phone=valid.phone, email=valid.email,
                 province_unit_id=province.unit_id if province else None,
                 commune_unit_id=commune.unit_id if commune else None,
-                address_line=_text(req.address_line, "address_line", 500),
+                address_line=valid.address_line,
                 province_code=province.code if province else "", province_name=province.name if province else "",
                 commune_code=commune.code if commune else "", commune_name=commune.name if commune else "",
-                owner_name=_text(req.owner_name, "owner_name", MAX_NAME), channel=channel.value,
-                request_summary=_text(req.request_summary, "request_summary", MAX_SUMMARY),
+                owner_name=valid.owner_name, channel=valid.channel.value,
+                request_summary=valid.request_summary,
                 sets=req.sets, result_delivery="post" if by_post else "counter",
-                delivery_receiver=_text(req.delivery_receiver, "delivery_receiver", MAX_NAME),
-                delivery_address=_text(delivery_address, "delivery_address", 500),
-                delivery_phone=_phone(req.delivery_phone, "delivery_phone"),
-                reason=_text(req.reason, "reason", MAX_SUMMARY),
-                missing_components=tuple(_text(m, "missing", MAX_LINE) for m in req.missing_components if normalize(m)),
+                delivery_receiver=valid.delivery_receiver,
+                delivery_address=valid.delivery_address,
+                delivery_phone=valid.delivery_phone,
+                reason=valid.reason,
+                missing_components=valid.missing_components,
                 received_at=now, appointment=appointment, original_appointment=appointment, paused_at=None,
                 supplement_requests=0, extensions=0,
                 handover_due=rules.handover_day(now, calendar) if req.outcome is Outcome.COMPLETE else None,
@@ -482,24 +407,6 @@ class DossierService:
             cached = (today, AddressBook(self._units, today))
             self._address_book = cached
         return cached[1]
-
-    def _applicant_units(self, req: IntakeRequest, today: date) -> tuple[Place | None, Place | None]:
-        """The applicant's province and commune (2025 units of any province) from codes or store unit ids."""
-        book = self.address_book(today)
-        province = book.province(req.province_code or req.province_unit_id or "")
-        if (req.province_code or req.province_unit_id) and province is None:
-            raise DomainError("address.unknown_unit", code=req.province_code or req.province_unit_id)
-        commune = None
-        wanted = req.commune_code or req.commune_unit_id
-        if wanted:
-            commune = next((c for c in book.communes(province) if wanted in (c.code, c.unit_id)), None) if province else None
-            if commune is None:
-                raise DomainError("address.unknown_unit", code=wanted)
-        return province, commune
-
-    @staticmethod
-    def _is_required(procedure: Procedure, name: str) -> bool:
-        return any(c.name == name and c.required for c in procedure.components)
 
     # -- finding dossiers -------------------------------------------------------------------
     def find(self, code: str, desk: Desk | None = None) -> DossierSummary:

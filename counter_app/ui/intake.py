@@ -37,18 +37,11 @@ from PySide6.QtWidgets import (
 from counter_app.domain.catalog import Channel
 from counter_app.domain.dossier import Outcome
 from counter_app.domain.errors import DomainError
-from counter_app.domain.identity import (
-    Gender,
-    looks_like_cccd_qr,
-    parse_cccd_qr,
-    validate_cccd,
-    validate_cmnd,
-    validate_passport,
-    validate_phone,
-)
+from counter_app.domain.identity import Gender, looks_like_cccd_qr, parse_cccd_qr
 from counter_app.domain.text import normalize
 from counter_app.domain.units import Unit, UnitKind
-from counter_app.services.addresses import AddressBook, Place, ReadAddress, require_full_address
+from counter_app.services import intake_rules
+from counter_app.services.addresses import AddressBook, Place, ReadAddress
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import APPLICANT_TYPES, describe_dossier_error
 from counter_app.services.dossiers import IntakeComponent, IntakePayment, IntakeRequest
@@ -63,7 +56,7 @@ from counter_app.services.read_models import ProcedureGuide
 from counter_app.ui.main_window import CounterContext
 from counter_app.ui.money_edit import MoneyEdit
 from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
-from counter_app.ui.preview import print_and_preview
+from counter_app.ui.preview import print_and_preview, print_owed_and_preview
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
     FieldNote,
@@ -78,8 +71,6 @@ from counter_app.ui.widgets import (
 _log = logging.getLogger(__name__)
 
 APPOINTMENT_REFRESH_MS = 60_000
-# The same shape the dossier service accepts (services/dossiers.py); checked here as typed.
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCAL_UNIT_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
 _COMMITTEE_PREFIXES = ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ")
 
@@ -122,42 +113,41 @@ def _bare(name: str) -> str:
     return name
 
 
+def field_error_words(error: DomainError) -> str:
+    """Words of an intake error, the field it names in words ("id_number" → "ID number")."""
+    params = dict(error.params)
+    field = str(params.get("field", ""))
+    if field in FIELD_WORDS:
+        params["field"] = _(FIELD_WORDS[field])
+    return describe_dossier_error(DomainError(error.code, **params))
+
+
 def check_identity(
     applicant_type: str, text: str, today: date, *, birth_date: date | None = None, gender: str = ""
 ) -> tuple[str, str]:
     """Words and tone for the ID field as typed: ("", "") when empty, ("…", "ok"|"info"|"error").
 
-    A CCCD number is checked against the birth date and sex when they are known (from the card's
-    QR or typed), as the dossier service checks it on save.
+    The dossier service's own check (services/intake_rules.py check_identity): a CCCD number is
+    checked against the birth date and sex when they are known (from the card's QR or typed).
     """
-    number = re.sub(r"\s", "", text or "").upper()
-    if not number:
-        return "", ""
-    if applicant_type != "citizen":
-        if len(number) > 30:
-            error = DomainError("intake.too_long", field=_("ID number"), limit=30, length=len(number))
-            return describe_error(error), "error"
-        return "", ""
     try:
-        if number.isdigit():
-            if len(number) == 9:
-                validate_cmnd(number)
-                return _("Old 9-digit identity card (CMND)."), "ok"
-            info = validate_cccd(
-                number, birth_date=birth_date, gender=Gender(gender) if gender else None, today=today
-            )
-            return (
-                _("Valid CCCD · birth registered in {province} · born in {year}").format(
-                    province=info.province_name, year=info.birth_year
-                ),
-                "ok",
-            )
-        validate_passport(number)
-        return _("Passport number."), "ok"
+        read = intake_rules.check_identity(applicant_type, text, today, birth_date=birth_date, gender=gender)
     except DomainError as error:
         # Still typing the twelve digits: say how many so far, without alarm.
-        typing = error.code == "cccd.length" and len(number) < 12
-        return describe_error(error), "info" if typing else "error"
+        typing = error.code == "cccd.length" and int(error.params.get("length", 12)) < 12
+        return field_error_words(error), "info" if typing else "error"
+    if read.kind == "cmnd":
+        return _("Old 9-digit identity card (CMND)."), "ok"
+    if read.kind == "cccd" and read.cccd is not None:
+        return (
+            _("Valid CCCD · birth registered in {province} · born in {year}").format(
+                province=read.cccd.province_name, year=read.cccd.birth_year
+            ),
+            "ok",
+        )
+    if read.kind == "passport":
+        return _("Passport number."), "ok"
+    return "", ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,12 +683,12 @@ class IntakeDialog(QDialog):
         if normalize(self.name_edit.text()):
             self.name_note.clear_note()
 
-    def _check_phone(self, edit: QLineEdit, note: FieldNote) -> bool:
-        """The service's own phone rule (domain validate_phone); a valid number is shown as saved."""
+    def _check_phone(self, edit: QLineEdit, note: FieldNote, field: str = "phone") -> bool:
+        """The service's own phone rule (intake_rules.check_phone); a valid number is shown as saved."""
         try:
-            phone = validate_phone(edit.text())
+            phone = intake_rules.check_phone(edit.text(), field)
         except DomainError as error:
-            note.show_note(describe_error(error))
+            note.show_note(field_error_words(error))
             return False
         if phone and phone != edit.text():
             edit.setText(phone)
@@ -706,20 +696,28 @@ class IntakeDialog(QDialog):
         return True
 
     def _check_email(self) -> bool:
-        email = normalize(self.email_edit.text())
-        if email and not EMAIL.match(email):
-            self.email_note.show_note(describe_error(DomainError("intake.bad_email", value=email)))
+        """The service's own e-mail rule (intake_rules.check_email)."""
+        try:
+            intake_rules.check_email(self.email_edit.text())
+        except DomainError as error:
+            self.email_note.show_note(field_error_words(error))
             return False
         self.email_note.clear_note()
+        return True
+
+    def _check_name(self) -> bool:
+        """The service's own rule for the applicant's name (intake_rules.clean_text)."""
+        try:
+            intake_rules.clean_text(self.name_edit.text(), "applicant_name", intake_rules.MAX_NAME, required=True)
+        except DomainError as error:
+            self.name_note.show_note(field_error_words(error))
+            return False
         return True
 
     def check_fields(self, outcome: Outcome) -> QWidget | None:
         """Check what can be checked here; show the words under each field. The first bad field."""
         bad: list[QWidget] = []
-        if not normalize(self.name_edit.text()):
-            self.name_note.show_note(
-                describe_error(DomainError("intake.required", field=_(FIELD_WORDS["applicant_name"])))
-            )
+        if not self._check_name():
             bad.append(self.name_edit)
         text, tone = self._check_identity()
         if tone in ("error", "info"):
@@ -730,30 +728,23 @@ class IntakeDialog(QDialog):
         if not self._check_email():
             bad.append(self.email_edit)
         if self.delivery_post_radio.isChecked():
-            missing = not (
-                normalize(self.receiver_edit.text())
-                and normalize(self.delivery_address_edit.text())
-                and self.delivery_phone_edit.text().strip()
-            )
-            if missing:
-                self.delivery_note.show_note(describe_error(DomainError("intake.delivery_incomplete")))
+            if not self._check_delivery_filled():
                 bad.append(self.receiver_edit)
             elif not self._check_delivery_address():
                 bad.append(self.delivery_address_edit)
-            elif not self._check_phone(self.delivery_phone_edit, self.delivery_note):
+            elif not self._check_phone(self.delivery_phone_edit, self.delivery_note, "delivery_phone"):
                 bad.append(self.delivery_phone_edit)
             else:
                 self.delivery_note.clear_note()
         if outcome is Outcome.COMPLETE:
-            missing_required = [c.name for c in self.components if c.required and not c.provided.isChecked()]
-            if missing_required:
-                self.components_note.show_note(
-                    describe_error(DomainError("intake.components_missing", names=", ".join(missing_required)))
-                )
-                first = next(c for c in self.components if c.name == missing_required[0])
-                bad.append(first.provided)
-            else:
+            provided = [IntakeComponent(c.name, provided=c.provided.isChecked()) for c in self.components]
+            try:
+                intake_rules.check_components_received(provided, {c.name for c in self.components if c.required})
                 self.components_note.clear_note()
+            except DomainError as error:
+                self.components_note.show_note(field_error_words(error))
+                first = next(c for c in self.components if c.required and not c.provided.isChecked())
+                bad.append(first.provided)
         if outcome is Outcome.COMPLETE and self.collects_fee():
             try:
                 self.fee_amount_edit.amount()
@@ -953,9 +944,13 @@ class IntakeDialog(QDialog):
         self.sig_saved.emit(result)
         owner = self.parentWidget() or self
         assert self.outcome is not None
-        print_and_preview(owner, self.context, FORM_OF_OUTCOME[self.outcome], code)
-        if receipt:
-            print_and_preview(owner, self.context, DocumentKind.PAYMENT_RECEIPT, receipt)
+        owed = getattr(result, "print_jobs", ())
+        if owed:  # the service decided what this intake owes the printer, committed with the dossier
+            print_owed_and_preview(owner, self.context, owed)
+        else:  # the same request saved before (a retry): print its papers again
+            print_and_preview(owner, self.context, FORM_OF_OUTCOME[self.outcome], code)
+            if receipt:
+                print_and_preview(owner, self.context, DocumentKind.PAYMENT_RECEIPT, receipt)
         self.accept()
 
     def _on_save_failed(self, error: BaseException) -> None:
@@ -977,11 +972,8 @@ class IntakeDialog(QDialog):
 
     def show_service_error(self, error: DomainError) -> None:
         """The words of a refusal next to the field it is about, or in the status line."""
-        params = dict(error.params)
-        field = str(params.get("field", ""))
-        if field in FIELD_WORDS:
-            params["field"] = _(FIELD_WORDS[field])
-        text = describe_dossier_error(DomainError(error.code, **params))
+        field = str(error.params.get("field", ""))
+        text = field_error_words(error)
         notes: dict[str, tuple[FieldNote, QWidget]] = {
             "applicant_name": (self.name_note, self.name_edit),
             "id_number": (self.id_note, self.id_edit),
@@ -1000,7 +992,7 @@ class IntakeDialog(QDialog):
         if code.startswith(("cccd.", "cmnd.", "passport.")):
             target = notes["id_number"]
         elif code == "intake.bad_phone":
-            bad_delivery = str(params.get("value", "")) == self.delivery_phone_edit.text()
+            bad_delivery = str(error.params.get("value", "")) == self.delivery_phone_edit.text()
             target = notes["delivery_phone" if bad_delivery else "phone"]
         elif code == "phone.invalid":
             target = notes["delivery_phone" if error.params.get("field") == "delivery_phone" else "phone"]
@@ -1110,10 +1102,21 @@ class IntakeDialog(QDialog):
             "info",
         )
 
+    def _check_delivery_filled(self) -> bool:
+        """Home delivery needs a receiver, an address and a phone: the service's own rule."""
+        try:
+            intake_rules.check_delivery_filled(
+                self.receiver_edit.text(), self.delivery_address_edit.text(), self.delivery_phone_edit.text()
+            )
+        except DomainError as error:
+            self.delivery_note.show_note(field_error_words(error))
+            return False
+        return True
+
     def _check_delivery_address(self) -> bool:
         """Home delivery needs street + commune + province: the service's own rule."""
         try:
-            require_full_address(self.delivery_address_edit.text(), self.addresses, "delivery_address")
+            intake_rules.check_delivery_address(self.delivery_address_edit.text(), self.addresses)
         except DomainError as error:
             self.delivery_note.show_note(describe_error(error))
             return False
