@@ -9,7 +9,7 @@ rules again when they run (the answer may be a few minutes old).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -68,19 +68,26 @@ def action_text(action: Action) -> str:
 class DossierActions:
     """The service's answer for one dossier at one moment.
 
-    ``refusals`` holds every action that cannot be taken now with the error that says why;
-    every other action is allowed. ``outstanding`` is what is still to be paid (returning or
-    posting the result asks for it first, when the step is taken). ``printable_forms`` are the
-    dossier forms its history has issued, which can be printed again (empty when the answer was
-    made from a list row, without the history).
+    ``offered``: the steps the dossier's state has now; a screen enables their buttons (taking
+    one still runs the service's checks, and a rule that refuses it is said in words then).
+    ``refusals``: every action that cannot be taken now, with the error that says why: those
+    not offered (wrong state) and those offered but refused by a rule (supplement asked once
+    already, extension once and a day before the deadline, fees to collect before the result
+    goes). ``outstanding`` is what is still to be paid. ``printable_forms`` are the dossier
+    forms its history has issued, which can be printed again (empty when the answer was made
+    from a list row, without the history).
     """
 
     code: str
     status: DossierStatus
+    offered: frozenset[Action] = frozenset()
     refusals: Mapping[Action, DomainError] = field(default_factory=dict)
     outstanding: int = 0
     postal_in_transit: tuple[str, ...] = ()  # postal items sent and not yet delivered or returned
     printable_forms: tuple[DocumentKind, ...] = ()
+
+    def offers(self, action: Action) -> bool:
+        return action in self.offered
 
     def can(self, action: Action) -> bool:
         return action not in self.refusals
@@ -93,11 +100,15 @@ class DossierActions:
         return tuple(a for a in Action if a not in self.refusals)
 
 
-def _refusal(check: Any) -> DomainError | None:
+def _refusal(check: Callable[[], object]) -> DomainError | None:
     try:
         check()
     except DomainError as error:
         return error
+    return None
+
+
+def _nothing() -> None:
     return None
 
 
@@ -115,23 +126,30 @@ def decide(
     items = tuple(postal_items)
     in_transit = tuple(p.item_code for p in items if p.status == POSTAL_IN_TRANSIT)
 
-    def step(event: EventType) -> Any:
+    def step(event: EventType) -> Callable[[], object]:
         return lambda: next_status(status, event)
 
-    def extend() -> None:
+    def extension_step() -> None:
         next_status(status, EventType.EXTENDED)
         if state.appointment is None:
             raise DomainError("dossier.illegal_transition", status=status.value, event=EventType.EXTENDED.value)
-        # A later day is the proposal; whether it may move at all is the domain's rule.
+
+    def extension_rule() -> None:
+        assert state.appointment is not None
+        # A later day stands for the new appointment; whether it may move at all is the domain's rule.
         rules.extend(state, now, state.appointment + timedelta(days=1))
 
-    def pay() -> None:
+    def payment_step() -> None:
         if status in NOT_REGISTERED:
             raise DomainError("payment.not_registered", code=record.code)
         if outstanding <= 0:
             raise DomainError("payment.already_paid", code=record.code)
 
-    def postal(event: EventType) -> Any:
+    def fees_first() -> None:
+        if outstanding > 0:
+            raise DomainError("return.fees_outstanding", code=record.code)
+
+    def postal_step(event: EventType) -> Callable[[], None]:
         def check() -> None:
             next_status(status, event)
             if not in_transit:
@@ -141,23 +159,35 @@ def decide(
 
         return check
 
-    checks: dict[Action, Any] = {
-        Action.HAND_OVER: step(EventType.HANDED_OVER),
-        Action.RESULT_READY: step(EventType.RESULT_READY),
-        Action.REQUEST_SUPPLEMENT: lambda: rules.request_supplement(state, now),
-        Action.SUPPLEMENT_PROVIDED: step(EventType.SUPPLEMENT_PROVIDED),
-        Action.EXTEND: extend,
-        Action.STOP: step(EventType.STOP_REQUESTED),
-        Action.PAY: pay,
-        Action.RETURN_AT_COUNTER: step(EventType.RETURNED),
-        Action.SEND_BY_POST: step(EventType.POSTAL_SENT),
-        Action.POSTAL_DELIVERED: postal(EventType.POSTAL_DELIVERED),
-        Action.POSTAL_RETURNED: postal(EventType.POSTAL_RETURNED),
+    # action: (is the step there in this state?, does a rule refuse it now?)
+    checks: dict[Action, tuple[Callable[[], object], Callable[[], object]]] = {
+        Action.HAND_OVER: (step(EventType.HANDED_OVER), _nothing),
+        Action.RESULT_READY: (step(EventType.RESULT_READY), _nothing),
+        Action.REQUEST_SUPPLEMENT: (
+            step(EventType.SUPPLEMENT_REQUESTED), lambda: rules.request_supplement(state, now)
+        ),
+        Action.SUPPLEMENT_PROVIDED: (step(EventType.SUPPLEMENT_PROVIDED), _nothing),
+        Action.EXTEND: (extension_step, extension_rule),
+        Action.STOP: (step(EventType.STOP_REQUESTED), _nothing),
+        Action.PAY: (payment_step, _nothing),
+        Action.RETURN_AT_COUNTER: (step(EventType.RETURNED), fees_first),
+        Action.SEND_BY_POST: (step(EventType.POSTAL_SENT), fees_first),
+        Action.POSTAL_DELIVERED: (postal_step(EventType.POSTAL_DELIVERED), _nothing),
+        Action.POSTAL_RETURNED: (postal_step(EventType.POSTAL_RETURNED), _nothing),
     }
-    refusals = {action: error for action, check in checks.items() if (error := _refusal(check)) is not None}
+    offered: set[Action] = set()
+    refusals: dict[Action, DomainError] = {}
+    for action, (there, rule) in checks.items():
+        error = _refusal(there)
+        if error is None:
+            offered.add(action)
+            error = _refusal(rule)
+        if error is not None:
+            refusals[action] = error
     return DossierActions(
         code=record.code,
         status=status,
+        offered=frozenset(offered),
         refusals=refusals,
         outstanding=outstanding,
         postal_in_transit=in_transit,

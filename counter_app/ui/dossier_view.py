@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.services.documents import DocumentKind
-from counter_app.services.dossier_documents import available_forms
+from counter_app.services.dossier_actions import DossierActions, actions_of
 from counter_app.services.dossier_words import (
     applicant_type_text,
     delivery_text,
@@ -59,22 +59,19 @@ DOSSIER_FORMS_ORDER = (
 
 @dataclass(frozen=True, slots=True)
 class DossierViewData:
-    """What the view shows, loaded on a worker: the detail plus counter names for the history."""
+    """What the view shows, loaded on a worker: the detail, counter names for the history, and
+    the service's answer of what can be done with the dossier (its printable forms among it)."""
 
     detail: Any  # services.dossiers.DossierDetail
     counter_names: dict[str, str]
+    actions: DossierActions
 
 
 def load_view_data(services: Any, code: str, centre_id: str) -> DossierViewData:
     detail = services.dossiers.detail(code)
     # "Quầy 1": the number is what people say; the long name would crowd out the details.
     names = {c.id: _("Counter {number}").format(number=c.number) for c in services.counters(centre_id)}
-    return DossierViewData(detail, names)
-
-
-def forms_of(detail: Any) -> list[DocumentKind]:
-    """The dossier forms that exist for this dossier (and so can be printed again): the service decides."""
-    return available_forms(detail)
+    return DossierViewData(detail, names, actions_of(detail, services.clock.now()))
 
 
 def event_details(data: dict[str, Any]) -> str:
@@ -272,7 +269,7 @@ class DossierViewDialog(QDialog):
         self.reprint_payment_button.setEnabled(bool(detail.payments))
         self.reprint_label_button.setEnabled(bool(detail.postal_items))
         self.reprint_batch_button.setEnabled(bool(detail.batches))
-        available = set(forms_of(detail))
+        available = set(data.actions.printable_forms)
         for kind, button in self.reprint_buttons.items():
             button.setVisible(kind in available)
         self.status.show_message("", "")

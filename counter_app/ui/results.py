@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.dossier import DossierStatus
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import normalize, search_key
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_actions import (
+    Action,
+    ActionableDossier,
+    DossierActions,
+    at_agencies,
+)
 from counter_app.services.dossier_words import delivery_text, describe_dossier_error, status_text
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
@@ -51,14 +56,11 @@ from counter_app.ui.widgets import (
 _log = logging.getLogger(__name__)
 
 FILTER_DEBOUNCE_MS = 120
-AT_AGENCIES = (DossierStatus.PROCESSING, DossierStatus.SUPPLEMENT_REQUESTED)
 
 
-def load_at_agencies(services: Any, desk: Any) -> list[Any]:
-    rows: list[Any] = []
-    for status in AT_AGENCIES:
-        rows.extend(services.dossiers.list_by_status(status, desk))
-    return sorted(rows, key=lambda s: (s.appointment is None, s.appointment or s.received_at))
+def load_at_agencies(services: Any, desk: Any) -> list[ActionableDossier]:
+    """The dossiers at their agencies, each with what the service offers now."""
+    return at_agencies(services, desk)
 
 
 def summary_columns() -> list[Column[Any]]:
@@ -198,6 +200,7 @@ class ResultsPage(CounterPage):
         self.setObjectName("resultsPage")
         apply_dossier_style(self)
         self.all_rows: list[Any] = []
+        self.actions: dict[str, DossierActions] = {}  # per dossier code, as the service answered
         self.step_dialog: StepDialog | None = None
 
         self.filter_edit = QLineEdit()
@@ -323,7 +326,8 @@ class ResultsPage(CounterPage):
 
     def _on_list_loaded(self, rows: object) -> None:
         assert isinstance(rows, list)
-        self.all_rows = rows
+        self.all_rows = [row.summary for row in rows]
+        self.actions = {row.summary.code: row.actions for row in rows}
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -361,15 +365,23 @@ class ResultsPage(CounterPage):
         self.table.setCurrentIndex(self.model.index(row, 0))
         return True
 
+    def selected_actions(self) -> DossierActions | None:
+        """The service's answer for the selected dossier (None when nothing is selected)."""
+        code = self.selected_code()
+        return self.actions.get(code) if code is not None else None
+
+    def offers(self, action: Action) -> bool:
+        """Whether the service offers ``action`` for the selected dossier now (its state has the step)."""
+        actions = self.selected_actions()
+        return actions is not None and actions.offers(action)
+
     def _update_actions(self) -> None:
-        summary = self.selected()
-        status = summary.status if summary is not None else None
-        self.ready_button.setEnabled(status is DossierStatus.PROCESSING)
-        self.supplement_button.setEnabled(status is DossierStatus.PROCESSING)
-        self.provided_button.setEnabled(status is DossierStatus.SUPPLEMENT_REQUESTED)
-        self.extend_button.setEnabled(status is DossierStatus.PROCESSING)
-        self.stop_button.setEnabled(status in AT_AGENCIES)
-        self.view_button.setEnabled(summary is not None)
+        self.ready_button.setEnabled(self.offers(Action.RESULT_READY))
+        self.supplement_button.setEnabled(self.offers(Action.REQUEST_SUPPLEMENT))
+        self.provided_button.setEnabled(self.offers(Action.SUPPLEMENT_PROVIDED))
+        self.extend_button.setEnabled(self.offers(Action.EXTEND))
+        self.stop_button.setEnabled(self.offers(Action.STOP))
+        self.view_button.setEnabled(self.selected() is not None)
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -429,7 +441,7 @@ class ResultsPage(CounterPage):
 
     def request_supplement(self) -> StepDialog | None:
         summary = self.selected()
-        if summary is None or summary.status is not DossierStatus.PROCESSING:
+        if summary is None or not self.offers(Action.REQUEST_SUPPLEMENT):
             return None
         code = summary.code
         dialog = StepDialog(
@@ -455,7 +467,7 @@ class ResultsPage(CounterPage):
 
     def extend(self) -> StepDialog | None:
         summary = self.selected()
-        if summary is None or summary.status is not DossierStatus.PROCESSING or summary.appointment is None:
+        if summary is None or not self.offers(Action.EXTEND) or summary.appointment is None:
             return None
         code, appointment = summary.code, summary.appointment
         proposed = datetime.combine(appointment.date() + timedelta(days=5), time(appointment.hour, appointment.minute))
@@ -485,7 +497,7 @@ class ResultsPage(CounterPage):
 
     def stop(self) -> StepDialog | None:
         summary = self.selected()
-        if summary is None or summary.status not in AT_AGENCIES:
+        if summary is None or not self.offers(Action.STOP):
             return None
         code = summary.code
         clock = getattr(self.context.services, "clock", None)
@@ -535,7 +547,7 @@ class ResultsPage(CounterPage):
 
     def _on_ready_button_clicked(self) -> None:
         summary = self.selected()
-        if summary is not None and summary.status is DossierStatus.PROCESSING:
+        if summary is not None and self.offers(Action.RESULT_READY):
             self.mark_result_ready(summary.code)
 
     def _on_supplement_button_clicked(self) -> None:
@@ -543,7 +555,7 @@ class ResultsPage(CounterPage):
 
     def _on_provided_button_clicked(self) -> None:
         summary = self.selected()
-        if summary is None or summary.status is not DossierStatus.SUPPLEMENT_REQUESTED:
+        if summary is None or not self.offers(Action.SUPPLEMENT_PROVIDED):
             return
         code = summary.code
         self._run_step(

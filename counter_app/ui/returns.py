@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.dossier import DossierStatus
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import validate_s10
 from counter_app.domain.text import normalize
 from counter_app.services.documents import DocumentKind
+from counter_app.services.dossier_actions import Action, DossierActions, actions_of
 from counter_app.services.dossier_words import (
     delivery_text,
     describe_dossier_error,
@@ -78,11 +78,13 @@ def outstanding_of(summary: Any) -> int:
 class OpenDossier:
     summary: Any  # DossierSummary (centre-checked)
     detail: Any  # DossierDetail
+    actions: DossierActions  # what the service offers now: the buttons follow it
 
 
 def load_open_dossier(services: Any, code: str, desk: Any) -> OpenDossier:
     summary = services.dossiers.find(code, desk)  # unknown code, other centre: refused here
-    return OpenDossier(summary, services.dossiers.detail(summary.code))
+    detail = services.dossiers.detail(summary.code)
+    return OpenDossier(summary, detail, actions_of(detail, services.clock.now()))
 
 
 class PaymentDialog(QDialog):
@@ -421,7 +423,28 @@ class ReturnPage(CounterPage):
         self.opened: OpenDossier | None = None
         self.busy = False
 
-        # -- finding -----------------------------------------------------------------------
+        left = self._build_finding()
+        dossier_box = self._build_open_dossier()
+        postal_row = self._build_postal_row()
+        self.status = StatusLine()
+        self.splitter = self._build_splitter(left, dossier_box)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(postal_row)
+        layout.addWidget(self.status)
+
+        self._connect_signals()
+        self._add_shortcuts()
+        scan_filter().add_target(self, self.handle_scan)
+        self._show_open(None)
+        self._update_results_label(None)
+
+    # -- building the page -----------------------------------------------------------------
+
+    def _build_finding(self) -> QWidget:
+        """The search box (a scanned receipt lands here too), the matches and their count."""
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("returnSearch")
         self.search_edit.setPlaceholderText(
@@ -445,8 +468,16 @@ class ReturnPage(CounterPage):
         self.results_table = make_table(self.results_model, "returnResults", stretch=1)
         self.results_label = QLabel()
         self.results_label.setObjectName("resultCount")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_edit)
+        left_layout.addWidget(self.results_label)
+        left_layout.addWidget(self.results_table, 1)
+        return left
 
-        # -- the open dossier --------------------------------------------------------------
+    def _build_open_dossier(self) -> QFrame:
+        """The open dossier: code and status, facts, fees, who collects, and the action buttons."""
         self.code_label = QLabel(_("No dossier open. Scan a receipt or search."))
         self.code_label.setObjectName("dossierCode")
         self.code_label.setWordWrap(True)
@@ -460,6 +491,22 @@ class ReturnPage(CounterPage):
         self.fees_label.setObjectName("feesLine")
         self.fees_label.setWordWrap(True)
 
+        dossier_box = QFrame()
+        dossier_box.setObjectName("openDossier")
+        dossier_layout = QVBoxLayout(dossier_box)
+        head = QHBoxLayout()
+        head.addWidget(self.code_label, 1)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
+        dossier_layout.addLayout(head)
+        dossier_layout.addWidget(self.facts_label)
+        dossier_layout.addWidget(self.fees_label)
+        dossier_layout.addWidget(self._build_recipient_box())
+        dossier_layout.addLayout(self._build_action_buttons())
+        dossier_layout.addStretch(1)
+        return dossier_box
+
+    def _build_recipient_box(self) -> QGroupBox:
+        """Who collects the result: the applicant, or an authorised person with the letter's details."""
         self.recipient_name_edit = QLineEdit()
         self.recipient_name_edit.setObjectName("recipientName")
         self.recipient_id_edit = QLineEdit()
@@ -476,7 +523,9 @@ class ReturnPage(CounterPage):
         recipient_form.addRow(_("ID number"), self.recipient_id_edit)
         recipient_form.addRow(self.authorised_check, self.authorisation_edit)
         recipient_form.addRow(self.applicant_button)
+        return recipient_box
 
+    def _build_action_buttons(self) -> QGridLayout:
         self.pay_button = QPushButton(_("Collect fees… (Ctrl+T)"))
         self.return_button = QPushButton(_("Return the result (Ctrl+Enter)"))
         self.return_button.setObjectName("primary")
@@ -489,21 +538,10 @@ class ReturnPage(CounterPage):
         actions.addWidget(self.pay_button, 0, 1)
         actions.addWidget(self.post_button, 1, 0)
         actions.addWidget(self.view_button, 1, 1)
+        return actions
 
-        dossier_box = QFrame()
-        dossier_box.setObjectName("openDossier")
-        dossier_layout = QVBoxLayout(dossier_box)
-        head = QHBoxLayout()
-        head.addWidget(self.code_label, 1)
-        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
-        dossier_layout.addLayout(head)
-        dossier_layout.addWidget(self.facts_label)
-        dossier_layout.addWidget(self.fees_label)
-        dossier_layout.addWidget(recipient_box)
-        dossier_layout.addLayout(actions)
-        dossier_layout.addStretch(1)
-
-        # -- postal items and the shift ----------------------------------------------------
+    def _build_postal_row(self) -> QHBoxLayout:
+        """Postal items coming back (delivered, returned to sender) and the end-of-shift cash summary."""
         self.item_edit = QLineEdit()
         self.item_edit.setObjectName("postalItem")
         self.item_edit.setPlaceholderText(_("Postal item code (scan the label)"))
@@ -517,28 +555,19 @@ class ReturnPage(CounterPage):
         postal_row.addWidget(self.returned_button)
         postal_row.addStretch(1)
         postal_row.addWidget(self.cash_button)
-        self.status = StatusLine()
+        return postal_row
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_edit)
-        left_layout.addWidget(self.results_label)
-        left_layout.addWidget(self.results_table, 1)
+    @staticmethod
+    def _build_splitter(left: QWidget, dossier_box: QWidget) -> QSplitter:
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(dossier_box)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
-        self.splitter = splitter
+        return splitter
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 6)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(postal_row)
-        layout.addWidget(self.status)
-
+    def _connect_signals(self) -> None:
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.results_table.activated.connect(self._on_results_table_activated)
         self.authorised_check.toggled.connect(self._on_authorised_check_toggled)
@@ -550,6 +579,8 @@ class ReturnPage(CounterPage):
         self.delivered_button.clicked.connect(self._on_delivered_button_clicked)
         self.returned_button.clicked.connect(self._on_returned_button_clicked)
         self.cash_button.clicked.connect(self._on_cash_button_clicked)
+
+    def _add_shortcuts(self) -> None:
         add_shortcut(self, "Ctrl+Return", self._on_return_button_clicked)
         add_shortcut(self, "Ctrl+Enter", self._on_return_button_clicked)
         add_shortcut(self, "F3", self._on_view_button_clicked)
@@ -557,9 +588,6 @@ class ReturnPage(CounterPage):
         add_shortcut(self, "Ctrl+T", self._on_pay_button_clicked)
         add_shortcut(self, "Ctrl+G", self._on_post_button_clicked)
         add_shortcut(self, "Ctrl+K", self._on_cash_button_clicked)
-        scan_filter().add_target(self, self.handle_scan)
-        self._show_open(None)
-        self._update_results_label(None)
 
     # -- CounterPage -----------------------------------------------------------------------
 
@@ -701,21 +729,22 @@ class ReturnPage(CounterPage):
         self.fees_label.setProperty("tone", "error" if outstanding else "ok")
         self.fees_label.style().unpolish(self.fees_label)
         self.fees_label.style().polish(self.fees_label)
-        sent = [p for p in opened.detail.postal_items if p.status == "sent"]
-        if sent and not self.item_edit.text():
-            self.item_edit.setText(sent[-1].item_code)
+        in_transit = opened.actions.postal_in_transit
+        if in_transit and not self.item_edit.text():
+            self.item_edit.setText(in_transit[-1])
         self._update_actions()
 
+    def offers(self, action: Action) -> bool:
+        """Whether the service offers ``action`` for the open dossier (its state has the step)."""
+        return self.opened is not None and self.opened.actions.offers(action)
+
     def _update_actions(self) -> None:
-        s = self.opened.summary if self.opened is not None else None
-        ready = s is not None and s.status is DossierStatus.RESULT_READY
-        registered = s is not None and s.status not in (DossierStatus.INCOMPLETE, DossierStatus.REFUSED)
         idle = not self.busy
-        self.pay_button.setEnabled(idle and registered and s is not None and outstanding_of(s) > 0)
-        self.return_button.setEnabled(idle and ready)
-        self.post_button.setEnabled(idle and ready)
-        self.view_button.setEnabled(s is not None)
-        self.applicant_button.setEnabled(ready)
+        self.pay_button.setEnabled(idle and self.offers(Action.PAY))
+        self.return_button.setEnabled(idle and self.offers(Action.RETURN_AT_COUNTER))
+        self.post_button.setEnabled(idle and self.offers(Action.SEND_BY_POST))
+        self.view_button.setEnabled(self.opened is not None)
+        self.applicant_button.setEnabled(self.offers(Action.RETURN_AT_COUNTER))
         self.authorisation_edit.setEnabled(self.authorised_check.isChecked())
 
     # -- steps -------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """What can be done with a dossier now (services/dossier_actions.py), from a table written by hand.
 
 The table is written from DOMAIN.md (Decree 118 life cycle, Circular 01/2018 forms), not from the
-code: each row is a situation of one dossier and the actions a clerk may take in it. A short name
-means allowed; every action not listed must be refused, with the reason the last column names.
+code: each row is a situation of one dossier. "offered" are the steps its state has (the screens
+enable their buttons); "refused by a rule" are offered steps a rule forbids now, with the reason's
+code; everything else offered is allowed now. "not offered" names some of the other steps with
+the reason they are refused.
 """
 
 from __future__ import annotations
@@ -35,27 +37,27 @@ SHORT = {
     "returned": Action.POSTAL_RETURNED,
 }
 
-#  situation                       allowed                              refused with (action=reason code)
+#  situation                       offered                           refused by a rule                               not offered (sample)
 TABLE = """
-received_unpaid                    handover pay                         stop=dossier.illegal_transition return=dossier.illegal_transition
-received_paid                      handover                             pay=payment.already_paid
-processing                         ready supplement extend stop         provided=dossier.illegal_transition handover=dossier.illegal_transition
-processing_unpaid                  ready supplement extend stop pay     post=dossier.illegal_transition
-processing_supplemented_once       ready extend stop                    supplement=dossier.supplement_only_once
-processing_extended_once           ready supplement stop                extend=dossier.extension_only_once
-processing_deadline_in_20_hours    ready supplement stop                extend=dossier.extension_too_late
-processing_deadline_in_25_hours    ready supplement extend stop         -
-supplement_requested               provided stop                        ready=dossier.illegal_transition extend=dossier.illegal_transition
-result_ready_unpaid                pay return post                      ready=dossier.illegal_transition
-result_ready_paid                  return post                          stop=dossier.illegal_transition pay=payment.already_paid
-returned_at_counter                -                                    delivered=dossier.illegal_transition returned=dossier.illegal_transition
-posted_charge_unpaid               pay delivered returned               return=dossier.illegal_transition post=dossier.illegal_transition
-posted_delivered                   -                                    delivered=postal.already_final returned=postal.already_final
-incomplete                         -                                    pay=payment.not_registered handover=dossier.illegal_transition
-refused                            -                                    pay=payment.not_registered
-stopped                            -                                    ready=dossier.illegal_transition stop=dossier.illegal_transition
-stopped_unpaid                     pay                                  -
-withdrawn                          -                                    handover=dossier.illegal_transition
+received_unpaid                    handover pay                      -                                               stop=dossier.illegal_transition return=dossier.illegal_transition
+received_paid                      handover                          -                                               pay=payment.already_paid
+processing                         ready supplement extend stop      -                                               provided=dossier.illegal_transition handover=dossier.illegal_transition
+processing_unpaid                  ready supplement extend stop pay  -                                               post=dossier.illegal_transition
+processing_supplemented_once       ready supplement extend stop      supplement=dossier.supplement_only_once        -
+processing_extended_once           ready supplement extend stop      extend=dossier.extension_only_once             -
+processing_deadline_in_20_hours    ready supplement extend stop      extend=dossier.extension_too_late              -
+processing_deadline_in_25_hours    ready supplement extend stop      -                                               -
+supplement_requested               provided stop                     -                                               ready=dossier.illegal_transition extend=dossier.illegal_transition
+result_ready_unpaid                pay return post                   return=return.fees_outstanding post=return.fees_outstanding  ready=dossier.illegal_transition
+result_ready_paid                  return post                       -                                               stop=dossier.illegal_transition pay=payment.already_paid
+returned_at_counter                -                                 -                                               delivered=dossier.illegal_transition returned=dossier.illegal_transition
+posted_charge_unpaid               pay delivered returned            -                                               return=dossier.illegal_transition post=dossier.illegal_transition
+posted_delivered                   -                                 -                                               delivered=postal.already_final returned=postal.already_final
+incomplete                         -                                 -                                               pay=payment.not_registered handover=dossier.illegal_transition
+refused                            -                                 -                                               pay=payment.not_registered
+stopped                            -                                 -                                               ready=dossier.illegal_transition stop=dossier.illegal_transition
+stopped_unpaid                     pay                               -                                               -
+withdrawn                          -                                 -                                               handover=dossier.illegal_transition
 """
 
 
@@ -106,33 +108,45 @@ SITUATIONS: dict[str, tuple[DossierRecord, int, tuple[Item, ...]]] = {
 }
 
 
-def _rows() -> list[tuple[str, frozenset[Action], dict[Action, str]]]:
-    rows = []
+def _actions(words: str) -> frozenset[Action]:
+    return frozenset() if words == "-" else frozenset(SHORT[w] for w in words.split())
+
+
+def _reasons(words: str) -> dict[Action, str]:
+    return {} if words == "-" else {SHORT[k]: v for k, v in (w.split("=") for w in words.split())}
+
+
+Row = tuple[str, frozenset[Action], dict[Action, str], dict[Action, str]]
+
+
+def _rows() -> list[Row]:
+    rows: list[Row] = []
     for line in TABLE.strip().splitlines():
-        name, allowed, refused = re.split(r"\s{2,}", line.strip())
-        wanted = frozenset() if allowed == "-" else frozenset(SHORT[w] for w in allowed.split())
-        reasons = {} if refused == "-" else {SHORT[k]: v for k, v in (w.split("=") for w in refused.split())}
-        rows.append((name, wanted, reasons))
+        name, offered, refused, not_offered = re.split(r"\s{2,}", line.strip())
+        rows.append((name, _actions(offered), _reasons(refused), _reasons(not_offered)))
     return rows
 
 
 def test_the_table_covers_every_situation() -> None:
-    assert [name for name, _a, _r in _rows()] == list(SITUATIONS)
+    assert [row[0] for row in _rows()] == list(SITUATIONS)
 
 
-@pytest.mark.parametrize(("name", "wanted", "reasons"), _rows(), ids=[r[0] for r in _rows()])
-def test_allowed_actions_follow_the_written_table(
-    name: str, wanted: frozenset[Action], reasons: dict[Action, str]
+@pytest.mark.parametrize(("name", "offered", "refused", "not_offered"), _rows(), ids=[r[0] for r in _rows()])
+def test_actions_follow_the_written_table(
+    name: str, offered: frozenset[Action], refused: dict[Action, str], not_offered: dict[Action, str]
 ) -> None:
     rec, paid, items = SITUATIONS[name]
 
     actions = decide(rec, now=NOW, paid=paid, postal_items=items)
 
-    assert frozenset(actions.allowed) == wanted
+    assert actions.offered == offered
+    assert set(refused) <= offered and not set(not_offered) & offered  # the table itself is consistent
+    assert frozenset(actions.allowed) == offered - set(refused)
     for action in Action:
-        assert actions.can(action) is (action in wanted)
-        assert (actions.why_not(action) is None) is (action in wanted)
-    for action, code in reasons.items():
+        assert actions.offers(action) is (action in offered)
+        assert actions.can(action) is (action in offered and action not in refused)
+        assert (actions.why_not(action) is None) is actions.can(action)
+    for action, code in {**refused, **not_offered}.items():
         error = actions.why_not(action)
         assert error is not None and error.code == code, (action, error)
 
@@ -148,9 +162,12 @@ def test_outstanding_and_items_in_transit_come_with_the_answer() -> None:
 
 
 def test_the_command_line_words_list_the_allowed_actions_in_vietnamese(vi: None) -> None:
-    rec, paid, items = SITUATIONS["result_ready_unpaid"]
+    rec, paid, items = SITUATIONS["processing_unpaid"]
 
     line = next_steps_text(decide(rec, now=NOW, paid=paid, postal_items=items))
 
-    assert line == "Việc có thể làm: thu phí, trả kết quả tại quầy, gửi kết quả qua bưu chính"
+    assert line == (
+        "Việc có thể làm: nhận kết quả từ cơ quan, cơ quan yêu cầu bổ sung, xin lỗi và gia hạn, "
+        "công dân xin dừng, thu phí"
+    )
     assert next_steps_text(decide(SITUATIONS["returned_at_counter"][0], now=NOW, paid=FEE)) == "Việc có thể làm: không còn việc nào"
