@@ -382,7 +382,7 @@ def open_services(
     printing = PrintService(
         documents=DossierDocuments(dossiers), render_pdf=render_pdf,
         printer=VirtualPrinter(_private_folder(Path(data_dir) / "prints")), clock=clock, preview=preview,
-        render_receipt=render_receipt,
+        render_receipt=render_receipt, uow=factory, device_id=device_id, dossiers=dossiers,
     )
     from counter_app.services.print_jobs import TicketPrinter
     from counter_app.services.queue import LocalQueueService

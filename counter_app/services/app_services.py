@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,7 +76,6 @@ class AppServices:
         self._announcer = None
         self._centre_names: dict[str, str] = {}
         self._centre_agencies: dict[str, frozenset[str]] = {}
-        self._print_lock = threading.Lock()
 
     # -- staff ---------------------------------------------------------------------------------
     def login(self, username: str, password: str) -> StaffSession:
@@ -179,27 +177,21 @@ class AppServices:
 
     def print_guidance_sheet(
         self, code: str, *, centre_id: str | None, staff_name: str, counter_name: str
-    ) -> Path:
-        """Render the guidance sheet to a PDF in data_dir/prints and return its path."""
+    ) -> Path | None:
+        """Render the guidance sheet and send it through the ``Printer`` port like every other document.
+
+        Returns the file the virtual printer wrote (None for a printer that keeps no file); a printer
+        that refuses it raises ``print.printer_failed`` with its reason.
+        """
+        if self.printing is None:
+            raise DomainError("print.printer_failed", printer="?", reason="no printer is set up")
         guide = self.procedure_guide(code, centre_id=centre_id)
         now = self.clock.now()
         with language_scope("vi"):  # the citizen's sheet is in Vietnamese, whatever the screens use
             pdf = self.render_guidance_sheet(guide, printed_at=now, staff_name=staff_name, counter_name=counter_name)
-        folder = self.data_dir / "prints" / f"{now:%Y-%m-%d}"
-        safe_code = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in guide.code)
         slug = search_key(guide.name).replace(" ", "-")[:40]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with self._print_lock:
-                target = folder / f"huong-dan-{safe_code}-{slug}-{now:%H%M%S}.pdf"
-                n = 1
-                while target.exists():
-                    n += 1
-                    target = folder / f"huong-dan-{safe_code}-{slug}-{now:%H%M%S}-{n}.pdf"
-                partial = target.with_suffix(".partial")
-                partial.write_bytes(pdf)
-                partial.replace(target)
-        except OSError as exc:
-            raise DomainError("print.cannot_write", path=str(folder), reason=errno.errorcode.get(exc.errno or 0, str(exc))) from exc
-        _log.info("guidance sheet for %s written to %s", guide.code, target)
-        return target
+        job = self.printing.print_pdf(pdf, title=f"huong-dan-{guide.code}-{slug}")
+        if not job.ok:
+            raise DomainError("print.printer_failed", printer=job.printer, reason=job.error)
+        _log.info("guidance sheet for %s printed on %s: %s", guide.code, job.printer, job.path or "")
+        return job.path

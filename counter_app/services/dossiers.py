@@ -32,7 +32,7 @@ from counter_app.services.addresses import (
 )
 from counter_app.services.clock_guard import policy_of, require_trusted_clock
 from counter_app.services.codes import allocate_dossier_code
-from counter_app.services.documents import FormSet
+from counter_app.services.documents import DocumentKind, FormSet
 from counter_app.services.formatting import format_number
 from counter_app.services.intake_rules import MAX_LINE, MAX_NAME, MAX_SUMMARY, validate_intake
 from counter_app.services.intake_rules import check_phone as _phone
@@ -42,6 +42,12 @@ from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 FORM_SET_2025_FROM = date(2025, 7, 1)
 
+# The form an intake owes the applicant, by outcome (Mẫu 01, 02 or 03).
+FORM_OF_OUTCOME = {
+    Outcome.COMPLETE: DocumentKind.RECEIPT,
+    Outcome.INCOMPLETE: DocumentKind.SUPPLEMENT,
+    Outcome.REFUSED: DocumentKind.REFUSAL,
+}
 
 @dataclass(frozen=True, slots=True)
 class Desk:
@@ -189,6 +195,7 @@ class IntakeResult:
     receipt_number: str = ""  # the payment taken at intake, if any
     paid: int = 0
 
+    print_jobs: tuple[str, ...] = ()  # ids of the documents owed, committed with the dossier (services/print_jobs.py)
 
 @dataclass(frozen=True, slots=True)
 class HandoverProposal:
@@ -205,6 +212,7 @@ class HandoverResult:
     dossier_codes: tuple[str, ...]
     handed_at: datetime
 
+    print_jobs: tuple[str, ...] = ()  # the hand-over record, then each dossier's Mẫu 06, owed
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
@@ -212,6 +220,7 @@ class PaymentResult:
     total: int
     created: bool
 
+    print_jobs: tuple[str, ...] = ()  # the payment receipt, owed
 
 @dataclass(frozen=True, slots=True)
 class CashSummary:
@@ -299,6 +308,15 @@ class DossierService:
         return record
 
     def _load(self, uow: UnitOfWork, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
+    def _owe(self, uow: UnitOfWork, kind: DocumentKind, key: str, at: datetime) -> str:
+        """A document this use case owes the printer, in the use case's own transaction (print_jobs.py)."""
+        return str(uow.print_jobs.add(device=self.device_id, kind=kind, key=key, created_at=at).id)
+
+    def record_printed(self, uow: UnitOfWork, dossier_id: str, desk: Desk, at: datetime, **data: Any) -> None:
+        """The PRINTED side event (no change of state), in the caller's unit of work (PrintService.mark_printed)."""
+        record = uow.dossiers.by_id(dossier_id)
+        uow.dossiers.save(self._event(uow, record, EventType.PRINTED, desk, at, **data))
+
         cleaned = normalize(code or "").upper()
         if not cleaned:
             raise DomainError("dossier.code_required")
@@ -397,8 +415,11 @@ class DossierService:
                                                        method=req.payment.method, request_key=req.request_key,
                                                        lines=lines)
             uow.commit()
+            owed = [self._owe(uow, FORM_OF_OUTCOME[req.outcome], record.code, now)]
+            if receipt:
+                owed.append(self._owe(uow, DocumentKind.PAYMENT_RECEIPT, receipt, now))
         return IntakeResult(record.code, record.status, appointment, fee_due, created=True, receipt_number=receipt,
-                            paid=req.payment.amount if req.payment is not None else 0)
+                            paid=req.payment.amount if req.payment is not None else 0, print_jobs=tuple(owed))
 
     def address_book(self, today: date) -> AddressBook:
         """Provinces and communes for addresses (the store's units and the national list), built once a day."""
@@ -519,7 +540,10 @@ class DossierService:
                            {"code": batch_code, "agency_code": agency.code, "dossiers": [r.code for r in records],
                             "handed_at": now.isoformat(), **recorded})
             uow.commit()
-        return HandoverResult(batch_id, batch_code, agency.name, tuple(r.code for r in records), now)
+            owed = [self._owe(uow, DocumentKind.HANDOVER, batch_code, now)]
+            owed += [self._owe(uow, DocumentKind.CONTROL, r.code, now) for r in records]
+        return HandoverResult(batch_id, batch_code, agency.name, tuple(r.code for r in records), now,
+                              print_jobs=tuple(owed))
 
     # -- results back from the agency --------------------------------------------------------
     def _step(self, code: str, desk: Desk, type_: EventType, apply: Any, **data: Any) -> DossierSummary:
@@ -599,7 +623,8 @@ class DossierService:
             receipt, _moved = self._record_payment(uow, record, desk, now, amount=amount, method=method,
                                                    request_key=request_key, lines=lines)
             uow.commit()
-        return PaymentResult(receipt, amount, created=True)
+            owed = self._owe(uow, DocumentKind.PAYMENT_RECEIPT, receipt, now)
+        return PaymentResult(receipt, amount, created=True, print_jobs=(owed,))
 
     def _procedure_or_none(self, code: str) -> Procedure | None:
         try:

@@ -110,6 +110,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "catalog.unknown_procedure": N_("There is no procedure with code {code}."),
     "catalog.ambiguous_procedure": N_("Code {code} names {count} different procedures; give the full code or the centre."),
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),
+    "print.printer_failed": N_("Printer {printer} did not take the document ({reason})."),
+    "print.unknown_job": N_("Print job {job} is not in the store."),
     # calendar, dossier codes, identity numbers (counter_app/domain)
     "calendar.naive_datetime": N_("The time {moment} has no time zone; the calendar needs a time-zone-aware time."),
     "calendar.no_working_days": N_("The working calendar has no working day within three years."),

@@ -1,22 +1,61 @@
-"""Printing after commit: build a document's data, render it, send it to the printer, report the outcome."""
+"""Printing owned by the service: the documents a use case owes, worked off by the printer port.
+
+A use case (intake, payment, hand-over) adds its documents as owed print jobs in its own
+transaction (``uow.print_jobs.add``). ``PrintService.work_off`` renders one, sends it to the
+printer and, in one short transaction, marks it printed and adds the dossier's ``PRINTED`` event
+(once: a job already settled is not recorded again). A printer failure marks it failed with the
+reason, still owed; the dossier stays committed. A crash between the commit and the print leaves
+the job owed: ``owed_jobs()`` lists it when the counter window starts again, and the clerk prints
+it again or skips it (``cancel``). The devices issue builds the real printer queue on these rows.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_documents import DOSSIER_FORMS, DossierDocuments
-from counter_app.services.dossiers import Desk
+from counter_app.services.dossiers import Desk, DossierService
 from counter_app.services.i18n import language_scope
 from counter_app.services.ports import Clock, Printer, PrintJob
 
 _log = logging.getLogger(__name__)
 FORMS_LANGUAGE = "vi"  # forms, receipts and tickets are official Vietnamese documents
+
+
+class PrintJobStatus(StrEnum):
+    OWED = "owed"  # committed with its use case, not printed yet
+    PRINTED = "printed"
+    FAILED = "failed"  # the printer refused it; still owed, ``last_error`` says why
+    CANCELLED = "cancelled"  # the clerk chose "skip" (the paper was printed some other way, or is not wanted)
+
+
+OWED_STATUSES = (PrintJobStatus.OWED, PrintJobStatus.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJobRecord:
+    """One row of ``print_jobs``: a document this PC's printer owes."""
+
+    id: str
+    device: str
+    kind: DocumentKind
+    key: str  # dossier code, receipt number or hand-over batch code
+    created_at: datetime
+    status: PrintJobStatus
+    attempts: int = 0
+    last_error: str = ""
+    printed_at: datetime | None = None
+
+    @property
+    def owed(self) -> bool:
+        return self.status in OWED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +73,13 @@ class PrintOutcome:
 
 
 class PrintService:
+    """Renders documents and sends them to the ``Printer`` port; works off the jobs use cases owe."""
+
     def __init__(
         self, *, documents: DossierDocuments, render_pdf: Callable[[Any], bytes], printer: Printer, clock: Clock,
         preview: Callable[[bytes, int], list[bytes]] | None = None,
         render_receipt: Callable[[Any, str], bytes] | None = None,
+        uow: Any = None, device_id: str = "", dossiers: DossierService | None = None,
     ) -> None:
         self._documents = documents
         self._render = render_pdf
@@ -45,6 +87,101 @@ class PrintService:
         self.printer = printer
         self._clock = clock
         self._preview = preview
+        self._uow = uow  # UnitOfWorkFactory: the print_jobs rows and the PRINTED events
+        self.device_id = device_id
+        self.started_at = clock.now()  # jobs owed from before this are offered at the window's start
+        self._dossiers = dossiers  # adds the PRINTED event to the dossier a printed document belongs to
+
+    # -- owed print jobs -----------------------------------------------------------------------
+    def owed_jobs(self) -> list[PrintJobRecord]:
+        """What this PC's printer still owes (owed or failed), oldest first: offered at start."""
+        with self._uow(readonly=True) as uow:
+            return list(uow.print_jobs.owed(self.device_id))
+
+    def owed_at_start(self) -> list[PrintJobRecord]:
+        """The jobs owed from before this program opened the store (it closed or crashed between a
+        commit and its print): what the counter window offers to print again or skip when it starts.
+        Jobs of this run are the screens' own prints (a failure there says so and offers a reprint)."""
+        return [j for j in self.owed_jobs() if j.created_at < self.started_at]
+
+    def job(self, job_id: str) -> PrintJobRecord:
+        with self._uow(readonly=True) as uow:
+            found = uow.print_jobs.get(job_id)
+        if found is None:
+            raise DomainError("print.unknown_job", job=job_id)
+        return found
+
+    def work_off(self, job: PrintJobRecord | str, desk: Desk) -> PrintOutcome:
+        """Print one owed job: printed → marked printed with the PRINTED event; refused → failed, still owed.
+
+        Data problems (a dossier gone, a bad key) mark the job failed with the reason and raise.
+        """
+        record = self.job(job) if isinstance(job, str) else job
+        try:
+            pdf = self.render(record.kind, record.key, desk)
+        except DomainError as exc:
+            self._mark_failed(record, exc.code)
+            raise
+        outcome = self._send(record.kind, record.key, pdf)
+        if outcome.ok:
+            self.mark_printed(record, desk)
+        else:
+            self._mark_failed(record, outcome.job.error or "printer refused the job")
+        return outcome
+
+    def mark_printed(self, job: PrintJobRecord | str, desk: Desk) -> bool:
+        """Mark a job printed and add the PRINTED event to its dossier, in one transaction.
+
+        False (and nothing recorded) when the job was settled already: PRINTED is recorded once.
+        """
+        record = self.job(job) if isinstance(job, str) else job
+        now = self._clock.now()
+        with self._uow() as uow:
+            if not uow.print_jobs.mark_printed(record.id, now):
+                return False
+            dossier_id = self._dossier_of(uow, record)
+            if dossier_id and self._dossiers is not None:
+                self._dossiers.record_printed(
+                    uow, dossier_id, desk, now, document=record.kind.value, key=record.key, job=record.id
+                )
+            uow.commit()
+        _log.info("print job %s (%s %s) printed", record.id, record.kind.value, record.key)
+        return True
+
+    def cancel(self, job: PrintJobRecord | str, *, reason: str = "skipped by the clerk") -> bool:
+        """"Skip": the job is no longer owed (kept with the reason); False if it was settled already."""
+        record = self.job(job) if isinstance(job, str) else job
+        with self._uow() as uow:
+            done = uow.print_jobs.cancel(record.id, reason)
+            uow.commit()
+        _log.info("print job %s (%s %s) cancelled: %s", record.id, record.kind.value, record.key, reason)
+        return done
+
+    def _mark_failed(self, record: PrintJobRecord, error: str) -> None:
+        try:
+            with self._uow() as uow:
+                uow.print_jobs.mark_failed(record.id, error)
+                uow.commit()
+        except Exception:  # the job stays owed either way; the log keeps why it could not say so
+            _log.exception("print job %s could not be marked failed (%s)", record.id, error)
+        _log.error("print job %s (%s %s) not printed: %s", record.id, record.kind.value, record.key, error)
+
+    @staticmethod
+    def _dossier_of(uow: Any, record: PrintJobRecord) -> str:
+        """The dossier a printed document belongs to ('' for a hand-over record of many dossiers)."""
+        if record.kind is DocumentKind.PAYMENT_RECEIPT:
+            payment = uow.dossiers.payment_by_number(record.key)
+            return str(payment["dossier_id"]) if payment else ""
+        if record.kind in DOSSIER_FORMS:
+            found = uow.dossiers.by_code(record.key, with_components=False)
+            return found.id if found is not None else ""
+        return ""
+
+    def _owed_for(self, kind: DocumentKind, key: str) -> list[PrintJobRecord]:
+        if self._uow is None:
+            return []
+        with self._uow(readonly=True) as uow:
+            return list(uow.print_jobs.owed_for(self.device_id, kind, key))
 
     def preview_pages(self, pdf: bytes, dpi: int = 96) -> list[bytes]:
         """PNG images of the pages, for the on-screen paper preview."""
@@ -66,7 +203,8 @@ class PrintService:
         if kind is DocumentKind.BOOK:
             if period is None:
                 raise DomainError("document.period_required")
-            return self._documents.tracking_book(desk.centre_id, period[0], period[1], printed_at=now)
+            return self._documents.tracking_book(desk.centre_id, period[0], period[1], printed_at=now,
+                                                 staff_id=desk.staff_id)
         raise DomainError("document.not_a_dossier_form", kind=kind.value)
 
     def render(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> bytes:
@@ -82,9 +220,16 @@ class PrintService:
             return self._render_receipt(self.document_data(kind, key, desk), fmt)
 
     def print(self, kind: DocumentKind, key: str, desk: Desk, *, period: tuple[date, date] | None = None) -> PrintOutcome:
-        """Render and print. Data problems raise DomainError; printer problems come back as ok=False."""
+        """Render and print (a reprint, or a document no use case owes). Data problems raise DomainError;
+        printer problems come back as ok=False. A job owed for the same document is worked off by it."""
+        owed = self._owed_for(kind, key) if period is None else []
+        if owed:
+            return self.work_off(owed[0], desk)
         pdf = self.render(kind, key, desk, period=period)
-        title = f"{kind.value}-{key}"
+        return self._send(kind, key, pdf)
+
+    def print_pdf(self, pdf: bytes, *, title: str) -> PrintJob:
+        """Send a rendered PDF (e.g. the guidance sheet) to the printer port; failures come back as ok=False."""
         try:
             job = self.printer.print_pdf(pdf, title=title, at=self._clock.now())
         except Exception as exc:  # a driver may fail in ways we cannot list; the record stays
@@ -92,7 +237,10 @@ class PrintService:
             job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))
         if not job.ok:
             _log.error("print of %s failed on %s: %s", title, job.printer, job.error)
-        return PrintOutcome(kind, key, job, pdf)
+        return job
+
+    def _send(self, kind: DocumentKind, key: str, pdf: bytes) -> PrintOutcome:
+        return PrintOutcome(kind, key, self.print_pdf(pdf, title=f"{kind.value}-{key}"), pdf)
 
 
 class TicketPrinter:

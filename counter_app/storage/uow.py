@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from counter_app.storage.db import store_fault
 from counter_app.storage.dossier_repo import SqlDossierRepository
 from counter_app.storage.ids import new_id
+from counter_app.storage.print_job_repo import SqlPrintJobRepository
 from counter_app.storage.queue_repo import SqlQueueRepository
 from counter_app.storage.repositories import (
     SqlCalendarRepository,
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
     sequences: SqlSequenceRepository
     outbox: SqlOutbox
     dossiers: SqlDossierRepository
+    print_jobs: SqlPrintJobRepository
     session: Session
 
     def __init__(
@@ -70,6 +72,7 @@ class SqlAlchemyUnitOfWork:
         self.sequences = SqlSequenceRepository(self.session)
         self.dossiers = SqlDossierRepository(self.session)
         self.queue = SqlQueueRepository(self.session)
+        self.print_jobs = SqlPrintJobRepository(self.session)
         self.outbox = SqlOutbox(
             self.session, device_id=self._device_id, schema_version=self._schema_version, now=self._now
         )

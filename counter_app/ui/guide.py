@@ -47,7 +47,7 @@ from counter_app.services.formatting import (
 from counter_app.services.i18n import N_, _, describe_error, ngettext, with_log_note
 from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
 from counter_app.ui.main_window import CounterContext, CounterPage
-from counter_app.ui.tasks import run_in_background
+from counter_app.ui.tasks import run_render
 from counter_app.ui.theme import set_tone
 
 _log = logging.getLogger(__name__)
@@ -465,7 +465,7 @@ class GuidePage(CounterPage):
         services = self.context.services
         code, centre_id = guide.code, self.context.session.centre_id
         staff_name, counter_name = self.context.session.full_name, self.context.counter_name
-        run_in_background(
+        run_render(  # rendering the sheet never waits behind store work (nor delays it)
             lambda: services.print_guidance_sheet(
                 code, centre_id=centre_id, staff_name=staff_name, counter_name=counter_name
             ),
@@ -478,6 +478,9 @@ class GuidePage(CounterPage):
     def _on_print_done(self, path: object) -> None:
         self._printing = False
         self.print_button.setEnabled(self._guide is not None)
+        if path is None:  # a printer that keeps no file took it
+            self._show_sheet_status(_("Guidance sheet printed."), "ok", None)
+            return
         sheet = Path(str(path))
         self._show_sheet_status(
             _("Guidance sheet saved: {path}").format(path=str(sheet)), "ok", sheet

@@ -232,6 +232,11 @@ class CounterWindow(QMainWindow):
         if self.pages:
             self.pages[0].page_shown()
 
+        # -- documents committed before a crash and never printed: offered again ------------
+        from counter_app.ui.preview import offer_owed_prints  # preview imports this module
+
+        offer_owed_prints(self, context)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._idle_timer.stop()
         self._pc_status_timer.stop()

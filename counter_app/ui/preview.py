@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -26,7 +27,7 @@ from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, document_text
 from counter_app.services.i18n import _
 from counter_app.ui.main_window import CounterContext
-from counter_app.ui.tasks import run_in_background
+from counter_app.ui.tasks import run_in_background, run_render
 from counter_app.ui.widgets import StatusLine, add_shortcut, apply_dossier_style, desk_of
 
 _log = logging.getLogger(__name__)
@@ -56,16 +57,28 @@ def print_document(
     period: tuple[date, date] | None = None,
     preview: bool = True,
 ) -> PrintedDocument:
-    """Runs on a worker: render, print, and render the preview images (plain data in and out)."""
+    """Runs on a render worker: render, print, and render the preview images (plain data in and out).
+
+    A job a use case owes for the same document is worked off (marked printed) by it."""
     outcome = services.printing.print(kind, key, desk, period=period)
+    return _printed(services, outcome, period, preview)
+
+
+def print_job(services: Any, job_id: str, desk: Any, *, preview: bool = True) -> PrintedDocument:
+    """Runs on a render worker: work off one print job a use case owes (services/print_jobs.py)."""
+    outcome = services.printing.work_off(job_id, desk)
+    return _printed(services, outcome, None, preview)
+
+
+def _printed(services: Any, outcome: Any, period: tuple[date, date] | None, preview: bool) -> PrintedDocument:
     pages: list[bytes] = []
     if preview:
         try:
             pages = services.printing.preview_pages(outcome.pdf, PREVIEW_DPI)
         except Exception:  # the preview is a convenience; the print outcome is what counts
-            _log.exception("preview of %s %s failed", kind.value, key)
+            _log.exception("preview of %s %s failed", outcome.kind.value, outcome.key)
     return PrintedDocument(
-        kind, key, outcome.ok, outcome.job.printer, outcome.job.path, tuple(pages), period
+        outcome.kind, outcome.key, outcome.ok, outcome.job.printer, outcome.job.path, tuple(pages), period
     )
 
 
@@ -107,7 +120,7 @@ def start_print(
         if on_failed is not None:
             on_failed(text)
 
-    run_in_background(
+    run_render(
         lambda: print_document(services, kind, key, desk, period=period, preview=preview),
         on_done,
         failed,
@@ -137,6 +150,101 @@ def print_and_preview(
             on_done(printed)
 
     start_print(owner, context, kind, key, period=period, on_done=done, on_failed=on_failed)
+
+
+def print_owed_and_preview(
+    owner: QWidget, context: CounterContext, job_ids: Sequence[str], *, on_failed: Failed | None = None
+) -> None:
+    """Work off the print jobs a use case committed (its result's ``print_jobs``), each with its preview."""
+    services, desk = context.services, desk_of(context)
+    for job_id in job_ids:
+
+        def failed(error: BaseException) -> None:
+            text = _("The document could not be made: {reason}").format(reason=describe_dossier_error(error))
+            if on_failed is not None:
+                on_failed(text)
+
+        def done(printed: PrintedDocument) -> None:
+            if shiboken6.isValid(owner):
+                PreviewDialog(context, printed, owner).open()
+
+        run_render(
+            lambda job_id=job_id: print_job(services, job_id, desk), done, failed, owner=owner, name="print job"
+        )
+
+
+class OwedPrintsBox(QMessageBox):
+    """At the counter window's start: documents committed before this program started but never
+    printed (it closed or crashed in between). "Print again" works them off, "Skip" cancels them."""
+
+    sig_settled = Signal(object)  # tuple[PrintedDocument, ...] printed, or () when skipped
+
+    def __init__(self, context: CounterContext, jobs: Sequence[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("owedPrintsBox")
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(_("Documents not printed"))
+        self.context = context
+        self.jobs = tuple(jobs)
+        self.setText(
+            _("{count} document(s) were saved but not printed (the program closed before printing).").format(
+                count=len(self.jobs)
+            )
+        )
+        self.setInformativeText("\n".join(f"{document_text(j.kind)} · {j.key}" for j in self.jobs))
+        self.print_button = self.addButton(_("Print again"), QMessageBox.ButtonRole.AcceptRole)
+        self.skip_button = self.addButton(_("Skip"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.print_button)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.skip_button.clicked.connect(self._on_skip_button_clicked)
+
+    def _on_print_button_clicked(self) -> None:
+        services, desk, ids = self.context.services, desk_of(self.context), [j.id for j in self.jobs]
+        owner = self.parentWidget()
+
+        def work() -> tuple[PrintedDocument, ...]:
+            return tuple(print_job(services, job_id, desk, preview=False) for job_id in ids)
+
+        def done(printed: tuple[PrintedDocument, ...]) -> None:
+            missed = [p for p in printed if not p.ok]
+            if missed and owner is not None and shiboken6.isValid(owner):
+                QMessageBox.warning(owner, _("Documents not printed"), "\n".join(printed_text(p) for p in missed))
+            self.sig_settled.emit(printed)
+
+        def failed(error: BaseException) -> None:
+            text = _("The document could not be made: {reason}").format(reason=describe_dossier_error(error))
+            if owner is not None and shiboken6.isValid(owner):
+                QMessageBox.warning(owner, _("Documents not printed"), text)
+
+        run_render(work, done, failed, owner=owner, name="print owed jobs")
+
+    def _on_skip_button_clicked(self) -> None:
+        printing, ids = self.context.services.printing, [j.id for j in self.jobs]
+
+        def work() -> None:
+            for job_id in ids:
+                printing.cancel(job_id, reason="skipped at start")
+
+        run_in_background(work, lambda _r: self.sig_settled.emit(()), owner=self.parentWidget(), name="skip owed jobs")
+
+
+def offer_owed_prints(window: QWidget, context: CounterContext) -> None:
+    """Ask the service what this PC still owes from before it started; offer it if anything."""
+    printing = getattr(context.services, "printing", None)  # windows without dossier work have none
+    if printing is None:
+        return
+
+    def offer(jobs: object) -> None:
+        owed = list(jobs) if isinstance(jobs, list) else []
+        if owed and shiboken6.isValid(window):
+            box = OwedPrintsBox(context, owed, window)
+            window.owed_prints_box = box  # type: ignore[attr-defined]  # for tests and support
+            box.open()
+
+    run_in_background(
+        printing.owed_at_start, offer, lambda e: _log.error("owed print jobs could not be read: %s", e),
+        owner=window, name="owed print jobs",
+    )
 
 
 class PreviewDialog(QDialog):

@@ -59,9 +59,10 @@ class _Pending:
 class TaskManager(QObject):
     """Owns the worker pool and the tasks in flight.
 
-    One worker thread: the work handed over so far (opening the store, logging in, printing a
-    sheet) touches the local SQLite store, and one writer at a time is what the store wants.
-    Device and network work will get pools of their own.
+    The store worker has one thread: the work handed to it (opening the store, logging in, saving
+    a dossier) touches the local SQLite store, and one writer at a time is what the store wants.
+    Rendering and printing run on the render workers (``run_render``); device and network work
+    will get pools of their own.
     """
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int = 1) -> None:
@@ -126,6 +127,8 @@ def _name_of(fn: Callable[..., Any]) -> str:
 
 
 _manager: TaskManager | None = None
+_render_manager: TaskManager | None = None
+RENDER_THREADS = 2  # PDF rendering and previews: CPU work, never queued behind the store worker
 
 
 def task_manager() -> TaskManager:
@@ -136,14 +139,25 @@ def task_manager() -> TaskManager:
     return _manager
 
 
+def render_manager() -> TaskManager:
+    """The render workers (PDFs, previews, printing): a pool of their own, so a long render never
+    delays a store call on the single store worker (and a busy store never delays a preview)."""
+    global _render_manager
+    if _render_manager is None:
+        _render_manager = TaskManager(max_threads=RENDER_THREADS)
+    return _render_manager
+
+
 def shutdown_tasks(timeout_ms: int = 10_000) -> bool:
     """Wait for work in flight before Python shuts down (a worker thread alive during
     interpreter finalization can hang the process). True when every task ended in time."""
-    if _manager is None:
-        return True
-    done = _manager.wait_for_done(timeout_ms)
-    if not done:
-        _log.error("%d background task(s) still running at exit", _manager.pending_count())
+    done = True
+    for name, manager in (("background", _manager), ("render", _render_manager)):
+        if manager is None:
+            continue
+        if not manager.wait_for_done(timeout_ms):
+            _log.error("%d %s task(s) still running at exit", manager.pending_count(), name)
+            done = False
     return done
 
 
@@ -162,3 +176,16 @@ def run_in_background(
     and handed to ``on_error``. When ``owner`` is destroyed before the work ends, no callback runs.
     """
     return task_manager().run(fn, on_done, on_error, owner=owner, name=name)
+
+
+def run_render(
+    fn: Callable[[], Any],
+    on_done: Done | None = None,
+    on_error: Failed | None = None,
+    *,
+    owner: QObject | None = None,
+    name: str = "",
+) -> int:
+    """Like ``run_in_background`` but on the render workers: rendering a PDF or its preview, and
+    sending it to the printer. Store reads and writes inside ``fn`` are short transactions of their own."""
+    return render_manager().run(fn, on_done, on_error, owner=owner, name=name)

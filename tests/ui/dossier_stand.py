@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from counter_app.services.dossiers import Desk
 from counter_app.ui.main_window import CounterContext, CounterWindow
 from counter_app.ui.preview import PreviewDialog
-from counter_app.ui.tasks import task_manager
+from counter_app.ui.tasks import render_manager, task_manager
 
 WAIT_MS = 20_000
 
@@ -33,7 +33,8 @@ def demo_desk(services: Any) -> Desk:
 
 
 def wait_idle(qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: task_manager().pending_count() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: task_manager().pending_count() == 0 and render_manager().pending_count() == 0,
+                    timeout=WAIT_MS)
 
 
 def previews(widget: QWidget) -> list[PreviewDialog]:
