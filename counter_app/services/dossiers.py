@@ -41,13 +41,13 @@ from counter_app.services.office_hours import confirmation_record, require_open_
 from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 FORM_SET_2025_FROM = date(2025, 7, 1)
-
 # The form an intake owes the applicant, by outcome (Mẫu 01, 02 or 03).
 FORM_OF_OUTCOME = {
     Outcome.COMPLETE: DocumentKind.RECEIPT,
     Outcome.INCOMPLETE: DocumentKind.SUPPLEMENT,
     Outcome.REFUSED: DocumentKind.REFUSAL,
 }
+
 
 @dataclass(frozen=True, slots=True)
 class Desk:
@@ -194,8 +194,8 @@ class IntakeResult:
     created: bool  # False when the same request was saved before (double click, retry)
     receipt_number: str = ""  # the payment taken at intake, if any
     paid: int = 0
-
     print_jobs: tuple[str, ...] = ()  # ids of the documents owed, committed with the dossier (services/print_jobs.py)
+
 
 @dataclass(frozen=True, slots=True)
 class HandoverProposal:
@@ -211,16 +211,16 @@ class HandoverResult:
     agency_name: str
     dossier_codes: tuple[str, ...]
     handed_at: datetime
-
     print_jobs: tuple[str, ...] = ()  # the hand-over record, then each dossier's Mẫu 06, owed
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
     receipt_number: str
     total: int
     created: bool
-
     print_jobs: tuple[str, ...] = ()  # the payment receipt, owed
+
 
 @dataclass(frozen=True, slots=True)
 class CashSummary:
@@ -307,7 +307,6 @@ class DossierService:
         )
         return record
 
-    def _load(self, uow: UnitOfWork, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
     def _owe(self, uow: UnitOfWork, kind: DocumentKind, key: str, at: datetime) -> str:
         """A document this use case owes the printer, in the use case's own transaction (print_jobs.py)."""
         return str(uow.print_jobs.add(device=self.device_id, kind=kind, key=key, created_at=at).id)
@@ -317,6 +316,7 @@ class DossierService:
         record = uow.dossiers.by_id(dossier_id)
         uow.dossiers.save(self._event(uow, record, EventType.PRINTED, desk, at, **data))
 
+    def _load(self, uow: UnitOfWork, code: str, desk: Desk | None = None, *, components: bool = True) -> DossierRecord:
         cleaned = normalize(code or "").upper()
         if not cleaned:
             raise DomainError("dossier.code_required")
@@ -414,10 +414,10 @@ class DossierService:
                 receipt, record = self._record_payment(uow, record, desk, now, amount=req.payment.amount,
                                                        method=req.payment.method, request_key=req.request_key,
                                                        lines=lines)
-            uow.commit()
             owed = [self._owe(uow, FORM_OF_OUTCOME[req.outcome], record.code, now)]
             if receipt:
                 owed.append(self._owe(uow, DocumentKind.PAYMENT_RECEIPT, receipt, now))
+            uow.commit()
         return IntakeResult(record.code, record.status, appointment, fee_due, created=True, receipt_number=receipt,
                             paid=req.payment.amount if req.payment is not None else 0, print_jobs=tuple(owed))
 
@@ -539,9 +539,9 @@ class DossierService:
             uow.outbox.add("handover_batch", batch_id, "created",
                            {"code": batch_code, "agency_code": agency.code, "dossiers": [r.code for r in records],
                             "handed_at": now.isoformat(), **recorded})
-            uow.commit()
             owed = [self._owe(uow, DocumentKind.HANDOVER, batch_code, now)]
             owed += [self._owe(uow, DocumentKind.CONTROL, r.code, now) for r in records]
+            uow.commit()
         return HandoverResult(batch_id, batch_code, agency.name, tuple(r.code for r in records), now,
                               print_jobs=tuple(owed))
 
@@ -622,8 +622,8 @@ class DossierService:
                                    record.fee_due - outstanding, amount)
             receipt, _moved = self._record_payment(uow, record, desk, now, amount=amount, method=method,
                                                    request_key=request_key, lines=lines)
-            uow.commit()
             owed = self._owe(uow, DocumentKind.PAYMENT_RECEIPT, receipt, now)
+            uow.commit()
         return PaymentResult(receipt, amount, created=True, print_jobs=(owed,))
 
     def _procedure_or_none(self, code: str) -> Procedure | None:
