@@ -7,13 +7,13 @@ import errno
 import logging
 import os
 import sqlite3
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from counter_app.domain.errors import DomainError
+from counter_app.services.resources import migrations_root
 
 STORE_FILE = "counter.sqlite3"
 BACKUP_DIR = "backups"
@@ -21,10 +21,8 @@ _log = logging.getLogger(__name__)
 
 
 def migrations_dir() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "migrations"
-    return Path(__file__).resolve().parents[2] / "migrations"
+    """Alembic's scripts: in the installed package, the PyInstaller bundle or the checkout."""
+    return migrations_root()
 
 
 def store_path(data_dir: Path) -> Path:
