@@ -209,6 +209,7 @@ def _cli_desk(services, centre_id: str | None = None):  # type: ignore[no-untype
 def _cmd_dossier(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_services
     from counter_app.domain.dossier import DossierStatus
+    from counter_app.services.dossier_actions import actions_of, next_steps_text
     from counter_app.services.dossier_words import (
         event_text,
         method_text,
@@ -236,6 +237,7 @@ def _cmd_dossier(args: argparse.Namespace) -> int:
     s, r = detail.summary, detail.record
     print(_("Dossier: {code}").format(code=s.code))
     print(_("Status: {status}").format(status=status_text(s.status)))
+    print(next_steps_text(actions_of(detail, services.clock.now())))
     print(_("Procedure: {name} ({code})").format(name=s.procedure_name, code=s.procedure_code))
     print(_("Agency: {name}").format(name=s.agency_name))
     print(_("Applicant: {name}").format(name=s.applicant_name))
