@@ -27,7 +27,8 @@ from counter_app.services.read_models import (
 
 if TYPE_CHECKING:  # the services import this module: only the type checker follows these back
     from counter_app.services.dossiers import DossierService
-    from counter_app.services.print_jobs import PrintService
+    from counter_app.services.documents import DocumentKind
+    from counter_app.services.print_jobs import PrintJobRecord, PrintService
 
 
 class Clock(Protocol):
@@ -281,6 +282,26 @@ class DossierRepository(Protocol):
     def postal_items_of(self, dossier_id: str) -> Sequence[PostalItemRecord]: ...
 
 
+class PrintJobRepository(Protocol):
+    """The documents this PC's printer owes (services/print_jobs.py; storage/print_job_repo.py)."""
+
+    def add(self, *, device: str, kind: DocumentKind, key: str, created_at: datetime) -> PrintJobRecord: ...
+
+    def get(self, job_id: str) -> PrintJobRecord | None: ...
+
+    def owed(self, device: str) -> Sequence[PrintJobRecord]: ...
+
+    def owed_for(self, device: str, kind: DocumentKind, key: str) -> Sequence[PrintJobRecord]: ...
+
+    def mark_printed(self, job_id: str, at: datetime) -> bool:
+        """False when the job was settled already (printed or cancelled): nothing changes."""
+        ...
+
+    def mark_failed(self, job_id: str, error: str) -> bool: ...
+
+    def cancel(self, job_id: str, reason: str) -> bool: ...
+
+
 class QueueRepository(Protocol):
     """Queue lines, assignments, tickets, events, counter state and ratings."""
 
@@ -381,6 +402,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     dossiers: DossierRepository
     queue: QueueRepository
+    print_jobs: PrintJobRepository
 
     def __enter__(self) -> Self: ...
 
