@@ -51,13 +51,17 @@ class SharedClock:
         return self._base + timedelta(seconds=time.time() - self._started)
 
 
-def worker(role: str, data_dir: Path, started: float, seconds: float, out: Path) -> int:
+def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path) -> int:
     """One role's loop; writes {"ms": [...], "refused": {code: n}, "other": [...]} to ``out``."""
     from counter_app.bootstrap import open_services
     from counter_app.domain.dossier import Outcome
     from counter_app.domain.errors import DomainError
     from counter_app.services.dossiers import Desk, IntakeComponent, IntakePayment, IntakeRequest
 
+    out.with_suffix(".ready").touch()  # this process has its imports loaded: wait for the others
+    while not go.exists():
+        time.sleep(0.01)
+    started = float(go.read_text(encoding="utf-8"))
     services = open_services(data_dir, clock=SharedClock(started))
     queue, dossiers = services.queue, services.dossiers
     session, counter = services.demo_session()
@@ -119,13 +123,19 @@ def make_store(data_dir: Path) -> None:
 
 def run_round(data_dir: Path, roles: tuple[str, ...], seconds: float) -> dict[str, dict]:
     """Start ``roles`` at once on the store in ``data_dir`` for ``seconds``; each role's figures."""
-    started = time.time() + 1.5  # every process has opened the store before the clock starts
     outs = {role: data_dir.parent / f"{data_dir.name}-{role}.json" for role in roles}
+    go = data_dir.parent / f"{data_dir.name}-go"
     procs = [
-        subprocess.Popen([sys.executable, __file__, "--worker", role, str(data_dir), repr(started), repr(seconds),
+        subprocess.Popen([sys.executable, __file__, "--worker", role, str(data_dir), str(go), repr(seconds),
                           str(outs[role])], cwd=ROOT)
         for role in roles
     ]
+    deadline = time.time() + 120
+    while not all(out.with_suffix(".ready").exists() for out in outs.values()):  # a loaded PC starts slowly
+        if time.time() > deadline or any(proc.poll() not in (None, 0) for proc in procs):
+            break
+        time.sleep(0.02)
+    go.write_text(repr(time.time()), encoding="utf-8")  # all start together, on the same clock
     for proc in procs:
         proc.wait(timeout=seconds + 120)
     figures = {}
@@ -152,8 +162,8 @@ def _print(title: str, figures: dict[str, dict]) -> None:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        role, data_dir, started, seconds, out = sys.argv[2:7]
-        return worker(role, Path(data_dir), float(started), float(seconds), Path(out))
+        role, data_dir, go, seconds, out = sys.argv[2:7]
+        return worker(role, Path(data_dir), Path(go), float(seconds), Path(out))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
