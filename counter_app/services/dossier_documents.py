@@ -38,6 +38,7 @@ from counter_app.services.documents import (
 )
 from counter_app.services.dossiers import Desk, DossierService
 from counter_app.services.i18n import _
+from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import UnitOfWork
 
 DOSSIER_FORMS = frozenset(
@@ -276,9 +277,12 @@ class DossierDocuments:
                 rows.append(ControlRow(h.staff_name, to, h.at, None, h.data.get("item_code", "")))
         return tuple(rows)
 
-    def tracking_book(self, centre_id: str, start: date, end: date, *, printed_at: datetime) -> TrackingBook:
+    def tracking_book(self, centre_id: str, start: date, end: date, *, printed_at: datetime,
+                      staff_id: str) -> TrackingBook:
+        """Mẫu 07 of the centre for the period, for staff who may (``Permission.PRINT_TRACKING_BOOK``)."""
         tz = printed_at.tzinfo
         with self._svc.uow(readonly=True) as uow:
+            require(uow, staff_id, Permission.PRINT_TRACKING_BOOK, centre_id=centre_id)
             records = uow.dossiers.received_between(
                 centre_id, datetime.combine(start, time(0), tz), datetime.combine(end + timedelta(days=1), time(0), tz)
             )

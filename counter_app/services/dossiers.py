@@ -38,6 +38,7 @@ from counter_app.services.intake_rules import MAX_LINE, MAX_NAME, MAX_SUMMARY, v
 from counter_app.services.intake_rules import check_phone as _phone
 from counter_app.services.intake_rules import clean_text as _text
 from counter_app.services.office_hours import confirmation_record, require_open_or_confirmed
+from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 FORM_SET_2025_FROM = date(2025, 7, 1)
@@ -634,7 +635,12 @@ class DossierService:
 
     def _record_payment(self, uow: UnitOfWork, record: DossierRecord, desk: Desk, now: datetime, *, amount: int,
                         method: str, request_key: str, lines: list[tuple[str, int]]) -> tuple[str, DossierRecord]:
-        """Add the payment, its event and its outbox op to the open unit of work; the receipt number."""
+        """Add the payment, its event and its outbox op to the open unit of work; the receipt number.
+
+        Only staff who may take payments at the desk's centre (``Permission.TAKE_PAYMENT``); the
+        payment row, its event and its outbox op carry the staff id.
+        """
+        require(uow, desk.staff_id, Permission.TAKE_PAYMENT, centre_id=desk.centre_id)
         seq = uow.dossiers.next_receipt_seq(self.device_id)
         receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
         payment_id = uow.new_id()

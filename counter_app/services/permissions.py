@@ -5,9 +5,11 @@ of work), with the staff member read from the store — never the role a screen 
 and record who acted. The screens ask ``allows`` only to hide what a role cannot do; hiding is a
 courtesy, the check is here.
 
-The command line (``counter …``) acts as the store's administrator: whoever runs it holds the
-store file itself. It acts under the staff id ``COMMAND_LINE`` (recorded as such) and passes the
-checks of the ``admin`` role at any centre, unless a real staff account has that id.
+The command line (``counter …``) reads as the store's administrator: whoever runs it holds the
+store file itself. Under the staff id ``COMMAND_LINE`` (no staff account) it may do, at any centre,
+what only reads (``COMMAND_LINE_PERMISSIONS``: render the tracking book, the queue figures). What
+writes a record naming the acting staff member (a day reset, a payment) needs a staff account, as
+``counter clock confirm --user`` does: the store records staff ids, and "cli" is none.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from counter_app.services.catalog_data import StaffRole
 log = logging.getLogger(__name__)
 
 COMMAND_LINE = "cli"  # the staff id the command line acts under (counter_app/cli.py: _cli_desk)
+COMMAND_LINE_ROLE = "command_line"
 
 
 class Permission(StrEnum):
@@ -36,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     StaffRole.CLERK.value: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.TAKE_PAYMENT}),
     StaffRole.SUPERVISOR.value: frozenset(Permission),
     StaffRole.ADMIN.value: frozenset(Permission),
+    COMMAND_LINE_ROLE: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.SEE_QUEUE_KPIS}),  # reads only
 }
 
 NOT_STAFF_HERE = "permission.not_staff_here"
@@ -68,7 +72,7 @@ def require(uow: Any, staff_id: str, permission: Permission, *, centre_id: str) 
     """
     staff = uow.staff.by_id(staff_id) if staff_id else None
     if staff is None and staff_id == COMMAND_LINE:
-        actor = Actor(COMMAND_LINE, StaffRole.ADMIN.value, centre_id)
+        actor = Actor(COMMAND_LINE, COMMAND_LINE_ROLE, centre_id)
     elif staff is None or not staff.active or staff.centre_id != centre_id:
         log.warning("refused %s to %r at centre %s: not an active staff member there",
                     permission.value, staff_id, centre_id)
