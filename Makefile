@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/.demo-data
 PO := resources/translations/vi/LC_MESSAGES/counter_app.po
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint bench translations clean screenshot
+.PHONY: setup run test lint bench translations clean screenshot wheel
 
 setup: $(STAMP) $(MO)
 
@@ -43,6 +43,11 @@ test: lint
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+
+# dist/counter_app-*.whl with resources/ and migrations/ inside the package (and the compiled .mo)
+wheel: setup $(MO)
+	rm -rf build
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO) resources/translations/en/LC_MESSAGES/*.mo
