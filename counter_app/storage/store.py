@@ -453,13 +453,53 @@ def _prune(folder: Path, pattern: str, keep: int) -> None:
 
 
 def private_mode(path: Path, *, directory: bool = False) -> None:
-    """Only this account may read it (0700 folder, 0600 file) on POSIX, whatever the umask."""
+    """Only this account may read it: 0700 folder, 0600 file on POSIX whatever the umask; on Windows
+    an access list of its own (no inheritance from a shared parent) for this account, SYSTEM and the
+    Administrators group — files made in the folder afterwards inherit it."""
+    if os.name == "nt":
+        _private_acl(path, directory=directory)
+        return
     if os.name != "posix":
         return
     try:
         os.chmod(path, 0o700 if directory else 0o600)
     except OSError as exc:  # a folder of another account (a shared USB disk): said in the log
         _log.warning("cannot make %s private: %s", path, exc)
+
+
+SYSTEM_SID, ADMINISTRATORS_SID = "*S-1-5-18", "*S-1-5-32-544"  # well-known SIDs: the same on every language of Windows
+
+
+def private_acl_command(path: Path, *, directory: bool, account: str) -> list[str]:
+    """``icacls`` arguments that give ``path`` its own access list: full control for ``account``
+    (DOMAIN\\user), SYSTEM and the Administrators group, nothing inherited, nobody else."""
+    inherit = "(OI)(CI)" if directory else ""
+    return [
+        "icacls", str(path), "/inheritance:r",
+        "/grant:r", f"{account}:{inherit}F",
+        "/grant:r", f"{SYSTEM_SID}:{inherit}F",
+        "/grant:r", f"{ADMINISTRATORS_SID}:{inherit}F",
+    ]
+
+
+def _private_acl(path: Path, *, directory: bool, run=None) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    user = os.environ.get("USERNAME", "")
+    domain = os.environ.get("USERDOMAIN", "")
+    if not user:
+        _log.warning("cannot make %s private: the Windows account name is unknown", path)
+        return
+    command = private_acl_command(path, directory=directory, account=f"{domain}\\{user}" if domain else user)
+    run = run or subprocess.run
+    try:
+        done = run(command, capture_output=True, text=True, timeout=30,
+                   creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    except (OSError, subprocess.SubprocessError) as exc:
+        _log.warning("cannot make %s private: %s", path, exc)
+        return
+    if done.returncode != 0:
+        _log.warning("cannot make %s private: icacls said %s", path, (done.stdout + done.stderr).strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,3 +95,47 @@ def test_control_characters_in_stored_names_are_not_echoed(
         for bad in ("\u202e", "\u2066", "\x1b", "\u200f"):
             assert bad not in out
 
+
+
+def test_on_windows_the_data_folder_gets_an_access_list_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POSIX modes mean nothing on Windows: there the folder is made private with icacls (no
+    inheritance from a shared parent; this account, SYSTEM and Administrators only)."""
+    from counter_app.storage import store as store_module
+
+    made_private: list[tuple[Path, bool]] = []
+    monkeypatch.setattr(store_module, "_private_acl", lambda path, *, directory: made_private.append((path, directory)))
+    monkeypatch.setattr(store_module.os, "name", "nt")
+    store_module.private_mode(tmp_path, directory=True)
+    store_module.private_mode(tmp_path / "counter.sqlite3")
+    monkeypatch.undo()
+    assert made_private == [(tmp_path, True), (tmp_path / "counter.sqlite3", False)]
+
+    ran: list[list[str]] = []
+
+    class Done:
+        returncode, stdout, stderr = 0, "processed 1 files", ""
+
+    monkeypatch.setenv("USERNAME", "buudien01")
+    monkeypatch.setenv("USERDOMAIN", "TTPVHCC")
+    store_module._private_acl(tmp_path, directory=True, run=lambda command, **_: ran.append(command) or Done())
+    assert ran == [[
+        "icacls", str(tmp_path), "/inheritance:r",
+        "/grant:r", "TTPVHCC\\buudien01:(OI)(CI)F",
+        "/grant:r", "*S-1-5-18:(OI)(CI)F",  # SYSTEM, by its SID: the same on a Vietnamese Windows
+        "/grant:r", "*S-1-5-32-544:(OI)(CI)F",  # Administrators
+    ]]
+
+
+def test_a_failed_icacls_is_said_in_the_log_and_the_store_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from counter_app.storage import store as store_module
+
+    class Refused:
+        returncode, stdout, stderr = 5, "", "Access is denied."
+
+    monkeypatch.setenv("USERNAME", "buudien01")
+    store_module._private_acl(tmp_path, directory=True, run=lambda command, **_: Refused())
+    assert "cannot make" in caplog.text and "Access is denied." in caplog.text
