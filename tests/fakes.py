@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+from counter_app.domain.calendar import WorkingCalendar
 from counter_app.domain.catalog import Channel, Duration, DurationUnit, FeeKind, ProcedureLevel
 from counter_app.domain.errors import DomainError
 from counter_app.services.read_models import (
@@ -19,6 +24,7 @@ from counter_app.services.read_models import (
     ProcedureSummary,
     StaffSession,
 )
+from tests.fakes_queue import FakeQueueRepository, FakeQueueState
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 DEMO_USERNAME = "nv.lan"
@@ -334,3 +340,587 @@ class FakeCounterAppServices:
             centre_id=staff.centre_id,
             centre_name=self.centres[staff.centre_id],
         )
+
+
+# -- the unit of work in memory ----------------------------------------------------------------------
+# ``FakeUnitOfWork`` implements services.ports.UnitOfWork over a ``FakeStore``: each unit of work works
+# on a deep copy of the committed state and replaces it on commit (leaving without commit rolls back),
+# so the services' transaction rules hold as on SQLite. tests/unit/test_fakes_contract.py runs the
+# same scenarios on the fakes and on the real store.
+
+
+@dataclass
+class FakeStaffRecord:
+    """services.ports.StaffRecord in memory (the password is kept as its "hash")."""
+
+    id: str
+    username: str
+    full_name: str
+    centre_id: str
+    role: str = "clerk"
+    password_hash: str = ""
+    phone: str = ""
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+
+
+@dataclass
+class FakePayment:
+    id: str
+    receipt_number: str
+    dossier_id: str
+    payer_name: str
+    method: str
+    total: int
+    lines: str  # JSON, as the store keeps it
+    paid_at: datetime
+    staff_id: str
+    device_id: str
+    request_key: str
+    counter_id: str | None = None
+
+
+@dataclass
+class FakeBatch:
+    id: str
+    code: str
+    centre_id: str
+    agency_unit_id: str
+    day: date
+    created_at: datetime
+    staff_id: str
+    handed_at: datetime | None = None
+    receiver_name: str = ""
+
+
+@dataclass
+class FakePostalItem:
+    id: str
+    item_code: str
+    dossier_id: str
+    receiver_name: str
+    address: str
+    phone: str
+    status: str
+    sent_at: datetime
+    updated_at: datetime
+    charge: int = 0
+
+
+@dataclass
+class FakeState:
+    """Everything a transaction may change (deep-copied per unit of work)."""
+
+    staff: dict[str, FakeStaffRecord] = field(default_factory=dict)
+    duties: dict[str, tuple[str, str, datetime | None]] = field(default_factory=dict)  # id -> staff, counter, ended
+    last_used: dict[tuple[str, date], int] = field(default_factory=dict)
+    outbox: list[tuple[str, str, str, dict[str, object]]] = field(default_factory=list)
+    clock_mark: datetime | None = None
+    dossiers: dict[str, Any] = field(default_factory=dict)  # id -> DossierRecord, in insertion order
+    events: dict[str, list[tuple[int, Any, Any]]] = field(default_factory=dict)  # id -> (seq, event, status)
+    next_receipt: int = 1
+    payments: list[FakePayment] = field(default_factory=list)
+    batches: list[FakeBatch] = field(default_factory=list)
+    batch_items: list[tuple[str, str]] = field(default_factory=list)  # (batch id, dossier id)
+    postal_items: list[FakePostalItem] = field(default_factory=list)
+    print_jobs: dict[str, Any] = field(default_factory=dict)  # id -> PrintJobRecord (services/print_jobs.py)
+    queue: Any = None  # tests.fakes_queue.FakeQueueState
+
+
+@dataclass
+class FakeStore:
+    """The committed state and the reference data (units, catalog, leases) of an in-memory store."""
+
+    device_id: str = "fake-device"
+    now: Any = None  # () -> datetime for the outbox's clock mark; set by the caller
+    units: list[Any] = field(default_factory=list)
+    centres: list[Any] = field(default_factory=list)
+    counters: list[Any] = field(default_factory=list)
+    centre_agencies: dict[str, list[str]] = field(default_factory=dict)
+    fields: list[Any] = field(default_factory=list)
+    procedures: list[Any] = field(default_factory=list)
+    leases: list[Any] = field(default_factory=list)
+    calendar: Any = None  # a WorkingCalendar; None = the plain one (weekends off, no holidays)
+    state: FakeState = field(default_factory=FakeState)
+    commits: int = 0
+
+    def __post_init__(self) -> None:
+        if self.state.queue is None:
+            self.state.queue = FakeQueueState()
+
+    def uow(self, *, readonly: bool = False) -> FakeUnitOfWork:
+        """The UnitOfWorkFactory of this store."""
+        return FakeUnitOfWork(self, readonly=readonly)
+
+    @classmethod
+    def copy_of(cls, factory: Any, *, device_id: str, usernames: tuple[str, ...] = (), now: Any = None) -> FakeStore:
+        """Reference data and the named staff read through a real unit of work (services.ports only)."""
+        store = cls(device_id=device_id, now=now)
+        with factory(readonly=True) as uow:
+            store.units = list(uow.units.all())
+            store.centres = list(uow.units.centres())
+            for centre in store.centres:
+                store.counters += list(uow.units.counters(centre.id))
+                store.centre_agencies[centre.id] = list(uow.units.centre_agencies(centre.id))
+                for line in uow.queue.lines(centre.id, active_only=False):
+                    store.state.queue.lines[line.id] = line
+                store.state.queue.assignments += uow.queue.assignments(centre.id)
+            store.fields = list(uow.catalog.fields())
+            store.procedures = list(uow.catalog.procedures())
+            store.leases = list(uow.sequences.leases(device_id))
+            for name in usernames:
+                s = uow.staff.by_username(name)
+                assert s is not None, name
+                store.state.staff[s.id] = FakeStaffRecord(
+                    s.id, s.username, s.full_name, s.centre_id, s.role, s.password_hash, s.phone, s.active,
+                )
+        return store
+
+
+class FakeUnitRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def all(self) -> list[Any]:
+        return list(self._store.units)
+
+    def centres(self) -> list[Any]:
+        return list(self._store.centres)
+
+    def centre(self, centre_id: str) -> Any:
+        return next((c for c in self._store.centres if c.id == centre_id), None)
+
+    def counters(self, centre_id: str) -> list[Any]:
+        return sorted((c for c in self._store.counters if c.centre_id == centre_id), key=lambda c: c.number)
+
+    def counter(self, counter_id: str) -> Any:
+        return next((c for c in self._store.counters if c.id == counter_id), None)
+
+    def centre_agencies(self, centre_id: str) -> list[str]:
+        return list(self._store.centre_agencies.get(centre_id, []))
+
+
+class FakeCatalogRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def fields(self) -> list[Any]:
+        return list(self._store.fields)
+
+    def procedures(self) -> list[Any]:
+        return list(self._store.procedures)
+
+    def procedure_by_code(self, code: str) -> Any:
+        return next((p for p in self._store.procedures if p.code == code), None)
+
+
+class FakeStaffRepository:
+    def __init__(self, state: FakeState, new_id: Any) -> None:
+        self._state = state
+        self._new_id = new_id
+
+    def by_username(self, username: str) -> FakeStaffRecord | None:
+        return next((s for s in self._state.staff.values() if s.username == username), None)
+
+    def by_id(self, staff_id: str) -> FakeStaffRecord | None:
+        return self._state.staff.get(staff_id)
+
+    def first_active(self) -> FakeStaffRecord | None:
+        active = sorted((s for s in self._state.staff.values() if s.active), key=lambda s: s.username)
+        return active[0] if active else None
+
+    def record_login_failure(self, staff_id: str, failed_logins: int, locked_until: datetime | None) -> None:
+        staff = self._state.staff[staff_id]
+        staff.failed_logins, staff.locked_until = failed_logins, locked_until
+
+    def record_login_success(self, staff_id: str, at: datetime, new_hash: str | None) -> None:
+        staff = self._state.staff[staff_id]
+        staff.failed_logins, staff.locked_until, staff.last_login_at = 0, None, at
+        if new_hash:
+            staff.password_hash = new_hash
+
+    def open_counter_session(self, staff_id: str, counter_id: str, device_id: str, at: datetime) -> str:
+        duty_id = self._new_id()
+        self._state.duties[duty_id] = (staff_id, counter_id, None)
+        return duty_id
+
+    def close_counter_session(self, session_id: str, at: datetime) -> bool:
+        duty = self._state.duties.get(session_id)
+        if duty is None or duty[2] is not None:
+            return False
+        self._state.duties[session_id] = (duty[0], duty[1], at)
+        return True
+
+
+class FakeCalendarRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def calendar(self, centre_id: str | None = None) -> Any:
+        return self._store.calendar or WorkingCalendar()
+
+
+class FakeSequenceRepository:
+    def __init__(self, store: FakeStore, state: FakeState) -> None:
+        self._store = store
+        self._state = state
+
+    def leases(self, device_id: str) -> list[Any]:
+        return [lease for lease in self._store.leases if lease.device_id == device_id]
+
+    def last_used(self, agency_code: str, day: date) -> int | None:
+        return self._state.last_used.get((agency_code, day))
+
+    def set_last_used(self, agency_code: str, day: date, seq: int) -> None:
+        self._state.last_used[(agency_code, day)] = seq
+
+
+class FakeOutbox:
+    """Ops in commit order; the clock mark rises with each op as the store's does (never lowers)."""
+
+    def __init__(self, store: FakeStore, state: FakeState) -> None:
+        self._store = store
+        self._state = state
+
+    def add(self, entity: str, entity_id: str, op: str, payload: dict[str, object]) -> str:
+        if self._store.now is not None:
+            now = self._store.now()
+            if self._state.clock_mark is None or self._state.clock_mark < now:
+                self._state.clock_mark = now
+        self._state.outbox.append((entity, entity_id, op, dict(payload)))
+        return f"op-{len(self._state.outbox)}"
+
+    def clock_mark(self) -> datetime | None:
+        return self._state.clock_mark
+
+    def set_clock_mark(self, at: datetime) -> None:
+        self._state.clock_mark = at
+
+
+class FakeDossierRepository:
+    """services.ports.DossierRepository over a FakeState."""
+
+    def __init__(self, state: FakeState) -> None:
+        self._s = state
+
+    # -- dossiers
+    def add(self, record: Any) -> None:
+        if record.id in self._s.dossiers or any(
+            d.code == record.code or d.request_key == record.request_key for d in self._s.dossiers.values()
+        ):
+            raise ValueError(f"dossier {record.code} exists")  # the store's unique constraints
+        self._s.dossiers[record.id] = record
+        self._s.events[record.id] = []
+
+    def save(self, record: Any) -> None:
+        assert record.id in self._s.dossiers, record.id
+        self._s.dossiers[record.id] = record
+
+    def _without_components(self, record: Any) -> Any:
+        return replace(record, components=())
+
+    def by_code(self, code: str, *, with_components: bool = True) -> Any:
+        found = next((d for d in self._s.dossiers.values() if d.code == code), None)
+        if found is None or with_components:
+            return found
+        return self._without_components(found)
+
+    def by_id(self, dossier_id: str) -> Any:
+        return self._s.dossiers[dossier_id]
+
+    def by_request_key(self, request_key: str) -> Any:
+        return next((d for d in self._s.dossiers.values() if d.request_key == request_key), None)
+
+    def search(
+        self, *, code_prefix: str = "", id_number: str = "", phone: str = "", name_prefix: str = "",
+        centre_id: str | None = None, limit: int = 50,
+    ) -> list[Any]:
+        found = [
+            d for d in self._s.dossiers.values()
+            if d.code.startswith(code_prefix) and (not id_number or d.id_number == id_number)
+            and (not phone or d.phone == phone) and d.applicant_key.startswith(name_prefix)
+            and (not centre_id or d.centre_id == centre_id)
+        ]
+        return [self._without_components(d) for d in found[:limit]]
+
+    def by_status(self, status: Any, *, centre_id: str | None = None, limit: int = 500) -> list[Any]:
+        found = [d for d in self._s.dossiers.values() if d.status is status and (not centre_id or d.centre_id == centre_id)]
+        return [self._without_components(d) for d in sorted(found, key=lambda d: d.received_at)[:limit]]
+
+    def received_between(self, centre_id: str | None, start: datetime, end: datetime) -> list[Any]:
+        found = [
+            d for d in self._s.dossiers.values()
+            if start <= d.received_at < end and (not centre_id or d.centre_id == centre_id)
+        ]
+        return [self._without_components(d) for d in sorted(found, key=lambda d: d.received_at)]
+
+    def count_received_before(self, centre_id: str | None, start: datetime, at: datetime, code: str = "") -> int:
+        return sum(
+            1 for d in self._s.dossiers.values()
+            if d.received_at >= start and (d.received_at < at or (d.received_at == at and d.code < code))
+            and (not centre_id or d.centre_id == centre_id)
+        )
+
+    def count(self) -> int:
+        return len(self._s.dossiers)
+
+    # -- events
+    def append_event(self, record: Any, event: Any, status_after: Any) -> int:
+        seq = record.event_count + 1
+        history = self._s.events.setdefault(record.id, [])
+        if any(s == seq for s, _, _ in history):
+            raise ValueError(f"event {seq} of {record.code} exists")  # (dossier_id, seq) is unique
+        history.append((seq, event, status_after))
+        return seq
+
+    def events(self, dossier_id: str) -> list[tuple[int, Any, Any, str]]:
+        names = {s.id: s.full_name for s in self._s.staff.values()}
+        return [(seq, e, status, names.get(e.staff_id, "")) for seq, e, status in sorted(
+            self._s.events.get(dossier_id, []), key=lambda t: t[0])]
+
+    def last_event_at(self, dossier_id: str, type_: Any) -> datetime | None:
+        times = [e.at for _, e, _ in self._s.events.get(dossier_id, []) if e.type is type_]
+        return max(times) if times else None
+
+    # -- payments
+    def next_receipt_seq(self, device_id: str) -> int:
+        self._s.next_receipt += 1
+        return self._s.next_receipt - 1
+
+    def add_payment(self, **values: Any) -> None:
+        values["lines"] = json.dumps(values["lines"], ensure_ascii=False)
+        payment = FakePayment(**values)
+        if any(p.request_key == payment.request_key or p.receipt_number == payment.receipt_number
+               for p in self._s.payments):
+            raise ValueError(f"payment {payment.receipt_number} exists")
+        self._s.payments.append(payment)
+
+    def payment_by_request_key(self, key: str) -> FakePayment | None:
+        return next((p for p in self._s.payments if p.request_key == key), None)
+
+    def payment_by_number(self, receipt_number: str) -> dict[str, Any] | None:
+        p = next((p for p in self._s.payments if p.receipt_number == receipt_number), None)
+        if p is None:
+            return None
+        return {"dossier_id": p.dossier_id, "staff_id": p.staff_id, "payer_name": p.payer_name,
+                "lines": json.loads(p.lines), "method": p.method, "paid_at": p.paid_at, "total": p.total}
+
+    def payments(self, dossier_id: str) -> list[FakePayment]:
+        return sorted((p for p in self._s.payments if p.dossier_id == dossier_id), key=lambda p: p.paid_at)
+
+    def paid_total(self, dossier_id: str) -> int:
+        return sum(p.total for p in self._s.payments if p.dossier_id == dossier_id)
+
+    def paid_totals(self, dossier_ids: Any) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for p in self._s.payments:
+            if p.dossier_id in dossier_ids:
+                totals[p.dossier_id] = totals.get(p.dossier_id, 0) + p.total
+        return totals
+
+    def payments_between(self, staff_id: str | None, start: datetime, end: datetime) -> list[FakePayment]:
+        return sorted(
+            (p for p in self._s.payments if start <= p.paid_at < end and (not staff_id or p.staff_id == staff_id)),
+            key=lambda p: p.paid_at,
+        )
+
+    # -- hand-over
+    def add_batch(self, dossier_ids: Any, **values: Any) -> None:
+        batch = FakeBatch(**values)
+        self._s.batches.append(batch)
+        self._s.batch_items += [(batch.id, d) for d in dossier_ids]
+
+    def batch(self, batch_id: str) -> FakeBatch | None:
+        return next((b for b in self._s.batches if b.id == batch_id), None)
+
+    def batch_by_code(self, code: str) -> FakeBatch | None:
+        return next((b for b in self._s.batches if b.code == code), None)
+
+    def batch_dossiers(self, batch_id: str) -> list[Any]:
+        found = [self._s.dossiers[d] for b, d in self._s.batch_items if b == batch_id]
+        return [self._without_components(d) for d in sorted(found, key=lambda d: d.received_at)]
+
+    def batches_of(self, dossier_id: str) -> list[FakeBatch]:
+        ids = {b for b, d in self._s.batch_items if d == dossier_id}
+        return sorted((b for b in self._s.batches if b.id in ids), key=lambda b: b.created_at)
+
+    def batches_between(self, centre_id: str, start: date, end: date) -> list[FakeBatch]:
+        return sorted((b for b in self._s.batches if b.centre_id == centre_id and start <= b.day <= end),
+                      key=lambda b: b.created_at)
+
+    def count_batches_on(self, agency_unit_id: str, day: date) -> int:
+        return sum(1 for b in self._s.batches if b.agency_unit_id == agency_unit_id and b.day == day)
+
+    # -- postal items
+    def add_postal_item(self, **values: Any) -> None:
+        item = FakePostalItem(**values)
+        if self.postal_item(item.item_code) is not None:
+            raise ValueError(f"postal item {item.item_code} exists")
+        self._s.postal_items.append(item)
+
+    def set_postal_status(self, item_code: str, status: str, at: datetime) -> None:
+        for item in self._s.postal_items:
+            if item.item_code == item_code:
+                item.status, item.updated_at = status, at
+
+    def postal_item(self, item_code: str) -> FakePostalItem | None:
+        return next((i for i in self._s.postal_items if i.item_code == item_code), None)
+
+    def postal_items_of(self, dossier_id: str) -> list[FakePostalItem]:
+        return sorted((i for i in self._s.postal_items if i.dossier_id == dossier_id), key=lambda i: i.sent_at)
+
+
+class FakePrintJobRepository:
+    """services.ports.PrintJobRepository in memory: owed → printed | failed | cancelled."""
+
+    def __init__(self, state: FakeState) -> None:
+        self._s = state
+
+    def add(self, *, device: str, kind: Any, key: str, created_at: datetime) -> Any:
+        import uuid
+
+        from counter_app.services.print_jobs import PrintJobRecord, PrintJobStatus
+
+        job = PrintJobRecord(str(uuid.uuid4()), device, kind, key, created_at, PrintJobStatus.OWED)
+        self._s.print_jobs[job.id] = job
+        return job
+
+    def get(self, job_id: str) -> Any:
+        return self._s.print_jobs.get(job_id)
+
+    def owed(self, device: str) -> list[Any]:
+        return sorted((j for j in self._s.print_jobs.values() if j.device == device and j.owed),
+                      key=lambda j: j.created_at)
+
+    def owed_for(self, device: str, kind: Any, key: str) -> list[Any]:
+        return [j for j in self.owed(device) if j.kind == kind and j.key == key]
+
+    def _settle(self, job_id: str, **changes: Any) -> bool:
+        import dataclasses
+
+        job = self._s.print_jobs.get(job_id)
+        if job is None or not job.owed:
+            return False
+        self._s.print_jobs[job_id] = dataclasses.replace(job, **changes)
+        return True
+
+    def mark_printed(self, job_id: str, at: datetime) -> bool:
+        from counter_app.services.print_jobs import PrintJobStatus
+
+        job = self._s.print_jobs.get(job_id)
+        attempts = job.attempts + 1 if job is not None else 0
+        return self._settle(job_id, status=PrintJobStatus.PRINTED, printed_at=at, attempts=attempts)
+
+    def mark_failed(self, job_id: str, error: str) -> bool:
+        from counter_app.services.print_jobs import PrintJobStatus
+
+        job = self._s.print_jobs.get(job_id)
+        attempts = job.attempts + 1 if job is not None else 0
+        return self._settle(job_id, status=PrintJobStatus.FAILED, last_error=error, attempts=attempts)
+
+    def cancel(self, job_id: str, reason: str) -> bool:
+        from counter_app.services.print_jobs import PrintJobStatus
+
+        return self._settle(job_id, status=PrintJobStatus.CANCELLED, last_error=reason)
+
+
+class FakeUnitOfWork:
+    """services.ports.UnitOfWork in memory: ``with uow: ...; uow.commit()``, else nothing changes."""
+
+    def __init__(self, store: FakeStore, *, readonly: bool = False) -> None:
+        self._store = store
+        self._readonly = readonly
+        self._ids = 0
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._state = copy.deepcopy(self._store.state)
+        self.units = FakeUnitRepository(self._store)
+        self.catalog = FakeCatalogRepository(self._store)
+        self.staff = FakeStaffRepository(self._state, self.new_id)
+        self.calendars = FakeCalendarRepository(self._store)
+        self.sequences = FakeSequenceRepository(self._store, self._state)
+        self.outbox = FakeOutbox(self._store, self._state)
+        self.dossiers = FakeDossierRepository(self._state)
+        self.queue = FakeQueueRepository(self._store, self._state)
+        self.print_jobs = FakePrintJobRepository(self._state)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._state = FakeState()  # whatever was not committed is gone
+
+    def commit(self) -> None:
+        if self._readonly:
+            raise RuntimeError("read-only unit of work cannot commit")
+        self._store.state = copy.deepcopy(self._state)
+        self._store.commits += 1
+
+    def rollback(self) -> None:
+        self.__enter__()  # back to the committed state
+
+    def new_id(self) -> str:
+        return str(uuid.uuid4())
+
+
+class ManualClock:
+    """A services.ports.Clock the test moves (aware, Vietnam time)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+@dataclass
+class DossierWorld:
+    """A DossierService over a FakeStore: one province, one department, one centre, one clerk."""
+
+    store: FakeStore
+    clock: ManualClock
+    service: Any  # DossierService
+    desk: Any  # Desk
+    procedure: Any  # Procedure (5 working days, 30.000 đ before the result)
+
+
+AGENCY_CODE = "000.00.20.H28"
+
+
+def dossier_world(now: datetime | None = None) -> DossierWorld:
+    from counter_app.domain.catalog import Component, Fee, Field, Procedure
+    from counter_app.domain.codes import SequenceLease
+    from counter_app.domain.units import Centre, Counter, Unit, UnitKind, UnitTree
+    from counter_app.services.dossiers import Desk, DossierService
+
+    clock = ManualClock(now or datetime(2026, 11, 30, 9, 0, tzinfo=VN_TZ))  # a Monday morning
+    province = Unit("u-ht", "42", "Tỉnh Hà Tĩnh", UnitKind.PROVINCE)
+    agency = Unit("u-sct", AGENCY_CODE, "Sở Công Thương", UnitKind.DEPARTMENT, "u-ht")
+    procedure = Procedure(
+        id="p-1", code="2.000595", name="Cấp Giấy xác nhận kiến thức về an toàn thực phẩm", field_id="f-1",
+        agency_unit_id=agency.id, level=ProcedureLevel.PROVINCE, duration=Duration(DurationUnit.WORKING_DAYS, 5),
+        components=(Component("Đơn đề nghị", originals=1),), fees=(Fee("Phí thẩm định", 30_000, FeeKind.FEE),),
+    )
+    store = FakeStore(
+        device_id="dev-1", now=clock.now, units=[province, agency],
+        centres=[Centre("c-ht", "HT", "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh", province.id)],
+        counters=[Counter("k1", "c-ht", 1, "Quầy 1")], centre_agencies={"c-ht": [agency.id]},
+        fields=[Field("f-1", "ATTP", "An toàn thực phẩm")], procedures=[procedure],
+        leases=[SequenceLease(AGENCY_CODE, 1, 9999, date(2026, 1, 1), date(2027, 12, 31), "dev-1")],
+    )
+    store.state.staff["s1"] = FakeStaffRecord("s1", "nv01", "Nguyễn Thị Lan", "c-ht", role="clerk")
+
+    def procedure_by_code(code: str) -> Procedure:
+        if code != procedure.code:
+            raise DomainError("catalog.unknown_procedure", code=code)
+        return procedure
+
+    service = DossierService(
+        uow=store.uow, clock=clock, calendar_for=lambda centre_id: WorkingCalendar(),
+        units=UnitTree(store.units), procedures=procedure_by_code, device_id=store.device_id,
+    )
+    desk = Desk("s1", "Nguyễn Thị Lan", "c-ht", "k1", "Quầy 1")
+    return DossierWorld(store, clock, service, desk, procedure)

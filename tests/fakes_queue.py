@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +15,16 @@ from typing import Any
 import pytest
 
 from counter_app.domain.errors import DomainError
+from counter_app.domain.queue import (
+    MOMENT_OF_EVENT,
+    CounterMoment,
+    CounterState,
+    Head,
+    Line,
+    Ticket,
+)
+from counter_app.domain.queue import EventType as QueueEventType
+from counter_app.domain.units import Counter
 from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import PrintJob
 from counter_app.services.queue_port import (
@@ -551,3 +561,224 @@ def queue_stand(request: pytest.FixtureRequest, tmp_path: Path) -> QueueStand:
         clerk=clerk,
         fake=services.queue if isinstance(services.queue, FakeQueueService) else None,
     )
+
+
+# -- the queue repository in memory (services.ports.QueueRepository) -----------------------------------
+
+
+@dataclass
+class FakeQueueState:
+    """The queue's rows; part of tests.fakes.FakeState (copied per unit of work)."""
+
+    lines: dict[str, Line] = field(default_factory=dict)
+    assignments: list[tuple[str, str, int]] = field(default_factory=list)  # (counter, line, weight)
+    next_seq: dict[str, int] = field(default_factory=dict)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    states: dict[str, tuple[CounterState, datetime]] = field(default_factory=dict)
+    ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class FakeQueueRepository:
+    """What SqlQueueRepository answers, from lists: same orders, same filters."""
+
+    def __init__(self, store: Any, state: Any) -> None:
+        self._store = store  # tests.fakes.FakeStore: counters
+        self._state = state  # tests.fakes.FakeState: staff, duties
+        self._q: FakeQueueState = state.queue
+
+    def _counter(self, counter_id: str) -> Counter | None:
+        return next((c for c in self._store.counters if c.id == counter_id), None)
+
+    # -- lines and assignments
+    def add_line(self, line: Line) -> None:
+        self._q.lines[line.id] = line
+
+    def assign(self, counter_id: str, line_id: str, weight: int) -> None:
+        self._q.assignments.append((counter_id, line_id, weight))
+
+    def line(self, line_id: str) -> Line | None:
+        return self._q.lines.get(line_id)
+
+    def lines(self, centre_id: str, *, active_only: bool = True) -> list[Line]:
+        found = [x for x in self._q.lines.values() if x.centre_id == centre_id and (x.active or not active_only)]
+        return sorted(found, key=lambda x: (x.position, x.code))
+
+    def counter_lines(self, counter_id: str) -> dict[str, int]:
+        return {line: w for c, line, w in self._q.assignments if c == counter_id and self._q.lines[line].active}
+
+    def assignments(self, centre_id: str) -> list[tuple[str, str, int]]:
+        return sorted(a for a in self._q.assignments if self._q.lines[a[1]].centre_id == centre_id)
+
+    def serving_counters(self, line_id: str) -> int:
+        n = 0
+        for c, line, w in self._q.assignments:
+            counter = self._counter(c)
+            state = self._q.states.get(c)
+            if line == line_id and w > 0 and counter is not None and counter.active and not (state and state[0].paused):
+                n += 1
+        return n
+
+    def desk(self, counter_id: str) -> tuple[Counter, CounterState] | None:
+        counter = self._counter(counter_id)
+        if counter is None:
+            return None
+        return counter, self.counter_state(counter_id, counter.centre_id)
+
+    def staff_centre(self, staff_id: str) -> str | None:
+        staff = self._state.staff.get(staff_id)
+        return staff.centre_id if staff is not None and staff.active else None
+
+    def staffed(self, counter_id: str) -> bool:
+        return any(c == counter_id and ended is None for _, c, ended in self._state.duties.values())
+
+    # -- sequence and numbers
+    def next_seq(self, centre_id: str) -> int:
+        seq = self._q.next_seq.get(centre_id, 1)
+        self._q.next_seq[centre_id] = seq + 1
+        return seq
+
+    def last_number(self, issued_line_id: str, day: date) -> int | None:
+        numbers = [t.number for t in self._q.tickets.values() if t.issued_line_id == issued_line_id and t.day == day]
+        return max(numbers) if numbers else None
+
+    # -- tickets
+    def add_ticket(self, ticket: Ticket) -> None:
+        if ticket.id in self._q.tickets or (
+            ticket.request_key and self.by_request_key(ticket.request_key) is not None
+        ):
+            raise ValueError(f"ticket {ticket.label} exists")
+        self._q.tickets[ticket.id] = ticket
+
+    def save_ticket(self, ticket: Ticket, *, before: Ticket | None = None, expect: TicketStatus | None = None) -> bool:
+        stored = self._q.tickets.get(ticket.id)
+        if stored is None or (expect is not None and stored.status is not expect):
+            return False
+        self._q.tickets[ticket.id] = ticket
+        return True
+
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        return self._q.tickets.get(ticket_id)
+
+    def by_request_key(self, request_key: str) -> Ticket | None:
+        return next((t for t in self._q.tickets.values() if t.request_key == request_key), None)
+
+    def with_number(self, centre_id: str, prefix: str, number: int, status: TicketStatus | None = None) -> Ticket | None:
+        found = [t for t in self._q.tickets.values() if t.centre_id == centre_id and t.prefix == prefix and t.number == number]
+        if status is not None:
+            waiting = sorted((t for t in found if t.status is status), key=lambda t: t.order_key)
+            return waiting[0] if waiting else None
+        return max(found, key=lambda t: t.seq) if found else None
+
+    def _waiting(self) -> list[Ticket]:
+        return sorted((t for t in self._q.tickets.values() if t.status is TicketStatus.WAITING), key=lambda t: t.order_key)
+
+    def heads(self, line_ids: Sequence[str], day: date) -> list[Head]:
+        heads = []
+        for line_id in line_ids:
+            for priority in (True, False):
+                head = next((t for t in self._waiting() if t.service_day == day and t.line_id == line_id
+                             and t.is_priority is priority and t.target_counter_id is None), None)
+                if head is not None:
+                    heads.append(Head(head.order_key, head.id, head.line_id, priority))
+        return heads
+
+    def direct_heads(self, counter_id: str, day: date) -> list[Head]:
+        for t in self._waiting():
+            if t.target_counter_id == counter_id and t.service_day <= day:
+                return [Head(t.order_key, t.id, t.line_id, t.is_priority)]
+        return []
+
+    def waiting_ahead(self, line_id: str, day: date, *, priority_only: bool) -> int:
+        return sum(1 for t in self._waiting() if t.service_day == day and t.line_id == line_id
+                   and (t.is_priority or not priority_only))
+
+    def average_waits(self, centre_id: str, day: date) -> dict[str, float]:
+        spans: dict[str, list[float]] = {}
+        for t in self._q.tickets.values():
+            if t.centre_id == centre_id and t.day == day and t.called_at is not None and not t.walk_in:
+                minutes = max(0.0, (t.called_at - t.queued_at).total_seconds() / 60)
+                spans.setdefault(t.line_id, []).append(minutes)
+        return {line: sum(m) / len(m) for line, m in spans.items()}
+
+    def waiting_counts(self, centre_id: str, day: date) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for t in self._waiting():
+            if t.service_day == day and t.centre_id == centre_id:
+                counts[t.line_id] = counts.get(t.line_id, 0) + 1
+        return counts
+
+    def services_of_day(self, centre_id: str, day: date, line_id: str, limit: int) -> list[tuple[datetime, datetime]]:
+        served = sorted((t for t in self._q.tickets.values() if t.centre_id == centre_id and t.day == day
+                         and t.line_id == line_id and t.outcome is TicketOutcome.SERVED), key=lambda t: -t.seq)
+        return [(t.started_at, t.ended_at) for t in served[:limit] if t.started_at is not None and t.ended_at is not None]
+
+    def waiting_before(self, centre_id: str, day: date, limit: int | None = None) -> list[Ticket]:
+        stale = [t for t in self._waiting() if t.service_day < day and t.centre_id == centre_id]
+        return stale if limit is None else stale[:limit]
+
+    def waiting_up_to(self, centre_id: str, day: date) -> list[Ticket]:
+        return [t for t in self._waiting() if t.service_day <= day and t.centre_id == centre_id]
+
+    def tickets_of_day(self, centre_id: str, day: date) -> list[Ticket]:
+        return sorted((t for t in self._q.tickets.values() if t.centre_id == centre_id and (
+            t.day == day or (t.status is TicketStatus.WAITING and t.service_day == day and t.day < day))),
+            key=lambda t: t.seq)
+
+    # -- events
+    def add_event(
+        self, *, centre_id: str, seq: int, ticket_id: str | None, type_: QueueEventType, at: datetime, day: date,
+        counter_id: str | None, staff_id: str | None, device_id: str, data: dict[str, Any] | None = None,
+    ) -> str:
+        event_id = str(uuid.uuid4())
+        self._q.events.append({"id": event_id, "centre_id": centre_id, "seq": seq, "ticket_id": ticket_id,
+                               "type": type_, "at": at, "day": day, "counter_id": counter_id,
+                               "staff_id": staff_id, "device_id": device_id, "data": dict(data or {})})
+        return event_id
+
+    def recent_calls(self, centre_id: str, limit: int) -> list[tuple[str, int, datetime, bool, str, str]]:
+        calls = []
+        for e in sorted(self._q.events, key=lambda e: -e["seq"]):
+            ticket = self._q.tickets.get(e["ticket_id"] or "")
+            counter = self._counter(e["counter_id"] or "")
+            if (e["centre_id"] == centre_id and ticket is not None and counter is not None
+                    and e["type"] in (QueueEventType.CALLED, QueueEventType.RECALLED)):
+                calls.append((ticket.label, counter.number, e["at"], e["type"] is QueueEventType.RECALLED,
+                              counter.id, ticket.line_id))
+        return calls[:limit]
+
+    def counter_moments(self, centre_id: str, day: date) -> list[CounterMoment]:
+        moments = []
+        for e in sorted(self._q.events, key=lambda e: e["seq"]):
+            counter = self._counter(e["counter_id"] or "")
+            kind = MOMENT_OF_EVENT.get(e["type"])
+            if e["centre_id"] == centre_id and e["day"] == day and counter is not None and kind is not None:
+                moments.append(CounterMoment(e["seq"], e["at"], counter.number, kind))
+        return moments
+
+    def events_of(self, ticket_id: str) -> list[tuple[int, QueueEventType, datetime, str | None, dict[str, Any]]]:
+        return [(e["seq"], e["type"], e["at"], e["counter_id"], e["data"])
+                for e in sorted(self._q.events, key=lambda e: e["seq"]) if e["ticket_id"] == ticket_id]
+
+    # -- counter state
+    def counter_state(self, counter_id: str, centre_id: str) -> CounterState:
+        stored = self._q.states.get(counter_id)
+        return stored[0] if stored is not None else CounterState(counter_id, centre_id)
+
+    def save_counter_state(self, state: CounterState, at: datetime) -> None:
+        self._q.states[state.counter_id] = (state, at)
+
+    # -- ratings
+    def rating_of(self, ticket_id: str) -> dict[str, Any] | None:
+        found = next((r for r in self._q.ratings.values() if r["ticket_id"] == ticket_id), None)
+        return None if found is None else dict(found)
+
+    def add_rating(self, **values: Any) -> None:
+        self._q.ratings[values["id"]] = dict(values)
+
+    def update_rating(self, rating_id: str, **values: Any) -> None:
+        self._q.ratings[rating_id].update(values)
+
+    def ratings_between(self, centre_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return sorted((dict(r) for r in self._q.ratings.values()
+                       if r["centre_id"] == centre_id and start <= r["at"] < end), key=lambda r: r["at"])
