@@ -25,7 +25,7 @@ def test_three_writers_on_one_store_wait_their_turn_and_lose_nothing(tmp_path: P
 
     for role, f in figures.items():
         assert f["other"] == [], (role, f["other"])
-        assert f["refused"] == {}, (role, f["refused"])  # never "the store is busy"
+        assert not [code for code in f["refused"] if code.startswith("store.")], (role, f["refused"])  # never busy
         assert f["ops"] > 5, (role, f)  # every role got its turns
         assert f["max"] < BUSY_TIMEOUT_MS, (role, f)
     db = sqlite3.connect(store_path(data_dir))
