@@ -37,6 +37,22 @@ class Unit:
             return False
         return not (self.valid_to is not None and day > self.valid_to)
 
+    @property
+    def display_short_name(self) -> str:
+        """The unit's own short name ("Sở LĐ-TB&XH"), else its name with "UBND" for the committee."""
+        return self.short_name or short_agency_name(self.name)
+
+
+_AGENCY_ABBREVIATIONS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"))
+
+
+def short_agency_name(name: str) -> str:
+    """"Ủy ban nhân dân phường Thành Sen" → "UBND phường Thành Sen", as written on forms."""
+    for long, short in _AGENCY_ABBREVIATIONS:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
 
 class UnitTree:
     """Units indexed by id with parent/child navigation; any depth, no fixed levels."""

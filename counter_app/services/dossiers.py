@@ -203,6 +203,7 @@ class HandoverProposal:
     agency_unit_id: str
     agency_name: str
     dossiers: tuple[DossierSummary, ...]
+    agency_short_name: str = ""  # Unit.display_short_name: the unit's own short name or "UBND …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,6 +463,18 @@ class DossierService:
             paid = uow.dossiers.paid_totals([r.id for r in rows])
             return [self.summary(r, paid.get(r.id, 0)) for r in rows]
 
+    def received_on(self, desk: Desk, day: date | None = None) -> list[DossierSummary]:
+        """The intakes of the day at the desk's centre (complete, incomplete and refused), newest first."""
+        day = day or self._clock.now().date()
+        tz = self._clock.now().tzinfo
+        with self._uow(readonly=True) as uow:
+            rows = uow.dossiers.received_between(
+                desk.centre_id, datetime.combine(day, time(0), tz), datetime.combine(day + timedelta(days=1), time(0), tz)
+            )
+            paid = uow.dossiers.paid_totals([r.id for r in rows])
+        rows.sort(key=lambda r: (r.received_at, r.code), reverse=True)
+        return [self.summary(r, paid.get(r.id, 0)) for r in rows]
+
     def detail(self, code: str) -> DossierDetail:
         with self._uow(readonly=True) as uow:
             record = self._load(uow, code)
@@ -495,7 +508,8 @@ class DossierService:
         for r in due:
             groups.setdefault(r.agency_unit_id, []).append(r)
         return [
-            HandoverProposal(agency, self._agency_name(agency), tuple(self.summary(r) for r in records))
+            HandoverProposal(agency, self._agency_name(agency), tuple(self.summary(r) for r in records),
+                             self._units.get(agency).display_short_name if agency in self._units else "")
             for agency, records in sorted(groups.items(), key=lambda kv: self._agency_name(kv[0]))
         ]
 

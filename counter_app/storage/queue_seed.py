@@ -111,7 +111,7 @@ def seed_queue(session: Session, data: ProvinceData) -> int:
         if has_lines or not counters:
             continue
         extra = {
-            unit_id: units[unit_id].short_name or units[unit_id].name
+            unit_id: units[unit_id].display_short_name
             for unit_id in data.centre_agencies.get(centre.id, ())
             if unit_id in units and units[unit_id].kind is UnitKind.ENTERPRISE
         }

@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from counter_app.domain.units import short_agency_name
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, status_text
 from counter_app.services.formatting import format_date, format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.guide import short_agency_name
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.tasks import run_in_background

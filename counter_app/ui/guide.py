@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import DomainError
+from counter_app.domain.units import short_agency_name
 from counter_app.services.formatting import (
     format_channels,
     format_datetime,
@@ -47,7 +48,7 @@ from counter_app.services.formatting import (
 from counter_app.services.i18n import N_, _, describe_error, ngettext, with_log_note
 from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
 from counter_app.ui.main_window import CounterContext, CounterPage
-from counter_app.ui.tasks import run_render
+from counter_app.ui.tasks import run_in_background, run_render
 from counter_app.ui.theme import set_tone
 
 _log = logging.getLogger(__name__)
@@ -57,17 +58,6 @@ SEARCH_DEBOUNCE_MS = 150
 SEARCH_LIMIT = 50
 SLOW_SEARCH_S = 0.05  # search runs on the GUI thread; above this it should move to a worker
 APPOINTMENT_REFRESH_MS = 60_000  # the appointment moves with the clock (closing time, next day)
-
-
-def short_agency_name(name: str) -> str:
-    """"Ủy ban nhân dân phường Thành Sen" → "UBND phường Thành Sen", as written on forms."""
-    for long, short in _AGENCY_ABBREVIATIONS:
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
-
-
-_AGENCY_ABBREVIATIONS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"))
 
 
 def sample_code_text(code: str, sample: bool) -> str:
@@ -465,7 +455,7 @@ class GuidePage(CounterPage):
         services = self.context.services
         code, centre_id = guide.code, self.context.session.centre_id
         staff_name, counter_name = self.context.session.full_name, self.context.counter_name
-        run_render(  # rendering the sheet never waits behind store work (nor delays it)
+        run_in_background(  # rendering the sheet never waits behind store work (nor delays it)
             lambda: services.print_guidance_sheet(
                 code, centre_id=centre_id, staff_name=staff_name, counter_name=counter_name
             ),

@@ -28,7 +28,6 @@ from counter_app.services.dossier_words import describe_dossier_error, status_te
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.guide import short_agency_name
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
 from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_document
@@ -65,11 +64,11 @@ class AgencyGroup:
     agency_unit_id: str
     agency_name: str
     dossiers: tuple[WaitingDossier, ...]
-    agency_short_name: str = ""  # the unit's own short name ("Sở LĐ-TB&XH"), shown whole in the list
+    agency_short_name: str = ""  # Unit.display_short_name ("Sở LĐ-TB&XH", "UBND phường …"), shown whole
 
     @property
     def list_name(self) -> str:
-        return self.agency_short_name or short_agency_name(self.agency_name)
+        return self.agency_short_name or self.agency_name
 
     @property
     def today_count(self) -> int:
@@ -92,17 +91,10 @@ def load_groups(services: Any, desk: Any, day: date) -> list[AgencyGroup]:
                 WaitingDossier(d, d.code in today)
                 for d in sorted(g.dossiers, key=lambda d: (d.code not in today, d.received_at))
             ),
-            _unit_short_name(services, g.agency_unit_id),
+            g.agency_short_name,
         )
         for g in groups
     ]
-
-
-def _unit_short_name(services: Any, unit_id: str) -> str:
-    units = getattr(services.dossiers, "units", None)  # the UnitTree (domain/units.py)
-    if units is None or unit_id not in units:
-        return ""
-    return str(units.get(unit_id).short_name or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import DomainError
-from counter_app.services.documents import DocumentKind
+from counter_app.domain.units import short_agency_name
 from counter_app.services.dossier_words import describe_dossier_error
 from counter_app.services.formatting import format_amount, format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.guide import ProcedureTableModel, short_agency_name
+from counter_app.ui.guide import ProcedureTableModel
 from counter_app.ui.intake import IntakeDialog, open_intake
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.scanner import scan_filter
@@ -52,14 +52,14 @@ _INTAKE_RESULT = {
 }
 
 
-def intake_result_text(note: str) -> str:
-    return _(_INTAKE_RESULT[note]) if note in _INTAKE_RESULT else _("Received (Form 01)")
+def intake_result_text(status: str) -> str:
+    """What the intake gave, by the dossier's status: Mẫu 02, Mẫu 03, or Mẫu 01 for any other."""
+    return _(_INTAKE_RESULT[status]) if status in _INTAKE_RESULT else _("Received (Form 01)")
 
 
 def load_todays_intakes(services: Any, desk: Any, day: Any) -> list[Any]:
-    """Rows of today's tracking book at this centre (BookRow read models), newest first."""
-    book = services.printing.document_data(DocumentKind.BOOK, "today", desk, period=(day, day))
-    return list(reversed(book.rows))
+    """Today's intakes at this centre (DossierSummary), newest first: the dossier service's own query."""
+    return list(services.dossiers.received_on(desk, day))
 
 
 class _SearchEdit(QLineEdit):
@@ -101,14 +101,14 @@ class IntakePage(CounterPage):
         self.today_model: RowsTableModel[Any] = RowsTableModel(
             [
                 Column(N_("Time"), lambda r: format_time(r.received_at)),
-                Column(N_("Dossier code"), lambda r: r.dossier_code),
+                Column(N_("Dossier code"), lambda r: r.code),
                 Column(N_("Applicant"), lambda r: r.applicant_name),
                 Column(N_("Procedure"), lambda r: r.procedure_name),
                 Column(N_("Agency"), lambda r: short_agency_name(r.agency_name)),
                 Column(N_("Appointment"), lambda r: format_datetime(r.appointment) if r.appointment else "—"),
-                Column(N_("Intake"), lambda r: intake_result_text(r.note)),
+                Column(N_("Intake"), lambda r: intake_result_text(r.status)),
             ],
-            key=lambda r: r.dossier_code,
+            key=lambda r: r.code,
         )
         self.today_table = make_table(self.today_model, "todayTable", stretch=3)
         self.view_button = QPushButton(_("Open the dossier (Enter)"))
@@ -231,7 +231,7 @@ class IntakePage(CounterPage):
     # -- today's list ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if dossiers_of(self.context) is None or getattr(self.context.services, "printing", None) is None:
+        if dossiers_of(self.context) is None:
             return
         services, desk, day = self.context.services, desk_of(self.context), today_of(self.context)
         run_in_background(
@@ -258,7 +258,7 @@ class IntakePage(CounterPage):
 
     def selected_dossier_code(self) -> str | None:
         row = current_row(self.today_table)
-        return self.today_model.row_at(row).dossier_code if row is not None else None
+        return self.today_model.row_at(row).code if row is not None else None
 
     # -- scans -----------------------------------------------------------------------------
 
@@ -313,7 +313,7 @@ class IntakePage(CounterPage):
 
     def _on_today_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.today_model.row_at(index.row()).dossier_code)
+            open_dossier_view(self, self.context, self.today_model.row_at(index.row()).code)
 
     def _on_view_button_clicked(self) -> None:
         code = self.selected_dossier_code()

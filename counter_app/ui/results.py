@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import normalize, search_key
+from counter_app.domain.units import short_agency_name
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_actions import (
     Action,
@@ -35,7 +36,6 @@ from counter_app.services.dossier_words import delivery_text, describe_dossier_e
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
 from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.guide import short_agency_name
 from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.scanner import scan_filter
