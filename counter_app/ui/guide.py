@@ -48,7 +48,7 @@ from counter_app.services.formatting import (
 from counter_app.services.i18n import N_, _, describe_error, ngettext, with_log_note
 from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
 from counter_app.ui.main_window import CounterContext, CounterPage
-from counter_app.ui.tasks import run_in_background, run_render
+from counter_app.ui.tasks import run_render
 from counter_app.ui.theme import set_tone
 
 _log = logging.getLogger(__name__)
@@ -455,7 +455,7 @@ class GuidePage(CounterPage):
         services = self.context.services
         code, centre_id = guide.code, self.context.session.centre_id
         staff_name, counter_name = self.context.session.full_name, self.context.counter_name
-        run_in_background(  # rendering the sheet never waits behind store work (nor delays it)
+        run_render(  # rendering the sheet never waits behind store work (nor delays it)
             lambda: services.print_guidance_sheet(
                 code, centre_id=centre_id, staff_name=staff_name, counter_name=counter_name
             ),
