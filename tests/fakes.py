@@ -443,6 +443,7 @@ class FakeStore:
     procedures: list[Any] = field(default_factory=list)
     leases: list[Any] = field(default_factory=list)
     calendar: Any = None  # a WorkingCalendar; None = the plain one (weekends off, no holidays)
+    calendars: dict[str, Any] = field(default_factory=dict)  # centre id -> its own WorkingCalendar
     state: FakeState = field(default_factory=FakeState)
     commits: int = 0
 
@@ -470,6 +471,8 @@ class FakeStore:
             store.fields = list(uow.catalog.fields())
             store.procedures = list(uow.catalog.procedures())
             store.leases = list(uow.sequences.leases(device_id))
+            store.calendar = uow.calendars.calendar(None)
+            store.calendars = {c.id: uow.calendars.calendar(c.id) for c in store.centres}
             for name in usernames:
                 s = uow.staff.by_username(name)
                 assert s is not None, name
@@ -559,7 +562,7 @@ class FakeCalendarRepository:
         self._store = store
 
     def calendar(self, centre_id: str | None = None) -> Any:
-        return self._store.calendar or WorkingCalendar()
+        return self._store.calendars.get(centre_id or "") or self._store.calendar or WorkingCalendar()
 
 
 class FakeSequenceRepository:
@@ -924,3 +927,36 @@ def dossier_world(now: datetime | None = None) -> DossierWorld:
     )
     desk = Desk("s1", "Nguyễn Thị Lan", "c-ht", "k1", "Quầy 1")
     return DossierWorld(store, clock, service, desk, procedure)
+
+
+@dataclass
+class QueueWorld:
+    """A LocalQueueService over a FakeStore: one centre, lines A (submit) and B (collect), counters 1 and 2."""
+
+    store: FakeStore
+    clock: ManualClock
+    queue: Any  # LocalQueueService
+
+
+def queue_world(now: datetime | None = None) -> QueueWorld:
+    from counter_app.domain.queue import Line
+    from counter_app.domain.units import Centre, Counter, Unit, UnitKind
+    from counter_app.services.queue import LocalQueueService
+
+    clock = ManualClock(now or datetime(2026, 11, 30, 9, 0, tzinfo=VN_TZ))  # a Monday morning
+    store = FakeStore(
+        device_id="dev-1", now=clock.now, units=[Unit("u-ht", "42", "Tỉnh Hà Tĩnh", UnitKind.PROVINCE)],
+        centres=[Centre("c-ht", "HT", "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh", "u-ht")],
+        counters=[Counter("k1", "c-ht", 1, "Quầy 1"), Counter("k2", "c-ht", 2, "Quầy 2")],
+    )
+    q = store.state.queue
+    for line in (Line("l-a", "c-ht", "A", "Nộp hồ sơ", "Tư pháp"),
+                 Line("l-b", "c-ht", "B", "Nhận kết quả", "Tư pháp", service="collect", position=1)):
+        q.lines[line.id] = line
+    q.assignments += [("k1", "l-a", 1), ("k1", "l-b", 0), ("k2", "l-b", 1), ("k2", "l-a", 0)]
+    store.state.staff["s1"] = FakeStaffRecord("s1", "nv01", "Nguyễn Thị Lan", "c-ht")
+    store.state.staff["s2"] = FakeStaffRecord("s2", "nv02", "Trần Văn Hòa", "c-ht")
+    store.state.staff["g1"] = FakeStaffRecord("g1", "gs01", "Lê Thị Giám", "c-ht", role="supervisor")
+    for staff_id, counter_id in (("s1", "k1"), ("s2", "k2")):
+        store.state.duties[f"duty-{counter_id}"] = (staff_id, counter_id, None)
+    return QueueWorld(store, clock, LocalQueueService(store.uow, clock, store.device_id))
