@@ -24,6 +24,7 @@ from counter_app.services.read_models import (
     ProcedureSummary,
     StaffSession,
 )
+from counter_app.services.settings import Settings
 from tests.fakes_queue import FakeQueueRepository, FakeQueueState
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
@@ -217,9 +218,19 @@ class FakeCounterAppServices:
     duties: list[tuple[str, str]] = field(default_factory=list)
     closed_duties: list[str] = field(default_factory=list)
     print_error: Exception | None = None
+    # the rest of CounterAppServices: no dossier, printing or queue work unless a test adds it
+    store_path: Path | None = None  # data_dir/counter.sqlite3 (never created)
+    settings: Settings = field(default_factory=Settings)
+    announcer: Any = None
+    dossiers: Any = None
+    printing: Any = None
+    queue: Any = None
+    ticket_printer: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
+        if self.store_path is None:
+            self.store_path = self.data_dir / "counter.sqlite3"
         if not self.staff:
             for s in (
                 FakeStaff("s1", DEMO_USERNAME, DEMO_PASSWORD, "Nguyễn Thị Lan", CENTRE_PROVINCE[0]),

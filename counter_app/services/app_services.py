@@ -17,6 +17,7 @@ from counter_app.services.guide import ProcedureGuideService
 from counter_app.services.i18n import language_scope
 from counter_app.services.ports import (
     Clock,
+    CounterAppServices,
     GuidanceSheetRenderer,
     PasswordHasher,
     UnitOfWorkFactory,
@@ -195,3 +196,6 @@ class AppServices:
             raise DomainError("print.printer_failed", printer=job.printer, reason=job.error)
         _log.info("guidance sheet for %s printed on %s: %s", guide.code, job.printer, job.path or "")
         return job.path
+
+
+_IMPLEMENTS: type[CounterAppServices] = AppServices  # mypy checks AppServices against the port

@@ -268,6 +268,7 @@ class DossierService:
         self.uow = uow
         self.units = units
         self.procedure = procedures
+        self._address_book: tuple[date, AddressBook] | None = None  # built once a day
 
     # -- helpers ----------------------------------------------------------------------------
     def _calendar(self, centre_id: str) -> WorkingCalendar:
@@ -425,7 +426,7 @@ class DossierService:
 
     def address_book(self, today: date) -> AddressBook:
         """Provinces and communes for addresses (the store's units and the national list), built once a day."""
-        cached = getattr(self, "_address_book", None)
+        cached = self._address_book
         if cached is None or cached[0] != today:
             cached = (today, AddressBook(self._units, today))
             self._address_book = cached

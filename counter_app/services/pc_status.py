@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from counter_app.services.ports import CounterAppServices, Printer
 from counter_app.services.voice import voice_problem
 
 # StatusItem.state: how the screen colours the item.
@@ -54,13 +55,15 @@ def store_status(store_path: Path | None) -> StatusItem:
     return StatusItem(STORE, OK, STORE_OK, str(store_path))
 
 
-def printer_status(printer: Any) -> StatusItem:
+def printer_status(printer: Printer | None) -> StatusItem:
     """The printer of the dossier documents. Only the virtual printer (a folder) exists for now."""
     if printer is None:
         return StatusItem(PRINTER, ERROR, PRINTER_NONE)
+    # The folder is the virtual printer's own (devices/virtual_printer.py), not part of the Printer
+    # port: a paper printer has none and reports its state itself (the devices issue).
     folder = getattr(printer, "folder", None)
-    if folder is None:  # a printer this function does not know yet: it reports itself later
-        return StatusItem(PRINTER, OK, PRINTER_VIRTUAL, str(getattr(printer, "name", "")))
+    if folder is None:
+        return StatusItem(PRINTER, OK, PRINTER_VIRTUAL, printer.name)
     folder = Path(folder)
     usable = (
         folder.is_dir() and os.access(folder, os.W_OK)
@@ -82,21 +85,14 @@ def voice_status(enabled: bool, announcer: Any) -> StatusItem:
     return StatusItem(VOICE, OK, VOICE_OK)
 
 
-def pc_status(services: Any) -> tuple[StatusItem, ...]:
+def pc_status(services: CounterAppServices) -> tuple[StatusItem, ...]:
     """The state of this PC as the counter window shows it (may touch the disk: not on the GUI thread)."""
-    data_dir = getattr(services, "data_dir", None)
-    store_path = getattr(services, "store_path", None)
-    if store_path is None and data_dir is not None:
-        store_path = Path(data_dir) / "counter.sqlite3"
-    printing = getattr(services, "printing", None)
-    printer = getattr(printing, "printer", None) if printing is not None else None
-    settings = getattr(services, "settings", None)
-    enabled = bool(getattr(settings, "voice", False))
-    announcer = getattr(services, "announcer", None) if enabled else None
+    printer = services.printing.printer if services.printing is not None else None
+    enabled = services.settings.voice
     return (
-        store_status(Path(store_path) if store_path is not None else None),
+        store_status(services.store_path),
         printer_status(printer),
-        voice_status(enabled, announcer),
+        voice_status(enabled, services.announcer if enabled else None),
     )
 
 

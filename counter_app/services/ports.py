@@ -26,9 +26,10 @@ from counter_app.services.read_models import (
 )
 
 if TYPE_CHECKING:  # the services import this module: only the type checker follows these back
-    from counter_app.services.dossiers import DossierService
     from counter_app.services.documents import DocumentKind
+    from counter_app.services.dossiers import DossierService
     from counter_app.services.print_jobs import PrintJobRecord, PrintService
+    from counter_app.services.settings import Settings
 
 
 class Clock(Protocol):
@@ -442,10 +443,17 @@ class CounterAppServices(Protocol):
     data_dir: Path
     device_id: str
     clock: Clock
+    store_path: Path
+    settings: Settings  # this PC's settings (language, voice, …)
     dossiers: DossierService | None
     printing: PrintService | None
     queue: QueueService | None
     ticket_printer: TicketPrinterPort | None
+
+    @property
+    def announcer(self) -> object | None:
+        """The voice of the hall display (services.voice.VoiceQueue), None when this PC has none."""
+        ...
 
     def login(self, username: str, password: str) -> StaffSession: ...
 

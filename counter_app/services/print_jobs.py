@@ -233,8 +233,8 @@ class PrintService:
         try:
             job = self.printer.print_pdf(pdf, title=title, at=self._clock.now())
         except Exception as exc:  # a driver may fail in ways we cannot list; the record stays
-            _log.exception("printer %s failed on %s", getattr(self.printer, "name", "?"), title)
-            job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))
+            _log.exception("printer %s failed on %s", self.printer.name, title)
+            job = PrintJob(self.printer.name, ok=False, error=str(exc))
         if not job.ok:
             _log.error("print of %s failed on %s: %s", title, job.printer, job.error)
         return job
@@ -271,8 +271,8 @@ class TicketPrinter:
                 png = self._render(document)
             job = self.printer.print_image(png, title=f"ticket-{ticket.number}", at=self._clock.now())
         except Exception as exc:  # the ticket is committed; the kiosk shows the number instead
-            _log.exception("ticket printer %s failed on %s", getattr(self.printer, "name", "?"), ticket.number)
-            job = PrintJob(getattr(self.printer, "name", "?"), ok=False, error=str(exc))
+            _log.exception("ticket printer %s failed on %s", self.printer.name, ticket.number)
+            job = PrintJob(self.printer.name, ok=False, error=str(exc))
         if not job.ok:
             _log.error("ticket %s was not printed: %s", ticket.number, job.error)
         return job

@@ -40,6 +40,7 @@ from counter_app.services.queue_port import (
     LineView,
     Priority,
     QueueKpis,
+    QueueService,
     QueueUpdate,
     TicketView,
 )
@@ -888,3 +889,6 @@ class LocalQueueService:
                  "carried over" if carry_over else "closed")
         self._publish(updates)
         return len(updates)
+
+
+_IMPLEMENTS: type[QueueService] = LocalQueueService  # mypy checks the local service against the port
