@@ -395,15 +395,27 @@ class QueueRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    units: UnitRepository
-    catalog: CatalogRepository
-    staff: StaffRepository
-    calendars: CalendarRepository
-    sequences: SequenceRepository
-    outbox: Outbox
-    dossiers: DossierRepository
-    queue: QueueRepository
-    print_jobs: PrintJobRepository
+    """One transaction: the repositories (read-only members, so an adapter may hold its own
+    classes) and the outbox; ``with uow: ...; uow.commit()``, leaving without commit rolls back."""
+
+    @property
+    def units(self) -> UnitRepository: ...
+    @property
+    def catalog(self) -> CatalogRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def calendars(self) -> CalendarRepository: ...
+    @property
+    def sequences(self) -> SequenceRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def dossiers(self) -> DossierRepository: ...
+    @property
+    def queue(self) -> QueueRepository: ...
+    @property
+    def print_jobs(self) -> PrintJobRepository: ...
 
     def __enter__(self) -> Self: ...
 
