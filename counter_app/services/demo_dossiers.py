@@ -141,7 +141,11 @@ def populate(
     return made
 
 
-def _advance(service, clock, desk, code, received, appointment, today, rng, by_post, name, phone, address):  # type: ignore[no-untyped-def]
+def _advance(
+    service: DossierService, clock: ManualClock, desk: Desk, code: str, received: datetime,
+    appointment: datetime | None, today: datetime, rng: random.Random, by_post: bool, name: str, phone: str,
+    address: str,
+) -> None:
     calendar = service._calendar_for(desk.centre_id)  # noqa: SLF001
 
     def in_office_hours(moment: datetime) -> datetime:

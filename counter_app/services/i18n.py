@@ -117,6 +117,7 @@ def argparse_words() -> Iterator[None]:
     """
     import argparse
 
+    # argparse's module-level ``_``/``ngettext`` are private (not in typeshed): the ignores below say so
     before = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
     try:

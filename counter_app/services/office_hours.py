@@ -9,7 +9,7 @@ from the next session, as the calendar already does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -52,8 +52,8 @@ def verdict(calendar: WorkingCalendar, moment: datetime) -> OfficeVerdict:
     day, now = at.date(), at.time()
     sessions = calendar.office_hours.sessions
 
-    def opening(on: object, start: object) -> datetime:
-        return datetime.combine(on, start, VIETNAM_TIME)  # type: ignore[arg-type]
+    def opening(on: date, start: time) -> datetime:
+        return datetime.combine(on, start, VIETNAM_TIME)
 
     if not calendar.is_working_day(day):
         nxt = calendar.next_working_day(day)
