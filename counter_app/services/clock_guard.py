@@ -32,7 +32,7 @@ from typing import Any
 from counter_app.domain.calendar import VIETNAM_TIME, WorkingCalendar
 from counter_app.domain.errors import DomainError
 from counter_app.services.formatting import format_datetime
-from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 BEHIND = "clock.behind"
 FAR_AHEAD = "clock.far_ahead"
@@ -98,7 +98,7 @@ def require_trusted_clock(uow: UnitOfWork, now: datetime, calendar: WorkingCalen
         raise DomainError(problem, now=format_datetime(now), mark=format_datetime(mark))
 
 
-def clock_state(uow_factory: UnitOfWorkFactory, clock: Any, calendar: WorkingCalendar | None,
+def clock_state(uow_factory: UnitOfWorkFactory, clock: Clock, calendar: WorkingCalendar | None,
                 policy: ClockPolicy = DEFAULT_POLICY) -> ClockState:
     now = clock.now().astimezone(VIETNAM_TIME)
     with uow_factory(readonly=True) as uow:
@@ -106,7 +106,7 @@ def clock_state(uow_factory: UnitOfWorkFactory, clock: Any, calendar: WorkingCal
     return ClockState(now=now, mark=mark, problem=judge(now, mark, calendar, policy))
 
 
-def confirm_clock(staff_id: str, *, uow_factory: UnitOfWorkFactory, clock: Any) -> ClockState:
+def confirm_clock(staff_id: str, *, uow_factory: UnitOfWorkFactory, clock: Clock) -> ClockState:
     """An administrator confirms that the PC's date and time are right: the mark moves to now (also back).
 
     Recorded as an outbox op (``store_clock``/``confirmed``) with the administrator, the old mark

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -257,7 +258,8 @@ def _searched_phone(text: str) -> str:
 class DossierService:
     """The counter's dossier work over a unit of work factory, a clock and the working calendar."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, calendar_for: Any, units: UnitTree, procedures: Any, device_id: str):
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, calendar_for: Callable[[str], WorkingCalendar],
+                 units: UnitTree, procedures: Callable[[str], Procedure], device_id: str):
         self._uow = uow
         self._clock = clock
         self._calendar_for = calendar_for  # centre_id -> WorkingCalendar (cached by the guide)
