@@ -39,7 +39,6 @@ from counter_app.domain.dossier import Outcome
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import Gender, looks_like_cccd_qr, parse_cccd_qr
 from counter_app.domain.text import normalize
-from counter_app.domain.units import Unit, UnitKind
 from counter_app.services import intake_rules
 from counter_app.services.addresses import AddressBook, Place, ReadAddress
 from counter_app.services.documents import DocumentKind
@@ -71,8 +70,6 @@ from counter_app.ui.widgets import (
 _log = logging.getLogger(__name__)
 
 APPOINTMENT_REFRESH_MS = 60_000
-LOCAL_UNIT_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
-_COMMITTEE_PREFIXES = ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ")
 
 FORM_OF_OUTCOME = {
     Outcome.COMPLETE: DocumentKind.RECEIPT,
@@ -96,21 +93,6 @@ FIELD_WORDS: dict[str, str] = {
     "reason": N_("Reason"),
     "missing": N_("Documents to supplement"),
 }
-
-
-def place_name(unit: Unit) -> str:
-    """"Ủy ban nhân dân phường Thành Sen" → "phường Thành Sen" (an address, not an agency)."""
-    for prefix in _COMMITTEE_PREFIXES:
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix) :]
-    return unit.name
-
-
-def _bare(name: str) -> str:
-    for kind in ("phường ", "xã ", "thị trấn ", "đặc khu ", "tỉnh ", "thành phố "):
-        if name.lower().startswith(kind):
-            return name[len(kind) :]
-    return name
 
 
 def field_error_words(error: DomainError) -> str:
@@ -275,24 +257,53 @@ class IntakeDialog(QDialog):
         self.addresses: AddressBook = book(self._today) if callable(book) else AddressBook(self._units, self._today)
         self.card_address = ""  # the address as printed on the last CCCD card scanned
 
-        # -- heading ---------------------------------------------------------------------
-        heading = QLabel(guide.name)
+        heading, meta = self._build_heading()
+        applicant_box = self._build_applicant_box()
+        components_box = self._build_components_box()
+        self._build_summary_edit()
+        delivery_box = self._build_delivery_box()
+        scroll = self._build_form(applicant_box, components_box, delivery_box)
+        buttons = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
+        layout.addWidget(meta)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.appointment_label)
+        layout.addWidget(self.status)
+        layout.addWidget(self.busy_note)
+        layout.addLayout(buttons)
+
+        self._start_live_parts()
+        self._connect_signals()
+
+        self.resize(1280, 720)
+        self.name_edit.setFocus()
+
+    # -- building the dialog (in the order the widgets are made: it is the Tab order) -----------
+
+    def _build_heading(self) -> tuple[QLabel, QLabel]:
+        """The procedure's name and one line of code, agency, time limit and fees."""
+        heading = QLabel(self.guide.name)
         heading.setObjectName("dialogHeading")
         heading.setWordWrap(True)
         meta = QLabel(
             " · ".join(
                 (
-                    _("Code {code}").format(code=guide.code),
-                    guide.agency_name,
-                    format_duration(guide.duration),
-                    _("Fees: {amount}").format(amount=format_money(guide.total_fee)),
+                    _("Code {code}").format(code=self.guide.code),
+                    self.guide.agency_name,
+                    format_duration(self.guide.duration),
+                    _("Fees: {amount}").format(amount=format_money(self.guide.total_fee)),
                 )
             )
         )
         meta.setObjectName("procedureMeta")
         meta.setWordWrap(True)
+        return heading, meta
 
-        # -- applicant -------------------------------------------------------------------
+    def _build_applicant_fields(self) -> None:
+        """The applicant's fields and the notes under them."""
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("applicantType")
         for key, label in APPLICANT_TYPES:
@@ -338,12 +349,15 @@ class IntakeDialog(QDialog):
         self.channel_counter_radio = QRadioButton(_("In person"))
         self.channel_post_radio = QRadioButton(_("By post (public postal service)"))
         self.channel_counter_radio.setChecked(True)
-        self.channel_post_radio.setEnabled(guide.post_dossier)
+        self.channel_post_radio.setEnabled(self.guide.post_dossier)
         self._channel_group = QButtonGroup(self)
         self._channel_group.addButton(self.channel_counter_radio)
         self._channel_group.addButton(self.channel_post_radio)
         self.channel_note = FieldNote()
 
+    def _build_applicant_box(self) -> QGroupBox:
+        """Applicant: type, name, ID, birth date and sex, phone, e-mail, address, owner, channel."""
+        self._build_applicant_fields()
         applicant_box = QGroupBox(_("Applicant"))
         form = QFormLayout(applicant_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -372,8 +386,10 @@ class IntakeDialog(QDialog):
         channel_box.setLayout(channel_row)
         channel_row.setContentsMargins(0, 0, 0, 0)
         form.addRow(_("Submitted"), _stack(channel_box, self.channel_note))
+        return applicant_box
 
-        # -- documents -------------------------------------------------------------------
+    def _build_components_box(self) -> QGroupBox:
+        """Documents received: one row per listed document with its counts, F4, the number of sets."""
         self.components: list[_ComponentInputs] = []
         components_box = QGroupBox(_("Documents received"))
         grid = QGridLayout(components_box)
@@ -384,7 +400,7 @@ class IntakeDialog(QDialog):
             label = QLabel(title)
             label.setObjectName("columnHeading")
             grid.addWidget(label, 0, column)
-        for row, line in enumerate(guide.components, start=1):
+        for row, line in enumerate(self.guide.components, start=1):
             check = QCheckBox()
             check.setObjectName(f"provided-{row}")
             name = QLabel(line.name + ("" if line.required else " " + _("(optional)")))
@@ -409,11 +425,14 @@ class IntakeDialog(QDialog):
         sets_row.addStretch(1)
         sets_row.addWidget(QLabel(_("Number of sets")))
         sets_row.addWidget(self.sets_spin)
-        grid.addLayout(sets_row, len(guide.components) + 1, 0, 1, 5)
-        grid.addWidget(self.components_note, len(guide.components) + 2, 0, 1, 5)
-        if not guide.components:
+        grid.addLayout(sets_row, len(self.guide.components) + 1, 0, 1, 5)
+        grid.addWidget(self.components_note, len(self.guide.components) + 2, 0, 1, 5)
+        if not self.guide.components:
             grid.addWidget(QLabel(_("No documents are listed for this procedure.")), 1, 0, 1, 5)
+        return components_box
 
+    def _build_summary_edit(self) -> None:
+        """What the applicant asks for (placed in the form by _build_form)."""
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setObjectName("requestSummary")
         self.summary_edit.setTabChangesFocus(True)
@@ -421,11 +440,12 @@ class IntakeDialog(QDialog):
         self.summary_edit.setFixedHeight(self.fontMetrics().height() * 3 + 16)
         self.summary_note = FieldNote()
 
-        # -- result delivery -------------------------------------------------------------
+    def _build_delivery_box(self) -> QGroupBox:
+        """Result delivery: at the counter or home delivery by post, with receiver, address and phone."""
         self.delivery_counter_radio = QRadioButton(_("At the counter"))
         self.delivery_post_radio = QRadioButton(_("Home delivery by post (BCCI)"))
         self.delivery_counter_radio.setChecked(True)
-        self.delivery_post_radio.setEnabled(guide.post_result)
+        self.delivery_post_radio.setEnabled(self.guide.post_result)
         self._delivery_group = QButtonGroup(self)
         self._delivery_group.addButton(self.delivery_counter_radio)
         self._delivery_group.addButton(self.delivery_post_radio)
@@ -452,7 +472,10 @@ class IntakeDialog(QDialog):
         same_row.addWidget(self.delivery_note, 1)
         same_row.addWidget(self.same_as_applicant_button)
         delivery_form.addRow(same_row)
+        return delivery_box
 
+    def _build_form(self, applicant_box: QGroupBox, components_box: QGroupBox, delivery_box: QGroupBox) -> QScrollArea:
+        """Two scrolling columns: applicant and request; documents, delivery and the fee due on filing."""
         dossier_box = QWidget()
         right = QVBoxLayout(dossier_box)
         right.setContentsMargins(0, 0, 0, 0)
@@ -483,8 +506,10 @@ class IntakeDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form_box)
+        return scroll
 
-        # -- appointment, status, buttons ------------------------------------------------
+    def _build_buttons(self) -> QHBoxLayout:
+        """The appointment line, the status line, the busy note and the three outcomes + Cancel."""
         self.appointment_label = QLabel()
         self.appointment_label.setObjectName("appointment")
         self.appointment_label.setWordWrap(True)
@@ -507,17 +532,10 @@ class IntakeDialog(QDialog):
         buttons.addWidget(self.refuse_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.setSpacing(6)
-        layout.addWidget(heading)
-        layout.addWidget(meta)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.appointment_label)
-        layout.addWidget(self.status)
-        layout.addWidget(self.busy_note)
-        layout.addLayout(buttons)
-
+    def _start_live_parts(self) -> None:
+        """Provinces and communes, the delivery fields, and the appointment refreshed every minute."""
         self._fill_provinces()
         self._on_delivery_toggled()
         self._appointment_timer = QTimer(self)
@@ -526,6 +544,8 @@ class IntakeDialog(QDialog):
         self._appointment_timer.start()
         self.refresh_appointment()
 
+    def _connect_signals(self) -> None:
+        """Live field checks, address choices, buttons and their keys."""
         self.type_combo.currentIndexChanged.connect(self._on_id_edit_text_changed)
         self.id_edit.textChanged.connect(self._on_id_edit_text_changed)
         self.id_edit.editingFinished.connect(self._on_id_edit_editing_finished)
@@ -550,8 +570,6 @@ class IntakeDialog(QDialog):
         add_shortcut(self, "F6", self._on_same_as_applicant_button_clicked)
         add_shortcut(self, "F4", self._on_all_received_button_clicked)
 
-        self.resize(1280, 720)
-        self.name_edit.setFocus()
 
     # -- units -----------------------------------------------------------------------------
 

@@ -70,3 +70,23 @@ def test_a_business_id_number_follows_the_service_s_length_limit(
 
     assert dialog.id_note.text() == "“Số định danh” quá dài: 14 ký tự, tối đa 12."
     assert dialog.id_note.property("tone") == "error"
+
+
+TAB_ORDER = [  # the fields a clerk tabs through, in order: as before IntakeDialog.__init__ was split into builders
+    "applicantType", "applicantName", "idNumber", "birthDate", "sex", "phone", "email", "province",
+    "communeSearch", "commune", "addressLine", "ownerName", "requestSummary", "provided-1", "sets",
+    "deliveryReceiver", "deliveryAddress", "deliveryPhone",
+]
+
+
+def test_the_dialog_s_tab_order_is_kept_by_its_builders(qtbot: QtBot, services: Any) -> None:
+    window = open_window(qtbot, services)
+    dialog = open_intake(qtbot, window)
+    chain: list[str] = []
+    widget = dialog.nextInFocusChain()
+    while widget is not dialog and len(chain) < 500:
+        name = widget.objectName()
+        if name in TAB_ORDER and name not in chain:
+            chain.append(name)
+        widget = widget.nextInFocusChain()
+    assert chain == TAB_ORDER
