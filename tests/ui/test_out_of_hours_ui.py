@@ -159,7 +159,7 @@ def test_hand_over_out_of_hours_asks_no_records_nothing_yes_records_the_confirma
 
     qtbot.waitUntil(lambda: page.status.text().startswith("Đã bàn giao 1 hồ sơ cho "), timeout=WAIT_MS)
     assert services.dossiers.find(code).status is DossierStatus.PROCESSING
-    handed = services.dossiers.detail(code).history[-1]
+    handed = next(h for h in reversed(services.dossiers.detail(code).history) if h.type is EventType.HANDED_OVER)
     assert handed.type is EventType.HANDED_OVER and handed.staff_name == desk.staff_name
     recorded = handed.data["out_of_hours"]
     assert recorded["confirmed"] is True and recorded["staff_id"] == desk.staff_id
