@@ -8,6 +8,23 @@ def N_(message: str) -> str:
 
 
 ERROR_MESSAGES: dict[str, str] = {
+    # devices of this PC (services/devices.py, counter_app/devices)
+    "device.unknown_role": N_("\"{role}\" is not a device role of this PC. Roles: {roles}."),
+    "device.bad_uri": N_("The device address \"{uri}\" cannot be used: {reason}."),
+    "device.wrong_kind": N_("The role {role} cannot use \"{uri}\". It takes: {schemes}."),
+    "device.bad_setting": N_("The setting of the device {role} in this PC's settings is damaged. Set the device again."),
+    "device.not_set": N_("No device is set for {role}. An administrator sets it on the Devices screen."),
+    "device.port_missing": N_("The port {port} is not there: check the cable and that the device is on."),
+    "device.port_busy": N_("The port {port} is used by another program. Close it, then try again."),
+    "device.no_permission": N_("This account may not open the port {port}. Ask the administrator for access."),
+    "device.unreachable": N_("The device at {address} does not answer: check its cable, power and network."),
+    "device.no_answer": N_("The device on {port} does not answer: check its power, cable and speed (baud)."),
+    "device.paper_out": N_("The printer {printer} is out of paper. Put in a new roll; the document prints again."),
+    "device.paper_low": N_("The printer {printer} is nearly out of paper."),
+    "device.cover_open": N_("The cover of the printer {printer} is open. Close it; the document prints again."),
+    "device.offline": N_("The printer {printer} is off line ({reason}). Check it; the document prints again."),
+    "device.send_failed": N_("The document was not sent whole to {printer} ({reason}). It will be sent again."),
+    "device.unknown_profile": N_("The printer model \"{profile}\" is not known; documents are printed as images."),
     # store
     "store.missing": N_("No data store was found at {path}. Create one with “counter init”."),
     "store.readonly": N_("The data folder {path} cannot be written to ({reason}). Ask the administrator to give this account write access."),
@@ -231,6 +248,19 @@ OS_REASONS: dict[str, str] = {
 
 # Parameter values that are words (enum values) rather than names or numbers.
 PARAM_WORDS: dict[str, str] = {
+    "uri.empty": N_("it is empty"),
+    "uri.characters": N_("it is too long or has characters that cannot be in an address"),
+    "uri.no_scheme": N_("it must start with its kind, for example serial://, usb://, tcp:// or win32://"),
+    "uri.scheme": N_("the kind before :// is not one of serial, usb, tcp, win32, cups, file, system"),
+    "uri.query": N_("the settings after ? are not written as name=value&name=value"),
+    "uri.target": N_("the port, address or printer name is missing"),
+    "uri.param": N_("it has a setting that this kind of device does not take"),
+    "uri.baud": N_("the speed (baud) must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400"),
+    "uri.parity": N_("parity must be N, E or O"),
+    "uri.framing": N_("bytesize must be 7 or 8 and stopbits 1 or 2"),
+    "uri.flow": N_("flow must be none, rtscts or xonxoff"),
+    "uri.usb_id": N_("a USB device is written as vendor:product in hexadecimal, for example usb://04b8:0e15"),
+    "uri.tcp_port": N_("the network port must be a number from 1 to 65535"),
     "male": N_("male"),
     "female": N_("female"),
     "office.before_opening": N_("the centre has not opened yet"),

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ class Settings:
     chime: bool = True
     backup_dir: str | None = None  # daily backups go here (e.g. a USB disk); None: <data dir>/backups
     backup_keep: int = 14  # daily backups kept (the oldest beyond this are removed)
+    # role name → {"uri", "profile", "protocol", "address"} (services/devices.py reads and checks them)
+    devices: dict[str, Any] = field(default_factory=dict)
 
 
 def load_settings(path: Path) -> Settings:
