@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, document_text
 from counter_app.services.i18n import _
@@ -155,22 +156,38 @@ def print_and_preview(
 def print_owed_and_preview(
     owner: QWidget, context: CounterContext, job_ids: Sequence[str], *, on_failed: Failed | None = None
 ) -> None:
-    """Work off the print jobs a use case committed (its result's ``print_jobs``), each with its preview."""
+    """Work off the print jobs a use case committed (its result's ``print_jobs``), each with its preview.
+
+    The jobs go to the printer one after the other, in the order the use case owed them (Mẫu 01
+    before the payment receipt), on one render task: two render threads would race them.
+    """
     services, desk = context.services, desk_of(context)
-    for job_id in job_ids:
+    jobs = list(job_ids)
 
-        def failed(error: BaseException) -> None:
-            text = _("The document could not be made: {reason}").format(reason=describe_dossier_error(error))
-            if on_failed is not None:
-                on_failed(text)
+    def work() -> list[PrintedDocument | BaseException]:
+        outcomes: list[PrintedDocument | BaseException] = []
+        for job_id in jobs:
+            try:
+                outcomes.append(print_job(services, job_id, desk))
+            except Exception as exc:  # noqa: BLE001 - one failed document does not stop the next
+                _log.error("print job %s failed", job_id, exc_info=not isinstance(exc, DomainError))
+                outcomes.append(exc)
+        return outcomes
 
-        def done(printed: PrintedDocument) -> None:
-            if shiboken6.isValid(owner):
-                PreviewDialog(context, printed, owner).open()
+    def failed(error: BaseException) -> None:
+        text = _("The document could not be made: {reason}").format(reason=describe_dossier_error(error))
+        if on_failed is not None:
+            on_failed(text)
 
-        run_render(
-            lambda job_id=job_id: print_job(services, job_id, desk), done, failed, owner=owner, name="print job"
-        )
+    def done(outcomes: list[PrintedDocument | BaseException]) -> None:
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                failed(outcome)
+            elif shiboken6.isValid(owner):
+                PreviewDialog(context, outcome, owner).open()
+
+    if jobs:
+        run_render(work, done, failed, owner=owner, name="print owed jobs in order")
 
 
 class OwedPrintsBox(QMessageBox):
