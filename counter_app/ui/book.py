@@ -13,8 +13,7 @@ from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, status_text
 from counter_app.services.formatting import format_date, format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
@@ -64,6 +63,8 @@ def _date(q: QDate) -> date:
 
 class BookPage(CounterPage):
     """"Sổ theo dõi": choose the period, see the rows, print the A4 book."""
+
+    page_name = "book"
 
     def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -203,4 +204,4 @@ class BookPage(CounterPage):
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.model.row_at(index.row()).dossier_code)
+            self.navigator.open_dossier(self.model.row_at(index.row()).dossier_code, self)

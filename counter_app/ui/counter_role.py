@@ -260,13 +260,9 @@ class CounterRole(QObject):
 
 def counter_screenshot_window(services: CounterAppServices) -> QWidget:
     """The counter window of the demo session, guide searched for "khai sinh", first result open."""
-    from counter_app.ui.guide import GuidePage
     from counter_app.ui.main_window import CounterContext, CounterWindow
 
     session, counter = services.demo_session()
     window = CounterWindow(CounterContext(services, session, counter))
-    guide = window.page_of(GuidePage)
-    if isinstance(guide, GuidePage):
-        guide.search("khai sinh")
-        guide.open_row(0)
+    window.show_page("guide", search="khai sinh", row=0)
     return window

@@ -34,7 +34,7 @@ from counter_app.services.dossier_words import (
 )
 from counter_app.services.formatting import format_amount, format_datetime, format_fee_status
 from counter_app.services.i18n import N_, _
-from counter_app.ui.main_window import CounterContext
+from counter_app.ui.navigation import CounterContext
 from counter_app.ui.preview import PrintedDocument, print_and_preview
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (

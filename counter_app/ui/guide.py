@@ -7,24 +7,15 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -35,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import DomainError
-from counter_app.domain.units import short_agency_name
 from counter_app.services.formatting import (
     format_channels,
     format_datetime,
@@ -45,14 +35,25 @@ from counter_app.services.formatting import (
     format_level,
     format_money,
 )
-from counter_app.services.i18n import N_, _, describe_error, ngettext, with_log_note
+from counter_app.services.i18n import _, describe_error, ngettext, with_log_note
 from counter_app.services.read_models import ProcedureGuide, ProcedureSummary
-from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.tasks import run_render
 from counter_app.ui.theme import set_tone
+from counter_app.ui.widgets import (
+    ProcedureTableModel,
+    SearchEdit,
+    add_shortcut,
+    make_splitter,
+    make_table,
+    post_service_text,
+    sample_code_text,
+    yes_no_text,
+)
+
+__all__ = ["GuidePage", "ProcedureTableModel", "guide_html", "post_service_text", "sample_code_text"]
 
 _log = logging.getLogger(__name__)
-_AnyIndex = QModelIndex | QPersistentModelIndex
 
 SEARCH_DEBOUNCE_MS = 150
 SEARCH_LIMIT = 50
@@ -60,102 +61,10 @@ SLOW_SEARCH_S = 0.05  # search runs on the GUI thread; above this it should move
 APPOINTMENT_REFRESH_MS = 60_000  # the appointment moves with the clock (closing time, next day)
 
 
-def sample_code_text(code: str, sample: bool) -> str:
-    """A procedure code as shown; a demo code not in the national database says so: "1.005430 (mẫu)"."""
-    return _("{code} (sample)").format(code=code) if sample else code
-
-
-def post_service_text(post_dossier: bool, post_result: bool) -> str:
-    """What the post may carry for a procedure, in a few words."""
-    if post_dossier and post_result:
-        return _("Dossier and result")
-    if post_result:
-        return _("Result only")
-    if post_dossier:
-        return _("Dossier only")
-    return _("No")
-
-
-class ProcedureTableModel(QAbstractTableModel):
-    """Search results: one row per ProcedureSummary, in the order the search ranked them."""
-
-    CODE, NAME, AGENCY, TIME, POST = range(5)
-    _HEADERS = (N_("Code"), N_("Procedure"), N_("Deciding agency"), N_("Time limit"), N_("By post"))
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[ProcedureSummary] = []
-
-    def set_procedures(self, procedures: Sequence[ProcedureSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(procedures)
-        self.endResetModel()
-
-    def procedure_at(self, row: int) -> ProcedureSummary:
-        return self._rows[row]
-
-    def row_of(self, code: str) -> int | None:
-        return next((i for i, p in enumerate(self._rows) if p.code == code), None)
-
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self._HEADERS[section])
-        return None
-
-    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.CODE:
-                return sample_code_text(p.code, p.sample)
-            if column == self.NAME:
-                return p.name
-            if column == self.AGENCY:
-                return short_agency_name(p.agency_name)
-            if column == self.TIME:
-                return format_duration(p.duration, short=True)
-            if column == self.POST:
-                return post_service_text(p.post_dossier, p.post_result)
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.TIME:
-                return format_duration(p.duration)
-            if column == self.NAME:
-                return f"{p.name}\n{p.field_name} · {format_level(p.level)}"
-            if column == self.AGENCY:
-                return p.agency_name
-            if column == self.POST:
-                return _("Post carries the dossier: {dossier}\nPost delivers the result: {result}").format(
-                    dossier=_yes_no(p.post_dossier), result=_yes_no(p.post_result)
-                )
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
-        return None
-
-
-class _SearchEdit(QLineEdit):
-    """Search box; Down moves into the results."""
-
-    sig_down = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.sig_down.emit()
-            return
-        super().keyPressEvent(event)
-
-
 class GuidePage(CounterPage):
     """Search box, results table and the guide of the selected procedure."""
 
+    page_name = "guide"
     sig_guide_opened = Signal(object)  # ProcedureGuide
     sig_sheet_saved = Signal(object)  # Path of the guidance sheet PDF
 
@@ -163,37 +72,37 @@ class GuidePage(CounterPage):
         super().__init__(context, parent)
         self.setObjectName("guidePage")
         self._guide: ProcedureGuide | None = None
+        self.intake_dialog: QWidget | None = None
         self._printing = False
         self._sheet_path: Path | None = None
         self._searched_text: str | None = None
 
-        # -- search ----------------------------------------------------------------------
-        self.search_edit = _SearchEdit()
-        self.search_edit.setObjectName("guideSearch")
-        self.search_edit.setPlaceholderText(
-            _("Search procedures by name, code or field — accents optional (F2)")
+        self._build_search()
+        self._build_results()
+        self._build_detail()
+        self.splitter = self._build_splitter()
+        self._lay_out()
+        self._appointment_timer = QTimer(self)
+        self._appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
+        self._connect_signals()
+        self.run_search()
+
+    # -- builders --------------------------------------------------------------------------
+
+    def _build_search(self) -> None:
+        self.search_edit = SearchEdit(
+            "guideSearch",
+            _("Search procedures by name, code or field — accents optional (F2)"),
+            delay_ms=SEARCH_DEBOUNCE_MS,
         )
-        self.search_edit.setClearButtonEnabled(True)
         self.result_label = QLabel()
         self.result_label.setObjectName("resultCount")
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
 
-        # -- results ---------------------------------------------------------------------
+    def _build_results(self) -> None:
         self.model = ProcedureTableModel()
-        self.table = QTableView()
-        self.table.setObjectName("procedureTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = make_table(self.model, "procedureTable", table=QTableView())
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(ProcedureTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         # Codes of local variants are long (1.001193.000.00.31.H27) and, with the agency, tell
         # apart the same procedure of many communes: both stay readable, the name gives way.
@@ -203,48 +112,19 @@ class GuidePage(CounterPage):
         header.resizeSection(
             ProcedureTableModel.AGENCY, self.fontMetrics().horizontalAdvance("UBND phường Bắc Hồng Lĩnh") + 24
         )
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyHint")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = _hint_label("")
         self.results_stack = QStackedWidget()
         self.results_stack.addWidget(self.table)
         self.results_stack.addWidget(self.empty_label)
 
-        # -- detail ----------------------------------------------------------------------
-        self.title_label = QLabel()
-        self.title_label.setObjectName("procedureTitle")
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def _build_detail(self) -> None:
+        self.title_label = _selectable_label("procedureTitle")
         self.meta_label = QLabel()
         self.meta_label.setObjectName("procedureMeta")
-        self.print_button = QPushButton(_("Print guidance sheet (Ctrl+P)"))
-        self.print_button.setObjectName("primary")
-        self.print_button.setMinimumHeight(40)
-        self.print_button.setEnabled(False)
-        self.receive_button = QPushButton(_("Receive this procedure (Ctrl+N)"))
-        self.receive_button.setObjectName("primary")
-        self.receive_button.setMinimumHeight(40)
-        self.receive_button.setEnabled(False)
-        self.appointment_label = QLabel()
-        self.appointment_label.setObjectName("appointment")
-        self.appointment_label.setWordWrap(True)
-        self.appointment_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.sheet_label = QLabel()
-        self.sheet_label.setObjectName("sheetStatus")
-        self.sheet_label.setWordWrap(True)
-        self.sheet_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_sheet_button = QPushButton(_("Open the sheet"))
-        self.open_sheet_button.hide()
-        self.sheet_bar = QFrame()
-        self.sheet_bar.setObjectName("sheetBar")
-        sheet_layout = QHBoxLayout(self.sheet_bar)
-        sheet_layout.setContentsMargins(10, 6, 10, 6)
-        sheet_layout.addWidget(self.sheet_label, 1)
-        sheet_layout.addWidget(self.open_sheet_button)
-        self.sheet_bar.hide()
-
+        self.print_button = _primary_button(_("Print guidance sheet (Ctrl+P)"))
+        self.receive_button = _primary_button(_("Receive this procedure (Ctrl+N)"))
+        self.appointment_label = _selectable_label("appointment")
+        self.sheet_bar = self._build_sheet_bar()
         self.body = QTextBrowser()
         self.body.setObjectName("procedureBody")
         self.body.setOpenLinks(False)
@@ -267,49 +147,52 @@ class GuidePage(CounterPage):
         detail_layout.addWidget(self.sheet_bar)
         detail_layout.addWidget(self.body, 1)
 
-        self.detail_hint = QLabel(_("Choose a procedure in the list to see what the citizen needs."))
-        self.detail_hint.setObjectName("emptyHint")
-        self.detail_hint.setWordWrap(True)
-        self.detail_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_hint = _hint_label(_("Choose a procedure in the list to see what the citizen needs."))
         self.detail_stack = QStackedWidget()
         self.detail_stack.addWidget(self.detail_hint)
         self.detail_stack.addWidget(detail)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.results_stack)
-        splitter.addWidget(self.detail_stack)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+    def _build_sheet_bar(self) -> QFrame:
+        """Where the guidance sheet went (or why not), with a button to open the file."""
+        self.sheet_label = _selectable_label("sheetStatus")
+        self.open_sheet_button = QPushButton(_("Open the sheet"))
+        self.open_sheet_button.hide()
+        bar = QFrame()
+        bar.setObjectName("sheetBar")
+        sheet_layout = QHBoxLayout(bar)
+        sheet_layout.setContentsMargins(10, 6, 10, 6)
+        sheet_layout.addWidget(self.sheet_label, 1)
+        sheet_layout.addWidget(self.open_sheet_button)
+        bar.hide()
+        return bar
+
+    def _build_splitter(self) -> QSplitter:
+        splitter = make_splitter(
+            Qt.Orientation.Vertical, self.results_stack, self.detail_stack, stretch=(2, 5)
+        )
         row_height = self.table.verticalHeader().defaultSectionSize()
         splitter.setSizes([row_height * 6 + 8, row_height * 14])  # five result rows stay in view
-        self.splitter = splitter
+        return splitter
 
+    def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.setSpacing(6)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.result_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
-        self._appointment_timer = QTimer(self)
-        self._appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
-
-        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+    def _connect_signals(self) -> None:
+        self.search_edit.sig_search.connect(self.run_search)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.search_edit.sig_down.connect(self._on_search_edit_down)
-        self._debounce.timeout.connect(self._on_debounce_timeout)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.clicked.connect(self._on_table_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
-        receive_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
-        receive_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        receive_shortcut.activated.connect(self._on_receive_button_clicked)
+        add_shortcut(self, "Ctrl+N", self._on_receive_button_clicked)
         self.open_sheet_button.clicked.connect(self._on_open_sheet_button_clicked)
         self._appointment_timer.timeout.connect(self._on_appointment_timer_timeout)
-
-        self.run_search()
 
     # -- CounterPage -----------------------------------------------------------------------
 
@@ -318,6 +201,13 @@ class GuidePage(CounterPage):
 
     def page_shown(self) -> None:
         self.search_edit.setFocus()
+
+    def page_asked(self, **args: Any) -> None:
+        """Asked for by name: ``search`` is searched at once, then the result ``row`` is opened."""
+        if "search" in args:
+            self.search(str(args["search"]))
+        if "row" in args:
+            self.open_row(int(args["row"]))
 
     def focus_search(self) -> bool:
         self.search_edit.setFocus()
@@ -344,7 +234,7 @@ class GuidePage(CounterPage):
         self.run_search()
 
     def run_search(self) -> None:
-        self._debounce.stop()
+        self.search_edit.cancel_pending()
         text = self.search_edit.text().strip()
         if text == self._searched_text:
             return
@@ -404,12 +294,6 @@ class GuidePage(CounterPage):
 
     # -- slots -----------------------------------------------------------------------------
 
-    def _on_search_edit_text_changed(self, _text: str) -> None:
-        self._debounce.start()
-
-    def _on_debounce_timeout(self) -> None:
-        self.run_search()
-
     def _on_search_edit_return_pressed(self) -> None:
         self.run_search()
         if self.model.rowCount() > 0:
@@ -440,10 +324,8 @@ class GuidePage(CounterPage):
         """Open the intake of the procedure on screen (the appointment is computed afresh)."""
         if self._guide is None or not self.receive_button.isEnabled():
             return
-        from counter_app.ui.intake import open_intake
-
         self.refresh_appointment()
-        self.intake_dialog = open_intake(self, self.context, self._guide)
+        self.intake_dialog = self.navigator.open_intake(self._guide, self)
 
     def _on_print_button_clicked(self) -> None:
         guide = self._guide
@@ -593,8 +475,30 @@ class GuidePage(CounterPage):
         self.sheet_bar.show()
 
 
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
+def _hint_label(text: str) -> QLabel:
+    """The centred words shown where a list or a guide would be (nothing found, nothing chosen)."""
+    label = QLabel(text)
+    label.setObjectName("emptyHint")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _selectable_label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _primary_button(text: str) -> QPushButton:
+    """A big button of the guide, off until a procedure is open."""
+    button = QPushButton(text)
+    button.setObjectName("primary")
+    button.setMinimumHeight(40)
+    button.setEnabled(False)
+    return button
 
 
 def _e(text: str) -> str:
@@ -656,8 +560,8 @@ def _section(title: str, body: str) -> str:
 def _channels_html(guide: ProcedureGuide) -> str:
     rows = [
         (_("Apply"), format_channels(guide.channels)),
-        (_("Post carries the dossier"), _yes_no(guide.post_dossier)),
-        (_("Post delivers the result home"), _yes_no(guide.post_result)),
+        (_("Post carries the dossier"), yes_no_text(guide.post_dossier)),
+        (_("Post delivers the result home"), yes_no_text(guide.post_result)),
     ]
     table = "".join(
         f"<tr><td style='padding-right: 10px;'>{_e(label)}:</td><td><b>{_e(value)}</b></td></tr>"

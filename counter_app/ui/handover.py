@@ -27,8 +27,7 @@ from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, status_text
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
 from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_document
 from counter_app.ui.scanner import scan_filter
@@ -140,6 +139,8 @@ class _BatchTable(QTableView):
 
 class HandoverPage(CounterPage):
     """"Bàn giao": pick an agency, scan or tick its dossiers, name the receiver, hand over."""
+
+    page_name = "handover"
 
     def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -494,7 +495,7 @@ class HandoverPage(CounterPage):
 
     def _on_dossier_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.dossier_model.row_at(index.row()).summary.code)
+            self.navigator.open_dossier(self.dossier_model.row_at(index.row()).summary.code, self)
 
     def _on_dossier_table_toggle(self) -> None:
         row = current_row(self.dossier_table)

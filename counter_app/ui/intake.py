@@ -52,8 +52,8 @@ from counter_app.services.formatting import (
 )
 from counter_app.services.i18n import N_, _, describe_error, with_log_note
 from counter_app.services.read_models import ProcedureGuide
-from counter_app.ui.main_window import CounterContext
 from counter_app.ui.money_edit import MoneyEdit
+from counter_app.ui.navigation import CounterContext
 from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
 from counter_app.ui.preview import print_and_preview, print_owed_and_preview
 from counter_app.ui.tasks import run_in_background

@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -22,21 +20,21 @@ from counter_app.domain.units import short_agency_name
 from counter_app.services.dossier_words import describe_dossier_error
 from counter_app.services.formatting import format_amount, format_datetime, format_time
 from counter_app.services.i18n import N_, _, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.guide import ProcedureTableModel
-from counter_app.ui.intake import IntakeDialog, open_intake
-from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
     Column,
+    ProcedureTableModel,
     RowsTableModel,
+    SearchEdit,
     StatusLine,
     add_shortcut,
     apply_dossier_style,
     current_row,
     desk_of,
     dossiers_of,
+    make_splitter,
     make_table,
     today_of,
 )
@@ -62,33 +60,23 @@ def load_todays_intakes(services: Any, desk: Any, day: Any) -> list[Any]:
     return list(services.dossiers.received_on(desk, day))
 
 
-class _SearchEdit(QLineEdit):
-    """Search box; Down moves into the results."""
-
-    sig_down = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.sig_down.emit()
-            return
-        super().keyPressEvent(event)
-
-
 class IntakePage(CounterPage):
     """"Tiếp nhận": procedure search → intake dialog; today's intakes below."""
 
-    sig_intake_opened = Signal(object)  # IntakeDialog
+    page_name = "intake"
+    sig_intake_opened = Signal(object)  # the intake dialog (ui/intake.py: IntakeDialog)
 
     def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("intakePage")
         apply_dossier_style(self)
-        self.intake_dialog: IntakeDialog | None = None
+        self.intake_dialog: QDialog | None = None
 
-        self.search_edit = _SearchEdit()
-        self.search_edit.setObjectName("intakeSearch")
-        self.search_edit.setPlaceholderText(_("Procedure code or name to receive a dossier — accents optional (F2)"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = SearchEdit(
+            "intakeSearch",
+            _("Procedure code or name to receive a dossier — accents optional (F2)"),
+            delay_ms=SEARCH_DEBOUNCE_MS,
+        )
         self.procedures = ProcedureTableModel()
         self.procedure_table = make_table(self.procedures, "intakeProcedureTable", stretch=ProcedureTableModel.NAME)
         self.receive_button = QPushButton(_("Receive a dossier of this procedure (Ctrl+N)"))
@@ -134,23 +122,14 @@ class IntakePage(CounterPage):
         bottom_layout.addLayout(heading_row)
         bottom_layout.addWidget(self.today_table, 1)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter = make_splitter(Qt.Orientation.Vertical, top, bottom, stretch=(2, 3))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.sig_search.connect(self.run_search)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.search_edit.sig_down.connect(self._on_search_edit_return_pressed)
         self.procedure_table.selectionModel().currentRowChanged.connect(self._on_procedure_table_row_changed)
@@ -193,7 +172,7 @@ class IntakePage(CounterPage):
         self.run_search()
 
     def run_search(self) -> None:
-        self._debounce.stop()
+        self.search_edit.cancel_pending()
         text = self.search_edit.text().strip()
         results = (
             self.context.services.search_procedures(text, SEARCH_LIMIT, centre_id=self.context.session.centre_id)
@@ -211,7 +190,7 @@ class IntakePage(CounterPage):
             return None
         return self.procedures.procedure_at(row).code
 
-    def open_intake(self, code: str | None = None) -> IntakeDialog | None:
+    def open_intake(self, code: str | None = None) -> QDialog | None:
         """The intake dialog for ``code`` (default: the selected procedure)."""
         code = code or self.selected_procedure_code()
         if code is None or dossiers_of(self.context) is None:
@@ -221,7 +200,9 @@ class IntakePage(CounterPage):
         except DomainError as error:
             self.status.show_message(describe_dossier_error(error), "error")
             return None
-        dialog = open_intake(self, self.context, guide)
+        dialog = self.navigator.open_intake(guide, self)
+        if dialog is None:
+            return None
         dialog.sig_saved.connect(self._on_intake_saved)
         dialog.finished.connect(self._on_intake_finished)
         self.intake_dialog = dialog
@@ -264,12 +245,9 @@ class IntakePage(CounterPage):
 
     def handle_scan(self, code: str) -> None:
         """A scanned receipt here (or on a page that takes no scans) opens that dossier."""
-        open_dossier_view(self, self.context, code)
+        self.navigator.open_dossier(code, self)
 
     # -- slots -----------------------------------------------------------------------------
-
-    def _on_search_edit_text_changed(self, _text: str) -> None:
-        self._debounce.start()
 
     def _on_search_edit_return_pressed(self) -> None:
         self.run_search()
@@ -313,9 +291,9 @@ class IntakePage(CounterPage):
 
     def _on_today_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.today_model.row_at(index.row()).code)
+            self.navigator.open_dossier(self.today_model.row_at(index.row()).code, self)
 
     def _on_view_button_clicked(self) -> None:
         code = self.selected_dossier_code()
         if code:
-            open_dossier_view(self, self.context, code)
+            self.navigator.open_dossier(code, self)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,11 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.services.i18n import _
-from counter_app.services.read_models import CounterView, StaffSession
-from counter_app.ui.counter_select import counter_label
+from counter_app.services.read_models import ProcedureGuide, StaffSession
+from counter_app.ui.navigation import CounterContext, CounterPage, Navigator
 
-if TYPE_CHECKING:
-    from counter_app.services.ports import CounterAppServices
+__all__ = ["CounterContext", "CounterPage", "CounterWindow", "Navigator", "PageFactory", "default_pages"]
 
 _log = logging.getLogger(__name__)
 
@@ -44,46 +42,6 @@ _INPUT_EVENTS = frozenset(
         QEvent.Type.TouchBegin,
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CounterContext:
-    """What every page of the counter window works with."""
-
-    services: CounterAppServices
-    session: StaffSession
-    counter: CounterView
-
-    @property
-    def counter_name(self) -> str:
-        return counter_label(self.counter)
-
-
-class CounterPage(QWidget):
-    """Base of a page of the counter window.
-
-    A page says its tab title and answers the window-wide commands it supports; the defaults
-    return False ("not here"), so a page only overrides what it does.
-    """
-
-    def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-
-    def page_title(self) -> str:
-        raise NotImplementedError
-
-    def page_shown(self) -> None:
-        """The page became the visible tab."""
-
-    def focus_search(self) -> bool:
-        return False
-
-    def clear_search(self) -> bool:
-        return False
-
-    def print_current(self) -> bool:
-        return False
 
 
 PageFactory = Callable[[CounterContext], CounterPage]
@@ -115,7 +73,8 @@ class _IdleWatch(QObject):
 
 
 class CounterWindow(QMainWindow):
-    """Main window of the counter role."""
+    """Main window of the counter role, and the navigator its pages ask for other screens
+    (``ui/navigation.py``): the one module that knows every page and dialog."""
 
     sig_closing = Signal()  # the clerk leaves the counter: the duty period ends
     sig_sign_out_requested = Signal()  # back to the login window; the duty period ends
@@ -146,6 +105,7 @@ class CounterWindow(QMainWindow):
         self.pages: list[CounterPage] = []
         for factory in pages if pages is not None else default_pages():
             page = factory(context)
+            page.navigator = self
             self.pages.append(page)
             self.tabs.addTab(page, page.page_title())
         from counter_app.ui.lock_screen import LockScreen
@@ -233,7 +193,7 @@ class CounterWindow(QMainWindow):
             self.pages[0].page_shown()
 
         # -- documents committed before a crash and never printed: offered again ------------
-        from counter_app.ui.preview import offer_owed_prints  # preview imports this module
+        from counter_app.ui.preview import offer_owed_prints
 
         offer_owed_prints(self, context)
 
@@ -370,6 +330,28 @@ class CounterWindow(QMainWindow):
 
     def page_of(self, page_type: type[CounterPage]) -> CounterPage | None:
         return next((p for p in self.pages if isinstance(p, page_type)), None)
+
+    # -- Navigator: what pages ask for by name ------------------------------------------------
+
+    def show_page(self, page_name: str, **args: Any) -> CounterPage | None:
+        page = next((p for p in self.pages if p.page_name == page_name), None)
+        if page is None:
+            _log.warning("no page named %r in this counter window", page_name)
+            return None
+        if not self._locked:
+            self.tabs.setCurrentWidget(page)
+        page.page_asked(**args)
+        return page
+
+    def open_dossier(self, code: str, parent: QWidget | None = None) -> QDialog | None:
+        from counter_app.ui.dossier_view import open_dossier_view
+
+        return open_dossier_view(parent if parent is not None else self, self.context, code)
+
+    def open_intake(self, guide: ProcedureGuide, parent: QWidget | None = None) -> QDialog | None:
+        from counter_app.ui.intake import open_intake
+
+        return open_intake(parent if parent is not None else self, self.context, guide)
 
     def _add_command(
         self, text: str, shortcut: str | QKeySequence, slot: Callable[[], object]

@@ -27,7 +27,7 @@ from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_words import describe_dossier_error, document_text
 from counter_app.services.i18n import _
-from counter_app.ui.main_window import CounterContext
+from counter_app.ui.navigation import CounterContext
 from counter_app.ui.tasks import run_in_background, run_render
 from counter_app.ui.widgets import StatusLine, add_shortcut, apply_dossier_style, desk_of
 

@@ -63,7 +63,7 @@ from counter_app.ui.theme import set_tone
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
-    from counter_app.ui.main_window import CounterContext
+    from counter_app.ui.navigation import CounterContext
 
 _log = logging.getLogger(__name__)
 _AnyIndex = QModelIndex | QPersistentModelIndex

@@ -35,8 +35,7 @@ from counter_app.services.dossier_actions import (
 from counter_app.services.dossier_words import delivery_text, describe_dossier_error, status_text
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.main_window import CounterContext, CounterPage
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
@@ -194,6 +193,8 @@ class StepDialog(QDialog):
 
 class ResultsPage(CounterPage):
     """"Nhận kết quả": scan what comes back; record what the agency or the applicant asks."""
+
+    page_name = "results"
 
     def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -539,11 +540,11 @@ class ResultsPage(CounterPage):
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.model.row_at(index.row()).code)
+            self.navigator.open_dossier(self.model.row_at(index.row()).code, self)
 
     def _on_recent_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            open_dossier_view(self, self.context, self.recent_model.row_at(index.row()).code)
+            self.navigator.open_dossier(self.recent_model.row_at(index.row()).code, self)
 
     def _on_ready_button_clicked(self) -> None:
         summary = self.selected()
@@ -575,4 +576,4 @@ class ResultsPage(CounterPage):
     def _on_view_button_clicked(self) -> None:
         code = self.selected_code()
         if code:
-            open_dossier_view(self, self.context, code)
+            self.navigator.open_dossier(code, self)

@@ -41,9 +41,8 @@ from counter_app.services.dossier_words import (
 )
 from counter_app.services.formatting import format_amount, format_date, format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
-from counter_app.ui.dossier_view import open_dossier_view
-from counter_app.ui.main_window import CounterContext, CounterPage
 from counter_app.ui.money_edit import MoneyEdit
+from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.preview import print_and_preview
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
@@ -415,6 +414,8 @@ class CashSummaryDialog(QDialog):
 
 class ReturnPage(CounterPage):
     """"Trả kết quả": scan the receipt, check who collects, take the fees, return or post."""
+
+    page_name = "return"
 
     def __init__(self, context: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -894,7 +895,7 @@ class ReturnPage(CounterPage):
 
     def _on_view_button_clicked(self) -> None:
         if self.opened is not None:
-            open_dossier_view(self, self.context, self.opened.summary.code)
+            self.navigator.open_dossier(self.opened.summary.code, self)
 
     def _on_delivered_button_clicked(self) -> None:
         self.update_postal("delivered")

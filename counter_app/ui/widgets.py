@@ -1,4 +1,5 @@
-"""Small pieces the dossier screens share: the desk, a status line, read-model table models, shortcuts."""
+"""Pieces the pages share: the desk, a status line, read-model table models, the procedure list,
+a debounced search box, a splitter, shortcuts."""
 
 from __future__ import annotations
 
@@ -7,13 +8,31 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
 
+from counter_app.domain.units import short_agency_name
 from counter_app.services.dossiers import Desk
-from counter_app.services.i18n import _
-from counter_app.ui.main_window import CounterContext
+from counter_app.services.formatting import format_duration, format_level
+from counter_app.services.i18n import N_, _
+from counter_app.services.read_models import ProcedureSummary
+from counter_app.ui.navigation import CounterContext
 from counter_app.ui.theme import set_tone
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
@@ -289,3 +308,148 @@ def add_shortcut(widget: QWidget, keys: str | QKeySequence, slot: Callable[[], o
 def current_row(table: QTableView) -> int | None:
     index = table.currentIndex()
     return index.row() if index.isValid() else None
+
+
+def make_splitter(
+    orientation: Qt.Orientation, *parts: QWidget, stretch: Sequence[int] = ()
+) -> QSplitter:
+    """The pages' splitter: ``parts`` in order, none collapsible, ``stretch`` factors in order."""
+    splitter = QSplitter(orientation)
+    splitter.setChildrenCollapsible(False)
+    for part in parts:
+        splitter.addWidget(part)
+    for index, factor in enumerate(stretch):
+        splitter.setStretchFactor(index, factor)
+    return splitter
+
+
+class SearchEdit(QLineEdit):
+    """A search box: asks for the search once the typing pauses for ``delay_ms`` (one search for a
+    burst of keys, ``sig_search``); Down asks to move into the results (``sig_down``) when
+    ``down_leaves``. Enter stays ``returnPressed``; a page searching at once calls ``cancel_pending``."""
+
+    sig_search = Signal()
+    sig_down = Signal()
+
+    def __init__(
+        self,
+        object_name: str,
+        placeholder: str,
+        *,
+        delay_ms: int,
+        down_leaves: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self._down_leaves = down_leaves
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(delay_ms)
+        self._pause.timeout.connect(self.sig_search)
+        self.textChanged.connect(self._on_text_changed)
+
+    def search_pending(self) -> bool:
+        """Typing has paused less than ``delay_ms`` ago: a search is still to come."""
+        return self._pause.isActive()
+
+    def cancel_pending(self) -> None:
+        """The page searched at once: the search the last key asked for is not needed any more."""
+        self._pause.stop()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self._down_leaves and event.key() == Qt.Key.Key_Down:
+            self.sig_down.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _on_text_changed(self, _text: str) -> None:
+        self._pause.start()
+
+
+def sample_code_text(code: str, sample: bool) -> str:
+    """A procedure code as shown; a demo code not in the national database says so: "1.005430 (mẫu)"."""
+    return _("{code} (sample)").format(code=code) if sample else code
+
+
+def post_service_text(post_dossier: bool, post_result: bool) -> str:
+    """What the post may carry for a procedure, in a few words."""
+    if post_dossier and post_result:
+        return _("Dossier and result")
+    if post_result:
+        return _("Result only")
+    if post_dossier:
+        return _("Dossier only")
+    return _("No")
+
+
+def yes_no_text(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+class ProcedureTableModel(QAbstractTableModel):
+    """Procedure search results (guide and intake pages): one row per ProcedureSummary, in the
+    order the search ranked them."""
+
+    CODE, NAME, AGENCY, TIME, POST = range(5)
+    _HEADERS = (N_("Code"), N_("Procedure"), N_("Deciding agency"), N_("Time limit"), N_("By post"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[ProcedureSummary] = []
+
+    def set_procedures(self, procedures: Sequence[ProcedureSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(procedures)
+        self.endResetModel()
+
+    def procedure_at(self, row: int) -> ProcedureSummary:
+        return self._rows[row]
+
+    def row_of(self, code: str) -> int | None:
+        return next((i for i, p in enumerate(self._rows) if p.code == code), None)
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(self._HEADERS[section])
+        return None
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        p = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.CODE:
+                return sample_code_text(p.code, p.sample)
+            if column == self.NAME:
+                return p.name
+            if column == self.AGENCY:
+                return short_agency_name(p.agency_name)
+            if column == self.TIME:
+                return format_duration(p.duration, short=True)
+            if column == self.POST:
+                return post_service_text(p.post_dossier, p.post_result)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.TIME:
+                return format_duration(p.duration)
+            if column == self.NAME:
+                return f"{p.name}\n{p.field_name} · {format_level(p.level)}"
+            if column == self.AGENCY:
+                return p.agency_name
+            if column == self.POST:
+                return _("Post carries the dossier: {dossier}\nPost delivers the result: {result}").format(
+                    dossier=yes_no_text(p.post_dossier), result=yes_no_text(p.post_result)
+                )
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        return None
