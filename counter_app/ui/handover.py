@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +40,7 @@ from counter_app.ui.widgets import (
     current_row,
     desk_of,
     dossiers_of,
+    make_splitter,
     make_table,
     today_of,
 )
@@ -220,12 +220,7 @@ class HandoverPage(CounterPage):
         receiver_row.addWidget(self.handover_button)
         right_layout.addLayout(receiver_row)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+        splitter = make_splitter(Qt.Orientation.Horizontal, left, right, stretch=(2, 5))
         splitter.setSizes([420, 940])  # agency names and both counts stay readable
 
         layout = QVBoxLayout(self)

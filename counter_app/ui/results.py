@@ -7,17 +7,15 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -43,12 +41,14 @@ from counter_app.ui.widgets import (
     Column,
     FieldNote,
     RowsTableModel,
+    SearchEdit,
     StatusLine,
     add_shortcut,
     apply_dossier_style,
     current_row,
     desk_of,
     dossiers_of,
+    make_splitter,
     make_table,
 )
 
@@ -204,10 +204,12 @@ class ResultsPage(CounterPage):
         self.actions: dict[str, DossierActions] = {}  # per dossier code, as the service answered
         self.step_dialog: StepDialog | None = None
 
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("resultsFilter")
-        self.filter_edit.setPlaceholderText(_("Filter by code, applicant or procedure — or scan a result coming back (F2)"))
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = SearchEdit(
+            "resultsFilter",
+            _("Filter by code, applicant or procedure — or scan a result coming back (F2)"),
+            delay_ms=FILTER_DEBOUNCE_MS,
+            down_leaves=False,
+        )
         self.model: RowsTableModel[Any] = RowsTableModel(summary_columns(), key=lambda s: s.code)
         self.table = make_table(self.model, "agencyDossierTable", stretch=2)
         self.count_label = QLabel()
@@ -255,23 +257,14 @@ class ResultsPage(CounterPage):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(recent_label)
         bottom_layout.addWidget(self.recent_table, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter = make_splitter(Qt.Orientation.Vertical, top, bottom, stretch=(3, 1))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(FILTER_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
-        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
+        self.filter_edit.sig_search.connect(self.apply_filter)
         self.filter_edit.returnPressed.connect(self._on_filter_edit_return_pressed)
         self.table.activated.connect(self._on_table_activated)
         self.recent_table.activated.connect(self._on_recent_table_activated)
@@ -332,7 +325,7 @@ class ResultsPage(CounterPage):
         self.apply_filter()
 
     def apply_filter(self) -> None:
-        self._debounce.stop()
+        self.filter_edit.cancel_pending()
         selected = self.selected_code()
         key = search_key(self.filter_edit.text())
         rows = [
@@ -526,9 +519,6 @@ class ResultsPage(CounterPage):
         return dialog
 
     # -- slots -----------------------------------------------------------------------------
-
-    def _on_filter_edit_text_changed(self, _text: str) -> None:
-        self._debounce.start()
 
     def _on_filter_edit_return_pressed(self) -> None:
         self.apply_filter()

@@ -55,6 +55,7 @@ from counter_app.ui.widgets import (
     apply_dossier_style,
     desk_of,
     dossiers_of,
+    make_splitter,
     make_table,
 )
 
@@ -560,13 +561,7 @@ class ReturnPage(CounterPage):
 
     @staticmethod
     def _build_splitter(left: QWidget, dossier_box: QWidget) -> QSplitter:
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(dossier_box)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
-        return splitter
+        return make_splitter(Qt.Orientation.Horizontal, left, dossier_box, stretch=(5, 4))
 
     def _connect_signals(self) -> None:
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
