@@ -21,8 +21,23 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.services.i18n import _
+from counter_app.services.pc_status import pc_status
 from counter_app.services.read_models import ProcedureGuide, StaffSession
+from counter_app.ui.book import BookPage
+from counter_app.ui.dossier_view import open_dossier_view
+from counter_app.ui.guide import GuidePage
+from counter_app.ui.handover import HandoverPage
+from counter_app.ui.intake import open_intake
+from counter_app.ui.intake_page import IntakePage
+from counter_app.ui.lock_screen import LockScreen
+from counter_app.ui.login import login_error_text
 from counter_app.ui.navigation import CounterContext, CounterPage, Navigator
+from counter_app.ui.pc_status_bar import PcStatusBar
+from counter_app.ui.preview import offer_owed_prints
+from counter_app.ui.queue_panel import QueuePanel, add_queue_dock
+from counter_app.ui.results import ResultsPage
+from counter_app.ui.returns import ReturnPage
+from counter_app.ui.tasks import run_in_background
 
 __all__ = ["CounterContext", "CounterPage", "CounterWindow", "Navigator", "PageFactory", "default_pages"]
 
@@ -48,14 +63,7 @@ PageFactory = Callable[[CounterContext], CounterPage]
 
 
 def default_pages() -> list[PageFactory]:
-    """The pages of the counter window, in tab order. Queue, intake, hand-over … plug in here."""
-    from counter_app.ui.book import BookPage
-    from counter_app.ui.guide import GuidePage
-    from counter_app.ui.handover import HandoverPage
-    from counter_app.ui.intake_page import IntakePage
-    from counter_app.ui.results import ResultsPage
-    from counter_app.ui.returns import ReturnPage
-
+    """The pages of the counter window, in tab order."""
     return [GuidePage, IntakePage, HandoverPage, ResultsPage, ReturnPage, BookPage]
 
 
@@ -99,17 +107,30 @@ class CounterWindow(QMainWindow):
             " — ".join((_("One-stop counter"), context.session.centre_name, context.counter_name))
         )
 
+        self._build_pages(pages if pages is not None else default_pages())
+        self._build_status_bar()
+        self._build_commands()
+        self.queue_panel: QueuePanel | None = self._build_queue_dock()
+        self._start_idle_watch(idle_lock_minutes)
+        if self.pages:
+            self.pages[0].page_shown()
+        # documents committed before a crash and never printed: offered again
+        offer_owed_prints(self, context)
+
+    # -- builders --------------------------------------------------------------------------
+
+    def _build_pages(self, factories: Sequence[PageFactory]) -> None:
+        """One tab per page (each page's navigator is this window), behind them the lock screen."""
+        context = self.context
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
         self.pages: list[CounterPage] = []
-        for factory in pages if pages is not None else default_pages():
+        for factory in factories:
             page = factory(context)
             page.navigator = self
             self.pages.append(page)
             self.tabs.addTab(page, page.page_title())
-        from counter_app.ui.lock_screen import LockScreen
-
         self.lock_screen = LockScreen(
             context.session.username,
             _("{name} — {counter}").format(name=context.session.full_name, counter=context.counter_name),
@@ -121,6 +142,9 @@ class CounterWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.lock_screen.sig_unlock_requested.connect(self._on_lock_screen_unlock_requested)
 
+    def _build_status_bar(self) -> None:
+        """Who, at which counter, the PC's state (read now and every minute), the centre."""
+        context = self.context
         self.staff_label = QLabel(_("Staff: {name}").format(name=context.session.full_name))
         self.staff_label.setObjectName("statusStaff")
         self.counter_label = QLabel(context.counter_name)
@@ -129,8 +153,6 @@ class CounterWindow(QMainWindow):
         self.centre_label.setToolTip(context.session.centre_name)
         self.centre_label.setMinimumWidth(80)  # the one that gives way when the status bar is full
         status = self.statusBar()
-        from counter_app.ui.pc_status_bar import PcStatusBar
-
         self.pc_status_bar = PcStatusBar()
         status.addWidget(self.staff_label)
         status.addWidget(self.counter_label)
@@ -142,7 +164,8 @@ class CounterWindow(QMainWindow):
         self._pc_status_timer.start()
         QTimer.singleShot(0, self.refresh_pc_status)
 
-        # -- the session menu: lock, change counter, sign out ----------------------------------
+    def _build_commands(self) -> None:
+        """The session menu (lock, change counter, sign out) and the window-wide shortcuts."""
         self.lock_action = self._add_command(_("Lock the screen"), LOCK_SHORTCUT, self.lock)
         self.change_counter_action = self._add_command(
             _("Change counter…"), CHANGE_COUNTER_SHORTCUT, self._on_change_counter_action_triggered
@@ -169,33 +192,27 @@ class CounterWindow(QMainWindow):
                 lambda n=number: self.tabs.setCurrentIndex(n - 1),
             )
 
-        # -- queue panel: a dock on the right (none when this PC has no queue) ---------------
-        from counter_app.ui.queue_panel import QueuePanel, add_queue_dock
-
-        self.queue_panel: QueuePanel | None = add_queue_dock(self, context)
+    def _build_queue_dock(self) -> QueuePanel | None:
+        """The queue panel, a dock on the right (none when this PC has no queue)."""
+        panel = add_queue_dock(self, self.context)
         queue_dock = self.findChild(QDockWidget, "queueDock")
         if queue_dock is not None:  # which counter the queue serves, in the dock's own title
-            queue_dock.setWindowTitle(_("Queue at {counter}").format(counter=context.counter_name))
+            queue_dock.setWindowTitle(_("Queue at {counter}").format(counter=self.context.counter_name))
+        return panel
 
-        # -- locking itself after a while without input --------------------------------------
+    def _start_idle_watch(self, idle_lock_minutes: float | None) -> None:
+        """Lock the screen after ``idle_lock_minutes`` without input (never when None or 0)."""
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle_timer_timeout)
         self._idle_watch_on = idle_lock_minutes is not None and idle_lock_minutes > 0
         if self._idle_watch_on:
+            assert idle_lock_minutes is not None
             self._idle_timer.setInterval(max(1, round(idle_lock_minutes * 60_000)))
             self._idle_timer.start()
             app = QApplication.instance()
             if app is not None:
                 app.installEventFilter(_IdleWatch(self._idle_timer, self))  # removed with the window
-
-        if self.pages:
-            self.pages[0].page_shown()
-
-        # -- documents committed before a crash and never printed: offered again ------------
-        from counter_app.ui.preview import offer_owed_prints
-
-        offer_owed_prints(self, context)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._idle_timer.stop()
@@ -268,8 +285,6 @@ class CounterWindow(QMainWindow):
             self.lock()
 
     def _on_lock_screen_unlock_requested(self, username: str, password: str) -> None:
-        from counter_app.ui.tasks import run_in_background
-
         services = self.context.services
         run_in_background(
             lambda: services.login(username, password),
@@ -290,8 +305,6 @@ class CounterWindow(QMainWindow):
         self.sig_staff_switched.emit(session)
 
     def _on_unlock_login_failed(self, error: BaseException) -> None:
-        from counter_app.ui.login import login_error_text
-
         self.lock_screen.refuse(login_error_text(error))
 
     # -- session ---------------------------------------------------------------------------
@@ -308,9 +321,6 @@ class CounterWindow(QMainWindow):
 
     def refresh_pc_status(self) -> None:
         """Read the state of store, printer and voice off the GUI thread and show it."""
-        from counter_app.services.pc_status import pc_status
-        from counter_app.ui.tasks import run_in_background
-
         services = self.context.services
         run_in_background(
             lambda: pc_status(services), self._on_pc_status_read, self._on_pc_status_failed,
@@ -344,13 +354,9 @@ class CounterWindow(QMainWindow):
         return page
 
     def open_dossier(self, code: str, parent: QWidget | None = None) -> QDialog | None:
-        from counter_app.ui.dossier_view import open_dossier_view
-
         return open_dossier_view(parent if parent is not None else self, self.context, code)
 
     def open_intake(self, guide: ProcedureGuide, parent: QWidget | None = None) -> QDialog | None:
-        from counter_app.ui.intake import open_intake
-
         return open_intake(parent if parent is not None else self, self.context, guide)
 
     def _add_command(
