@@ -126,7 +126,20 @@ class DossierViewDialog(QDialog):
         self.data: DossierViewData | None = None
         self.scanned_while_busy: list[str] = []
 
-        self.heading = QLabel(_("Dossier {code}").format(code=code))
+        self._build_heading()
+        self._build_tables()
+        self._build_tabs()
+        self._build_forms_row()
+        self._lay_out()
+        self._connect_signals()
+        self.resize(1280, 720)
+        self.load()
+
+    # -- builders ----------------------------------------------------------------------------
+
+    def _build_heading(self) -> None:
+        """The code, the status badge, the loading line and the grid of facts."""
+        self.heading = QLabel(_("Dossier {code}").format(code=self.code))
         self.heading.setObjectName("dialogHeading")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_badge = QLabel()
@@ -140,7 +153,8 @@ class DossierViewDialog(QDialog):
         self.facts_layout.setVerticalSpacing(4)
         self.fact_labels: dict[str, QLabel] = {}
 
-        # -- tables ------------------------------------------------------------------------
+    def _build_tables(self) -> None:
+        """History, documents received, fees paid, post and hand-over batches."""
         names = self._counter_name
         self.history_model: RowsTableModel[Any] = RowsTableModel(
             [
@@ -190,6 +204,7 @@ class DossierViewDialog(QDialog):
         )
         self.batches_table = make_table(self.batches_model, "batchesTable", stretch=0)
 
+    def _build_tabs(self) -> None:
         self.reprint_payment_button = QPushButton(_("Print the cash slip again"))
         self.reprint_label_button = QPushButton(_("Print the delivery label again"))
         self.reprint_batch_button = QPushButton(_("Print the hand-over record again"))
@@ -202,6 +217,8 @@ class DossierViewDialog(QDialog):
         self.tabs.addTab(_with_button(self.postal_table, self.reprint_label_button), _("Post"))
         self.tabs.addTab(_with_button(self.batches_table, self.reprint_batch_button), _("Hand-over"))
 
+    def _build_forms_row(self) -> None:
+        """"Print again:" one button per form the service says this dossier has."""
         self.forms_row = QHBoxLayout()
         self.forms_row.addWidget(QLabel(_("Print again:")))
         self.reprint_buttons: dict[DocumentKind, QPushButton] = {}
@@ -214,6 +231,7 @@ class DossierViewDialog(QDialog):
             self.forms_row.addWidget(button)
         self.forms_row.addStretch(1)
 
+    def _lay_out(self) -> None:
         self.close_button = QPushButton(_("Close (Esc)"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -230,13 +248,12 @@ class DossierViewDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
+    def _connect_signals(self) -> None:
         self.close_button.clicked.connect(self.reject)
         self.reprint_payment_button.clicked.connect(self._on_reprint_payment_button_clicked)
         self.reprint_label_button.clicked.connect(self._on_reprint_label_button_clicked)
         self.reprint_batch_button.clicked.connect(self._on_reprint_batch_button_clicked)
         add_shortcut(self, "Ctrl+R", self._on_reload_shortcut)
-        self.resize(1280, 720)
-        self.load()
 
     # -- loading -----------------------------------------------------------------------------
 
