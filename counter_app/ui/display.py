@@ -237,11 +237,48 @@ class HallDisplayWindow(QWidget):
         self._line_ids: list[str] = []
         self._line_labels: list[tuple[QLabel, QLabel]] = []
 
-        # -- header ------------------------------------------------------------------------
+        header = self._build_header()
+        left = self._build_newest_call(counters)
+        right = self._build_last_calls()
+        body = QHBoxLayout()
+        body.setContentsMargins(30, 20, 30, 16)
+        body.setSpacing(36)
+        body.addLayout(left, 62)
+        body.addLayout(right, 38)
+
+        self.notice = MarqueeNotice(notice or _("Please keep your ticket until your business is done. "
+                                                "Thank you for your patience."))
+        warning_row = self._build_voice_warning()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addLayout(body, 1)
+        layout.addLayout(warning_row)
+        layout.addWidget(self.notice)
+
+        self._start_timers()
+
+        self._voice_problem: VoiceProblem | None = None
+        self._on_clock_timer_timeout()
+        self._apply_scale(1.0)
+        self._render_calls()
+        if queue is None:
+            self.hero_invite_label.setText(_("The queue is not available on this machine"))
+            self.hero_counter_label.setText("")
+        elif poll:
+            self.refresh()
+            self._calls_timer.start()
+            self._lines_timer.start()
+
+    # -- builders --------------------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        """The centre's name and the clock."""
         header = QWidget()
         header.setObjectName("displayHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.centre_label = QLabel(station.centre_name)
+        self.centre_label = QLabel(self._station.centre_name)
         self.centre_label.setObjectName("displayCentre")
         self.centre_label.setWordWrap(True)
         self.clock_label = QLabel()
@@ -250,8 +287,10 @@ class HallDisplayWindow(QWidget):
         header_layout.setContentsMargins(36, 12, 36, 12)
         header_layout.addWidget(self.centre_label, 1)
         header_layout.addWidget(self.clock_label)
+        return header
 
-        # -- the newest call -----------------------------------------------------------------
+    def _build_newest_call(self, counters: Sequence[CounterView]) -> QVBoxLayout:
+        """The newest call, big, above the numbers at the counters."""
         self.hero = QFrame()
         self.hero.setObjectName("heroCall")
         self.hero_invite_label = QLabel(_("Now calling number"))
@@ -277,8 +316,10 @@ class HallDisplayWindow(QWidget):
         left.addWidget(self.hero, 5)
         left.addWidget(led_title)
         left.addWidget(self.led_panel, 4)
+        return left
 
-        # -- last calls and waiting counts ---------------------------------------------------
+    def _build_last_calls(self) -> QVBoxLayout:
+        """The last calls and the waiting count of each line."""
         calls_title = QLabel(_("Last calls"))
         calls_title.setObjectName("sectionTitle")
         self.call_labels: list[QLabel] = []
@@ -307,17 +348,10 @@ class HallDisplayWindow(QWidget):
         right.addWidget(waiting_title)
         right.addLayout(self.lines_grid)
         right.addStretch(1)
+        return right
 
-        body = QHBoxLayout()
-        body.setContentsMargins(30, 20, 30, 16)
-        body.setSpacing(36)
-        body.addLayout(left, 62)
-        body.addLayout(right, 38)
-
-        self.notice = MarqueeNotice(notice or _("Please keep your ticket until your business is done. "
-                                                "Thank you for your patience."))
-
-        # for the administrator: why the calls are not heard (hidden while the voice works or is off)
+    def _build_voice_warning(self) -> QHBoxLayout:
+        """For the administrator: why the calls are not heard (hidden while the voice works or is off)."""
         self.voice_warning_label = QLabel()
         self.voice_warning_label.setObjectName("voiceWarning")
         self.voice_warning_label.setWordWrap(True)
@@ -326,16 +360,10 @@ class HallDisplayWindow(QWidget):
         warning_row.setContentsMargins(30, 0, 30, 8)
         warning_row.addStretch(1)
         warning_row.addWidget(self.voice_warning_label, 2)
+        return warning_row
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addLayout(body, 1)
-        layout.addLayout(warning_row)
-        layout.addWidget(self.notice)
-
-        # -- timers and signals --------------------------------------------------------------
+    def _start_timers(self) -> None:
+        """The clock, the blink of a new call, the polls of calls and lines, the queue's signals."""
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_MS)
         self._clock_timer.timeout.connect(self._on_clock_timer_timeout)
@@ -351,18 +379,6 @@ class HallDisplayWindow(QWidget):
         self._lines_timer.timeout.connect(self._on_lines_timer_timeout)
         self._events.sig_called.connect(self._on_events_called)
         self._events.sig_changed.connect(self._on_events_changed)
-
-        self._voice_problem: VoiceProblem | None = None
-        self._on_clock_timer_timeout()
-        self._apply_scale(1.0)
-        self._render_calls()
-        if queue is None:
-            self.hero_invite_label.setText(_("The queue is not available on this machine"))
-            self.hero_counter_label.setText("")
-        elif poll:
-            self.refresh()
-            self._calls_timer.start()
-            self._lines_timer.start()
 
     # -- what tests, the role and the benchmark use ----------------------------------------------
 
