@@ -153,6 +153,16 @@ class HandoverPage(CounterPage):
         self._pending_scans: list[str] = []
         self.batch_agency_id: str | None = None
 
+        self._build_tables()
+        self._build_controls()
+        self._lay_out()
+        self._connect_signals()
+        self._update_batch()
+
+    # -- builders --------------------------------------------------------------------------
+
+    def _build_tables(self) -> None:
+        """The agencies with dossiers waiting, and the dossiers of the chosen agency (ticked: the batch)."""
         self.agency_model: RowsTableModel[AgencyGroup] = RowsTableModel(
             [
                 Column(N_("Agency"), lambda g: g.list_name, tooltip=lambda g: g.agency_name),
@@ -178,6 +188,8 @@ class HandoverPage(CounterPage):
         )
         self._batch_table = _BatchTable()
         self.dossier_table = make_table(self.dossier_model, "handoverTable", stretch=3, table=self._batch_table)
+
+    def _build_controls(self) -> None:
         self.heading = QLabel(_("Choose an agency, then scan or tick its dossiers."))
         self.heading.setObjectName("sectionHeading")
         self.heading.setWordWrap(True)
@@ -195,6 +207,8 @@ class HandoverPage(CounterPage):
         self.refresh_button = QPushButton(_("Refresh (Ctrl+R)"))
         self.status = StatusLine()
 
+    def _lay_out(self) -> None:
+        """Agencies on the left, the batch on the right, the status line below."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -228,6 +242,7 @@ class HandoverPage(CounterPage):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
+    def _connect_signals(self) -> None:
         self.agency_table.selectionModel().currentRowChanged.connect(self._on_agency_table_row_changed)
         self.dossier_model.sig_checked_changed.connect(self._on_dossier_model_checked_changed)
         self._batch_table.sig_toggle.connect(self._on_dossier_table_toggle)
@@ -241,7 +256,6 @@ class HandoverPage(CounterPage):
         add_shortcut(self, "F4", self._on_tick_today_button_clicked)
         add_shortcut(self, "Ctrl+R", self.refresh)
         scan_filter().add_target(self, self.handle_scan)
-        self._update_batch()
 
     # -- CounterPage -----------------------------------------------------------------------
 
