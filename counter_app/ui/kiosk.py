@@ -339,11 +339,36 @@ class KioskWindow(QWidget):
         self._scaled_layouts: list[tuple[QBoxLayout | QGridLayout, tuple[int, int, int, int], int]] = []
         self._boards: list[_TileBoard] = []
 
-        # -- header ------------------------------------------------------------------------
+        header = self._build_header()
+        self._build_pages()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.pages, 1)
+
+        self._make_timers(idle_ms, ticket_ms)
+        self._clock_timer.start()
+        self._on_clock_timer_timeout()
+        self.installEventFilter(self)
+        # Start at the scale of the screen the kiosk opens on, so the minimum size never holds the
+        # window bigger than that screen before the first resize scales it down.
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        self._apply_scale(screen_scale(area.width(), area.height()) if area is not None else 1.0)
+        if autoload:
+            self.reload()
+        elif queue is None:
+            self._show_unavailable(_("The queue is not available on this machine. Please ask at a counter."))
+
+    # -- builders --------------------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        """The centre's name and the clock."""
         header = QWidget()
         header.setObjectName("kioskHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.centre_label = QLabel(station.centre_name)
+        self.centre_label = QLabel(self._station.centre_name)
         self.centre_label.setObjectName("kioskCentre")
         self.centre_label.setWordWrap(True)
         self.clock_label = QLabel()
@@ -352,8 +377,10 @@ class KioskWindow(QWidget):
         self._scaled(header_layout, (36, 18, 36, 18), 12)
         header_layout.addWidget(self.centre_label, 1)
         header_layout.addWidget(self.clock_label)
+        return header
 
-        # -- pages ---------------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        """Groups, services, priority, the ticket, and the "not available" words (shown first)."""
         self.pages = QStackedWidget()
         self.group_prompt, self.group_board, group_page = self._choice_page(
             _("Please choose the field of your business"), back=False
@@ -370,13 +397,8 @@ class KioskWindow(QWidget):
         self.pages.addWidget(self.unavailable_label)
         self.pages.setCurrentIndex(self.UNAVAILABLE)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addWidget(self.pages, 1)
-
-        # -- timers --------------------------------------------------------------------------
+    def _make_timers(self, idle_ms: int, ticket_ms: int) -> None:
+        """Back to the start when idle, the ticket's time on screen, the retry of a failed load, the clock."""
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(idle_ms)
@@ -392,18 +414,6 @@ class KioskWindow(QWidget):
         self._ticket_timer.timeout.connect(self._on_ticket_timer_timeout)
         self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
         self._clock_timer.timeout.connect(self._on_clock_timer_timeout)
-        self._clock_timer.start()
-        self._on_clock_timer_timeout()
-        self.installEventFilter(self)
-        # Start at the scale of the screen the kiosk opens on, so the minimum size never holds the
-        # window bigger than that screen before the first resize scales it down.
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else None
-        self._apply_scale(screen_scale(area.width(), area.height()) if area is not None else 1.0)
-        if autoload:
-            self.reload()
-        elif queue is None:
-            self._show_unavailable(_("The queue is not available on this machine. Please ask at a counter."))
 
     # -- what tests and the role use ---------------------------------------------------------
 
