@@ -25,6 +25,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "device.offline": N_("The printer {printer} is off line ({reason}). Check it; the document prints again."),
     "device.send_failed": N_("The document was not sent whole to {printer} ({reason}). It will be sent again."),
     "device.unknown_profile": N_("The printer model \"{profile}\" is not known; documents are printed as images."),
+    # scanners (devices/serial_scanner.py, services/scans.py)
+    "device.scanner_noise": N_("The scanner on {port} sends data that is not a code: check its speed (baud) and cable."),
+    "device.no_scan": N_("No code was read from {port} in {seconds} seconds."),
+    "scan.input_method": N_("The scan \"{code}\" was changed by a Vietnamese input method (Unikey, EVKey). Switch the input method to English (E), or set the scanner to USB serial (CDC) mode, then scan again."),
     # store
     "store.missing": N_("No data store was found at {path}. Create one with “counter init”."),
     "store.readonly": N_("The data folder {path} cannot be written to ({reason}). Ask the administrator to give this account write access."),
@@ -229,6 +233,29 @@ ERROR_MESSAGES: dict[str, str] = {
     "clock.behind": N_("This computer's clock shows {now}, earlier than the last time saved in the data store ({mark}). So that ticket numbers, dossier codes and receipt numbers are not repeated, nothing is numbered until the clock is right. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
     "clock.far_ahead": N_("This computer's clock shows {now}, far ahead of the last time saved in the data store ({mark}). Nothing is numbered (tickets, dossier codes, receipts) until the date is checked. Call the administrator: set the computer's date and time, or confirm the date with “counter clock confirm”."),
     "clock.not_admin": N_("Only an administrator can confirm the computer's date and time."),
+    # provincial server (counter_app/server, docs/SYNC.md)
+    "cli.bad_database_url": N_("The database must be a URL like postgresql+psycopg://user:password@host/name."),
+    "server.no_data_dir": N_("Name the server's data folder (--data-dir) or its database (--database)."),
+    "server.schema_mismatch": N_("The server database is at version {found}, this program needs {head}. Run “counter server db upgrade”."),
+    "server.unreachable": N_("The server database {url} cannot be reached. Check that it runs and that the address, user and password are right."),
+    "server.busy": N_("The server is busy. Try again in a moment."),
+    "server.unknown_centre": N_("No centre {centre_id} is known on the server. Load the province first (“counter server init”)."),
+    "server.unknown_device": N_("No device {device_id} is enrolled on the server."),
+    "server.unknown_code": N_("This enrolment code is not known. Check it, or ask the administrator for a new one."),
+    "server.code_used": N_("This enrolment code was already used. Ask the administrator for a new one."),
+    "server.code_expired": N_("This enrolment code has expired. Ask the administrator for a new one."),
+    "server.device_enrolled": N_("This computer is already enrolled on the server."),
+    "server.bad_device_id": N_("The device id is not a valid id."),
+    "server.no_token": N_("The request carries no device token. Enrol this computer first."),
+    "server.bad_token": N_("The device token is not valid. Enrol this computer again."),
+    "server.device_revoked": N_("This computer's access to the server has been revoked. Call the administrator."),
+    "sync.batch_too_large": N_("Too many changes in one batch: at most {limit}."),
+    "sync.body_too_large": N_("The request is too large: at most {limit} bytes."),
+    "sync.payload_too_large": N_("Change {op_id} is too large: at most {limit} characters."),
+    "sync.other_device": N_("A computer may send only its own changes."),
+    "sync.unordered": N_("The changes of a batch must be in the order of their device sequence numbers."),
+    "sync.bad_cursor": N_("The sync position is not valid."),
+    "sync.cursor_unknown": N_("The server does not know this sync position. Start again from the beginning."),
 }
 
 
