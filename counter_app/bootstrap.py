@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from counter_app.domain.calendar import VIETNAM_TIME
 from counter_app.services.app_services import AppServices
@@ -298,6 +299,70 @@ def start_daily_backup(data_dir: Path, clock) -> threading.Thread | None:  # typ
     return worker
 
 
+def receipt_job(document, profile: str | None) -> bytes:  # type: ignore[no-untyped-def]
+    """The ESC/POS bytes of a short receipt for a printer of ``profile``: native codes and its paper
+    width when the escpos-printer-db profile is known, else the all-raster job on 80 mm paper."""
+    from escpos.capabilities import get_profile
+
+    from counter_app.devices.escpos_printer import known_profile
+    from counter_app.printing.escpos_job import (
+        DEFAULT_PROFILE,
+        escpos_raster_job,
+        escpos_receipt_job,
+        native_codes,
+    )
+    from counter_app.printing.raster import thermal_layout
+
+    if not known_profile(profile):
+        return escpos_raster_job(thermal_layout(document, width_mm=80, dpi=203).image(), profile=DEFAULT_PROFILE)
+    assert profile is not None
+    pixels = int(get_profile(profile).profile_data.get("media", {}).get("width", {}).get("pixels") or 576)
+    layout = thermal_layout(document, width_mm=80 if pixels >= 512 else 58, dpi=203, native=native_codes(profile))
+    return escpos_receipt_job(layout, profile=profile)
+
+
+def receipt_printers_of(devices: dict) -> tuple[Any, dict[str, Any]]:  # type: ignore[type-arg]
+    """The device status board of this PC and a driver for each receipt-printer role set in its
+    settings (``ticket-printer``, ``receipt-printer``; one driver when both name the same printer).
+    A broken setting is logged and reported on the board; that role prints on the virtual printer."""
+    import io
+
+    from PIL import Image
+
+    from counter_app.devices.escpos_printer import EscposPrinter
+    from counter_app.printing.escpos_job import DEFAULT_PROFILE, escpos_raster_job
+    from counter_app.services.devices import DeviceBoard, DeviceState, DeviceStatus, assignments
+
+    board = DeviceBoard()
+
+    def broken(role: str, exc: Exception) -> None:
+        _log.error("device setting %s cannot be used: %s", role, exc)
+        board.report(DeviceStatus(role, DeviceState.ERROR, getattr(exc, "code", "device.bad_setting"),
+                                  tuple(sorted((k, str(v)) for k, v in getattr(exc, "params", {}).items()))))
+
+    found = assignments(devices, on_error=broken)
+    printers: dict[str, Any] = {}
+    by_uri: dict[str, Any] = {}
+    for role in ("receipt-printer", "ticket-printer"):
+        assignment = found.get(role)
+        if assignment is None:
+            continue
+        shared = by_uri.get(str(assignment.uri))
+        if shared is not None:
+            printers[role] = shared
+            continue
+        profile = assignment.profile if assignment.profile else DEFAULT_PROFILE
+
+        def raster(png: bytes, profile: str = profile) -> bytes:
+            from counter_app.devices.escpos_printer import known_profile
+
+            image = Image.open(io.BytesIO(png)).convert("1")
+            return escpos_raster_job(image, profile=profile if known_profile(profile) else DEFAULT_PROFILE)
+
+        printers[role] = by_uri[str(assignment.uri)] = EscposPrinter(assignment, board, raster_job=raster)
+    return board, printers
+
+
 def open_services(
     data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None,  # type: ignore[no-untyped-def]
     daily_backup: bool = False,
@@ -366,15 +431,21 @@ def open_services(
 
         return pdf_pages_png(pdf, dpi=dpi)
 
+    from counter_app.services.settings import load_settings
+
+    settings = load_settings(settings_path())
+    device_board, receipt_printers = receipt_printers_of(settings.devices)
+    receipt_device = receipt_printers.get("receipt-printer")
+    receipt_profile = receipt_device.profile if receipt_device is not None else None
+
     def render_receipt(document, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
         import io
 
-        from counter_app.printing.escpos_job import escpos_receipt_job, native_codes
         from counter_app.printing.raster import thermal_layout
 
-        layout = thermal_layout(document, width_mm=80, dpi=203, native=native_codes())
         if fmt == "escpos":
-            return escpos_receipt_job(layout)
+            return receipt_job(document, receipt_profile)
+        layout = thermal_layout(document, width_mm=80, dpi=203)
         out = io.BytesIO()
         layout.image().save(out, format="PNG")
         return out.getvalue()
@@ -384,6 +455,10 @@ def open_services(
         printer=VirtualPrinter(_private_folder(Path(data_dir) / "prints")), clock=clock, preview=preview,
         render_receipt=render_receipt, uow=factory, device_id=device_id, dossiers=dossiers,
     )
+    if receipt_device is not None:  # payment receipts go to paper through its queue; forms stay on the page printer
+        from counter_app.devices.print_queue import PrintQueue
+
+        printing.receipt_queue = PrintQueue(receipt_device, printing)
     from counter_app.services.print_jobs import TicketPrinter
     from counter_app.services.queue import LocalQueueService
 
@@ -395,10 +470,6 @@ def open_services(
         out = io.BytesIO()
         render_ticket(document).save(out, format="PNG")
         return out.getvalue()
-
-    from counter_app.services.settings import load_settings
-
-    settings = load_settings(settings_path())
 
     def make_announcer():  # type: ignore[no-untyped-def]
         from counter_app.devices.audio import WavClipPlayer
@@ -418,7 +489,11 @@ def open_services(
         dossiers=dossiers,
         printing=printing,
         queue=LocalQueueService(factory, clock, device_id),
-        ticket_printer=TicketPrinter(render_png=render_ticket_png, printer=VirtualPrinter(Path(data_dir) / "prints"), clock=clock),
+        ticket_printer=TicketPrinter(
+            render_png=render_ticket_png, clock=clock,
+            printer=receipt_printers.get("ticket-printer") or VirtualPrinter(Path(data_dir) / "prints"),
+        ),
+        device_board=device_board,
         announcer_factory=make_announcer if settings.voice else None,
         device_id=device_id,
         uow=factory,

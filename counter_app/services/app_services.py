@@ -58,6 +58,7 @@ class AppServices:
     settings: Settings = field(default_factory=Settings)
     queue: Any = None  # QueueService (services/queue_port.py): LocalQueueService on one PC
     ticket_printer: Any = None  # TicketPrinter
+    device_board: Any = None  # services.devices.DeviceBoard: the status of this PC's devices (bootstrap)
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
     _announcer: Any = field(default=None, init=False, repr=False)

@@ -91,6 +91,9 @@ class PrintService:
         self.device_id = device_id
         self.started_at = clock.now()  # jobs owed from before this are offered at the window's start
         self._dossiers = dossiers  # adds the PRINTED event to the dossier a printed document belongs to
+        # the receipt printer's queue (devices/print_queue.PrintQueue), set by bootstrap when this PC has
+        # one: work_off hands it the jobs of the kinds it takes (its worker sends and retries them)
+        self.receipt_queue: Any = None
 
     # -- owed print jobs -----------------------------------------------------------------------
     def owed_jobs(self) -> list[PrintJobRecord]:
@@ -117,6 +120,8 @@ class PrintService:
         Data problems (a dossier gone, a bad key) mark the job failed with the reason and raise.
         """
         record = self.job(job) if isinstance(job, str) else job
+        if self.receipt_queue is not None and self.receipt_queue.takes(record.kind):
+            return self.receipt_queue.work_off(record, desk)
         try:
             pdf = self.render(record.kind, record.key, desk)
         except DomainError as exc:
@@ -156,6 +161,10 @@ class PrintService:
             uow.commit()
         _log.info("print job %s (%s %s) cancelled: %s", record.id, record.kind.value, record.key, reason)
         return done
+
+    def mark_failed(self, record: PrintJobRecord, error: str) -> None:
+        """Not printed this time, with the reason: still owed (the receipt printer's queue tries again)."""
+        self._mark_failed(record, error)
 
     def _mark_failed(self, record: PrintJobRecord, error: str) -> None:
         try:
