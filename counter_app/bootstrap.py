@@ -436,16 +436,20 @@ def open_services(
     settings = load_settings(settings_path())
     device_board, receipt_printers = receipt_printers_of(settings.devices)
     receipt_device = receipt_printers.get("receipt-printer")
-    receipt_profile = receipt_device.profile if receipt_device is not None else None
+    from counter_app.printing.escpos_job import DEFAULT_PROFILE
+
+    # no receipt printer set: the default profile's job (``counter render``); set without a profile: all raster
+    receipt_profile = receipt_device.profile if receipt_device is not None else DEFAULT_PROFILE
 
     def render_receipt(document, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
         import io
 
+        from counter_app.printing.escpos_job import native_codes
         from counter_app.printing.raster import thermal_layout
 
         if fmt == "escpos":
             return receipt_job(document, receipt_profile)
-        layout = thermal_layout(document, width_mm=80, dpi=203)
+        layout = thermal_layout(document, width_mm=80, dpi=203, native=native_codes())
         out = io.BytesIO()
         layout.image().save(out, format="PNG")
         return out.getvalue()
