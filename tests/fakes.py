@@ -322,6 +322,10 @@ class FakeCounterAppServices:
             self.printed.append(code)
         return path
 
+    def start_scanner(self, on_scan: Any) -> None:
+        """No serial scanner on the fake PC (scans come through the keyboard-wedge filter)."""
+        return None
+
     def open_counter(self, session: StaffSession, counter_id: str) -> str:
         if counter_id not in {c.id for c in self.counters(session.centre_id)}:
             raise DomainError("counter.unknown", counter_id=counter_id)

@@ -59,6 +59,8 @@ class AppServices:
     queue: Any = None  # QueueService (services/queue_port.py): LocalQueueService on one PC
     ticket_printer: Any = None  # TicketPrinter
     device_board: Any = None  # services.devices.DeviceBoard: the status of this PC's devices (bootstrap)
+    # (assignment, on_scan, board) -> a started-on-demand serial scanner (devices/serial_scanner.py)
+    scanner_factory: Callable[[Any, Callable[[str], None], Any], Any] | None = None
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
     _announcer: Any = field(default=None, init=False, repr=False)
@@ -119,6 +121,21 @@ class AppServices:
             )
 
     # -- this PC ---------------------------------------------------------------------------------
+    def start_scanner(self, on_scan: Callable[[str], None]) -> Callable[[], None] | None:
+        """Read this PC's serial scanner (``scanner`` in settings.devices) on its own thread; each code
+        goes to ``on_scan`` from that thread. Returns what stops it; None when no scanner is set."""
+        from counter_app.services.devices import assignments
+
+        def broken(role: str, exc: DomainError) -> None:
+            _log.error("device setting %s cannot be used: %s", role, exc)
+
+        scanner = assignments({k: v for k, v in self.settings.devices.items() if k == "scanner"}, broken).get("scanner")
+        if scanner is None or self.scanner_factory is None:
+            return None
+        driver = self.scanner_factory(scanner, on_scan, self.device_board)
+        driver.start()
+        return driver.close
+
     def station(self) -> StationView:
         """The centre this PC's kiosk, hall display or rating pad serves: the setting, else the
         centre of the store's first active staff account (the one a new PC is set up for)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -491,6 +491,11 @@ class CounterAppServices(Protocol):
         self, code: str, *, centre_id: str | None, staff_name: str, counter_name: str
     ) -> Path | None:
         """Through the Printer port; the file the virtual printer wrote, None for a printer without files."""
+        ...
+
+    def start_scanner(self, on_scan: Callable[[str], None]) -> Callable[[], None] | None:
+        """Read this PC's serial scanner on its own thread (codes to ``on_scan`` from that thread);
+        returns what stops it, None when the PC has no serial scanner."""
         ...
 
 

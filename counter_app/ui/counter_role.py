@@ -81,6 +81,23 @@ class CounterRole(QObject):
         self.services = services  # type: ignore[assignment]
         self.login_window.set_services(services)  # type: ignore[arg-type]
         self._warm_up(services)
+        self._start_serial_scanner()
+
+    def _start_serial_scanner(self) -> None:
+        """A serial/USB-CDC scanner set for this PC: its codes take the keyboard-wedge scans' route."""
+        from counter_app.ui.scanner import install_scanner
+
+        if self.services is None:
+            return
+        try:
+            stop = self.services.start_scanner(install_scanner().inject)
+        except Exception:
+            _log.exception("the serial scanner could not start; scans come through the keyboard only")
+            return
+        if stop is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(stop)
 
     @staticmethod
     def _warm_up(services: object) -> None:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QWidget
 
-from counter_app.services.scans import looks_like_scan, strip_symbology_prefix
+from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import describe_error
+from counter_app.services.scans import looks_like_scan, scan_fault, strip_symbology_prefix
 
 _log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class _Held:
     modifiers: Qt.KeyboardModifier
     text: str
     released: bool = False  # its release came while held (swallowed, replayed with the press)
+    erase: bool = False  # a Backspace inside the burst: an input method replacing what it rewrote
 
 
 @dataclass
@@ -85,6 +88,8 @@ class KeyboardWedgeFilter(QObject):
     """
 
     sig_scanned = Signal(str)
+    sig_scan_refused = Signal(str)  # the words shown for a scan that cannot be used (input method on)
+    _sig_injected = Signal(str)  # from a serial scanner's thread; queued to the GUI thread
 
     def __init__(
         self,
@@ -108,6 +113,7 @@ class KeyboardWedgeFilter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._sig_injected.connect(self._on_injected, Qt.ConnectionType.QueuedConnection)
         self.set_max_gap(max_gap_ms)
 
     def set_max_gap(self, max_gap_ms: float) -> None:
@@ -189,6 +195,15 @@ class KeyboardWedgeFilter(QObject):
             self._held.append(_Held(receiver, key, event.modifiers(), text))
             self._keep_alive(now)
             return True
+        if (
+            key == Qt.Key.Key_Backspace and self._held and gap <= self.max_gap_ms
+            and receiver is self._held[0].receiver and not commands
+        ):
+            # Unikey/EVKey replace a rewritten letter by Backspace + the new letter, as fast as the
+            # scanner types: part of the burst (replayed in order if it turns out to be typing).
+            self._held.append(_Held(receiver, key, event.modifiers(), text, erase=True))
+            self._keep_alive(now)
+            return True
         if self._held:
             self.flush()  # Backspace, arrows, Ctrl+V … come after the characters before them
         return False
@@ -199,20 +214,21 @@ class KeyboardWedgeFilter(QObject):
 
     def _end_burst(self, receiver: QWidget, event: QKeyEvent, now: float, gap: float) -> bool:
         """Enter/Tab/LF after held characters: a scan, or typing that goes to the field in order."""
-        code = strip_symbology_prefix("".join(h.text for h in self._held))
+        code = strip_symbology_prefix(_burst_text(self._held))
+        taken_back = any(h.erase for h in self._held)
         if (
             len(self._held) >= self.min_length
             and gap <= self.max_gap_ms
             and receiver is self._held[0].receiver
             and not event.modifiers() & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)
-            and self.is_code(code)
+            and (self.is_code(code) or (taken_back and len(code) >= self.min_length))
         ):
             self._held = []
             self._timer.stop()
             self._release_to_swallow.add(event.key())
             self._scan_ended_ms = now
             self._last_ms = now
-            self._deliver(code, receiver)
+            self._deliver(code, receiver, taken_back=taken_back)
             return True
         self.flush()  # the held characters first, then this Enter or Tab itself
         return False
@@ -256,10 +272,42 @@ class KeyboardWedgeFilter(QObject):
 
     # -- delivery --------------------------------------------------------------------------
 
-    def _deliver(self, code: str, receiver: QWidget) -> None:
+    def _deliver(self, code: str, receiver: QWidget | None, *, taken_back: bool = False) -> None:
+        fault = scan_fault(code, taken_back=taken_back)
+        if fault is not None:
+            self._refuse(code, fault, receiver)
+            return
         _log.info("scan of %d characters", len(code))
         self.sig_scanned.emit(code)
         self.dispatch(code, receiver)
+
+    def inject(self, code: str) -> None:
+        """A code read by a serial scanner: callable from any thread, routed on the GUI thread like a
+        keyboard-wedge scan (to the dialog or page that takes scans, whichever is open)."""
+        self._sig_injected.emit(code)
+
+    def _on_injected(self, code: str) -> None:
+        self._deliver(strip_symbology_prefix(code), None)
+
+    def _refuse(self, code: str, fault: str, receiver: QWidget | None) -> None:
+        """A scan the input method rewrote: say so where the clerk looks, never "not found"."""
+        message = describe_error(DomainError(fault, code=code))
+        _log.warning("scan refused (%s): %d characters", fault, len(code))
+        self.sig_scan_refused.emit(message)
+        start = receiver if receiver is not None and shiboken6.isValid(receiver) else None
+        window = (start or QApplication.activeModalWidget() or QApplication.activeWindow())
+        for target in self._live_targets():
+            status = getattr(target.widget, "status", None)
+            if not target.fallback and target.widget.isVisible() and callable(getattr(status, "show_message", None)):
+                status.show_message(message, "error")  # type: ignore[union-attr]
+                return
+        current = window.window() if window is not None else None
+        while current is not None:
+            if isinstance(current, QMainWindow):
+                current.statusBar().showMessage(message, 20_000)
+                return
+            parent = current.parentWidget()
+            current = parent.window() if parent is not None else None
 
     def dispatch(self, code: str, receiver: QWidget | None = None) -> bool:
         """Hand a scan to whoever should act on it; False when nobody took it."""
@@ -285,6 +333,18 @@ class KeyboardWedgeFilter(QObject):
                 return True
         _log.info("a scan arrived where nothing takes scans; dropped")
         return False
+
+
+def _burst_text(held: list[_Held]) -> str:
+    """The characters of a burst as the field would hold them: a held Backspace takes the one before."""
+    chars: list[str] = []
+    for h in held:
+        if h.erase:
+            if chars:
+                chars.pop()
+        else:
+            chars.append(h.text)
+    return "".join(chars)
 
 
 def _is_secret(widget: QWidget) -> bool:
