@@ -482,6 +482,23 @@ def open_services(
         render_ticket(document).save(out, format="PNG")
         return out.getvalue()
 
+    ticket_device = receipt_printers.get("ticket-printer")
+
+    def ticket_job(document):  # type: ignore[no-untyped-def]
+        from counter_app.devices.escpos_printer import known_profile
+        from counter_app.printing.ticket import ticket_escpos_job
+
+        profile = ticket_device.profile if ticket_device is not None else None
+        if known_profile(profile):
+            return ticket_escpos_job(document, profile=profile)
+        import io
+
+        from PIL import Image
+
+        from counter_app.printing.escpos_job import escpos_raster_job
+
+        return escpos_raster_job(Image.open(io.BytesIO(render_ticket_png(document))), profile=DEFAULT_PROFILE)
+
     def make_announcer():  # type: ignore[no-untyped-def]
         from counter_app.devices.audio import WavClipPlayer
         from counter_app.services.voice import VoiceQueue, default_clip_dirs
@@ -502,7 +519,9 @@ def open_services(
         queue=LocalQueueService(factory, clock, device_id),
         ticket_printer=TicketPrinter(
             render_png=render_ticket_png, clock=clock,
-            printer=receipt_printers.get("ticket-printer") or VirtualPrinter(Path(data_dir) / "prints"),
+            printer=ticket_device or VirtualPrinter(Path(data_dir) / "prints"),
+            render_job=ticket_job if ticket_device is not None else None,
+            send_job=ticket_device.send if ticket_device is not None else None,
         ),
         device_board=device_board,
         scanner_factory=serial_scanner,

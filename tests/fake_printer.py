@@ -27,6 +27,7 @@ class PrinterModel:
     answers: bool = True  # False: a printer switched off (or on the wrong baud rate) says nothing
     received: bytearray = field(default_factory=bytearray)
     queries: list[int] = field(default_factory=list)
+    arrivals: list[tuple[float, int]] = field(default_factory=list)  # (monotonic time, offset) of each chunk
     _tail: bytes = b""
 
     def status_byte(self, n: int) -> int:
@@ -42,6 +43,7 @@ class PrinterModel:
 
     def feed(self, data: bytes) -> bytes:
         """Take bytes from the host; return what the printer answers."""
+        self.arrivals.append((time.monotonic(), len(self.received)))
         self.received += data
         stream = self._tail + data
         answers = bytearray()
@@ -59,6 +61,10 @@ class PrinterModel:
         keep = stream[max(start, len(stream) - 2):]
         self._tail = keep if DLE_EOT[:1] in keep else b""
         return bytes(answers)
+
+    def arrived(self, offset: int) -> float:
+        """When the byte at ``offset`` arrived (monotonic)."""
+        return max(t for t, start in self.arrivals if start <= offset)
 
     def job(self) -> bytes:
         """What was received without the status questions asked before and after the job (a

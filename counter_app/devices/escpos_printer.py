@@ -217,7 +217,9 @@ class _SerialLink:
         self.device.reset_input_buffer()
 
     def write(self, data: bytes) -> None:
-        self.device.write_timeout = 5 + 2 * len(data) * self._byte_seconds
+        write_timeout = 5 + 2 * len(data) * self._byte_seconds
+        if write_timeout > (self.device.write_timeout or 0):  # setting it costs a tcsetattr: raise it only
+            self.device.write_timeout = write_timeout
         try:
             written = self.device.write(data)
         except Exception as exc:  # SerialTimeoutException, SerialException(EIO) when the port closes
@@ -236,8 +238,9 @@ class _SerialLink:
         self.device.reset_input_buffer()
         self.write(query)
         deadline = time.monotonic() + timeout
+        if self.device.timeout != timeout:
+            self.device.timeout = timeout  # setting it reconfigures the port (tcsetattr): only when it changes
         while time.monotonic() < deadline:
-            self.device.timeout = max(0.01, deadline - time.monotonic())
             try:
                 got = self.device.read(1)
             except Exception as exc:

@@ -255,10 +255,17 @@ class PrintService:
 class TicketPrinter:
     """Prints the kiosk's queue tickets after they are committed; a failure never un-issues one."""
 
-    def __init__(self, *, render_png: Callable[[Any], bytes], printer: Printer, clock: Clock) -> None:
+    def __init__(
+        self, *, render_png: Callable[[Any], bytes], printer: Printer, clock: Clock,
+        render_job: Callable[[Any], bytes] | None = None, send_job: Callable[..., PrintJob] | None = None,
+    ) -> None:
         self._render = render_png
         self.printer = printer
         self._clock = clock
+        # a receipt printer (devices/escpos_printer.py): the ticket as its own bytes (native QR, ≤ 10 KB)
+        # handed to its send(data, title=…), instead of the image (13 KB of raster: > 1 s at 115200 baud)
+        self._render_job = render_job
+        self._send_job = send_job
 
     def print_ticket(self, ticket: Any, centre_name: str) -> PrintJob:
         """``ticket`` is a queue TicketView; returns the printer's outcome (ok False on failure)."""
@@ -277,8 +284,14 @@ class TicketPrinter:
                     else _("Priority: {who}").format(who=format_priority(ticket.priority)),
                     qr_payload=f"STT:{ticket.number}:{ticket.issued_at:%Y-%m-%d}",
                 )
-                png = self._render(document)
-            job = self.printer.print_image(png, title=f"ticket-{ticket.number}", at=self._clock.now())
+                if self._render_job is not None and self._send_job is not None:
+                    data = self._render_job(document)
+                else:
+                    png = self._render(document)
+            if self._render_job is not None and self._send_job is not None:
+                job = self._send_job(data, title=f"ticket-{ticket.number}")
+            else:
+                job = self.printer.print_image(png, title=f"ticket-{ticket.number}", at=self._clock.now())
         except Exception as exc:  # the ticket is committed; the kiosk shows the number instead
             _log.exception("ticket printer %s failed on %s", self.printer.name, ticket.number)
             job = PrintJob(self.printer.name, ok=False, error=str(exc))

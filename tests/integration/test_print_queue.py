@@ -251,3 +251,23 @@ def test_work_off_waits_at_most_first_wait_and_the_queue_goes_on(services: Any) 
         queue.close()
         device.close()
         fake.close()
+
+
+def test_a_kiosk_ticket_goes_to_the_ticket_printer_as_its_native_job(demo_data_dir: Path, clock: FakeClock) -> None:
+    fake = FakeSerialPrinter()
+    try:
+        save_settings(settings_path(), Settings(devices={
+            "ticket-printer": {"uri": f"serial://{fake.port}?baud=115200", "profile": "TM-T20II"}}))
+        services = open_services(demo_data_dir, clock=clock)
+        assert services.printing.receipt_queue is None  # no receipt printer: receipts stay on the page printer
+        session, _counter = services.demo_session()
+        line = services.queue.lines(session.centre_id)[0]
+        ticket = services.queue.issue_ticket(line.id, request_key="k-1")
+        outcome = services.ticket_printer.print_ticket(ticket, session.centre_name)
+        assert outcome.ok and outcome.path is None
+        decoded = decode_escpos(fake.model.job(), width=576)
+        assert [c.text for c in decoded.native] == [f"STT:{ticket.number}:{ticket.issued_at:%Y-%m-%d}"]
+        assert len(fake.model.job()) <= 10_000  # ≤ 0.9 s at 115200 baud, not the 13 KB raster image
+        assert services.device_board.statuses()["ticket-printer"].ok
+    finally:
+        fake.close()
