@@ -370,6 +370,13 @@ def serial_scanner(assignment: Any, on_scan: Any, board: Any) -> Any:
     return SerialScanner(assignment, on_scan, board=board)
 
 
+def counter_boards(devices: Any, queue: Any, board: Any) -> Any:
+    """This PC's queue-number boards following the queue's calls (AppServices.start_boards starts them)."""
+    from counter_app.devices.boards import start_counter_boards
+
+    return start_counter_boards(devices, queue, board)
+
+
 def open_services(
     data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None,  # type: ignore[no-untyped-def]
     daily_backup: bool = False,
@@ -525,6 +532,7 @@ def open_services(
         ),
         device_board=device_board,
         scanner_factory=serial_scanner,
+        boards_factory=counter_boards,
         announcer_factory=make_announcer if settings.voice else None,
         device_id=device_id,
         uow=factory,

@@ -326,6 +326,10 @@ class FakeCounterAppServices:
         """No serial scanner on the fake PC (scans come through the keyboard-wedge filter)."""
         return None
 
+    def start_boards(self) -> None:
+        """No queue-number boards on the fake PC."""
+        return None
+
     def open_counter(self, session: StaffSession, counter_id: str) -> str:
         if counter_id not in {c.id for c in self.counters(session.centre_id)}:
             raise DomainError("counter.unknown", counter_id=counter_id)

@@ -61,6 +61,8 @@ class AppServices:
     device_board: Any = None  # services.devices.DeviceBoard: the status of this PC's devices (bootstrap)
     # (assignment, on_scan, board) -> a started-on-demand serial scanner (devices/serial_scanner.py)
     scanner_factory: Callable[[Any, Callable[[str], None], Any], Any] | None = None
+    # (settings.devices, queue, device_board) → devices.boards.CounterBoards | None (bootstrap)
+    boards_factory: Callable[[Any, Any, Any], Any] | None = None
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
     _announcer: Any = field(default=None, init=False, repr=False)
@@ -135,6 +137,15 @@ class AppServices:
         driver = self.scanner_factory(scanner, on_scan, self.device_board)
         driver.start()
         return driver.close
+
+    def start_boards(self) -> Callable[[], None] | None:
+        """Drive this PC's queue-number boards (``board-N`` in settings.devices): each call or recall
+        at counter N goes to board N on that board's own thread (the call never waits for it).
+        Returns what stops them; None when no board is set."""
+        if self.boards_factory is None or self.queue is None:
+            return None
+        boards = self.boards_factory(self.settings.devices, self.queue, self.device_board)
+        return boards.close if boards is not None else None
 
     def station(self) -> StationView:
         """The centre this PC's kiosk, hall display or rating pad serves: the setting, else the

@@ -25,6 +25,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "device.offline": N_("The printer {printer} is off line ({reason}). Check it; the document prints again."),
     "device.send_failed": N_("The document was not sent whole to {printer} ({reason}). It will be sent again."),
     "device.unknown_profile": N_("The printer model \"{profile}\" is not known; documents are printed as images."),
+    # queue-number boards (devices/boards.py)
+    "device.unknown_protocol": N_("The board protocol \"{protocol}\" is not known. Protocols: {protocols}."),
+    "device.board_address": N_("The board {role} cannot have the address {address} with the protocol {protocol} (it takes {first} to {last})."),
+    "device.board_number": N_("The board {role} cannot show the number {number} with the protocol {protocol}."),
     # scanners (devices/serial_scanner.py, services/scans.py)
     "device.scanner_noise": N_("The scanner on {port} sends data that is not a code: check its speed (baud) and cable."),
     "device.no_scan": N_("No code was read from {port} in {seconds} seconds."),

@@ -498,6 +498,11 @@ class CounterAppServices(Protocol):
         returns what stops it, None when the PC has no serial scanner."""
         ...
 
+    def start_boards(self) -> Callable[[], None] | None:
+        """Drive this PC's queue-number boards (``board-N``): each call or recall at counter N shows
+        on board N, sent by the board's own thread; returns what stops them, None when none is set."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class PrintJob:

@@ -82,6 +82,7 @@ class CounterRole(QObject):
         self.login_window.set_services(services)  # type: ignore[arg-type]
         self._warm_up(services)
         self._start_serial_scanner()
+        self._start_boards()
 
     def _start_serial_scanner(self) -> None:
         """A serial/USB-CDC scanner set for this PC: its codes take the keyboard-wedge scans' route."""
@@ -93,6 +94,20 @@ class CounterRole(QObject):
             stop = self.services.start_scanner(install_scanner().inject)
         except Exception:
             _log.exception("the serial scanner could not start; scans come through the keyboard only")
+            return
+        if stop is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(stop)
+
+    def _start_boards(self) -> None:
+        """The queue-number boards set for this PC: each call at counter N shows on board N."""
+        if self.services is None:
+            return
+        try:
+            stop = self.services.start_boards()
+        except Exception:
+            _log.exception("the counter boards could not start; calls show on the hall display only")
             return
         if stop is not None:
             app = QApplication.instance()
