@@ -65,6 +65,7 @@ class CounterRole(QObject):
         self._duty_id: str | None = None
         self._duty_window: CounterWindow | None = None  # the window whose duty period is open
         self._loading_counters = False
+        self.stop_scanner: Callable[[], None] | None = None  # the PC's serial scanner, once the store is open
         self.login_window.sig_logged_in.connect(self._on_login_window_logged_in)
 
     def start(self) -> None:
@@ -95,6 +96,7 @@ class CounterRole(QObject):
         except Exception:
             _log.exception("the serial scanner could not start; scans come through the keyboard only")
             return
+        self.stop_scanner = stop
         if stop is not None:
             app = QApplication.instance()
             if app is not None:

@@ -139,3 +139,26 @@ def test_fast_typing_with_a_backspace_and_no_terminator_reaches_the_field_unchan
     test_clock.advance(100)
     qtbot.waitUntil(lambda: page.search_edit.text() == "Ngu", timeout=2_000)
     assert page.opened is None
+
+
+def test_the_counter_role_starts_the_serial_scanner_of_this_pc_when_the_store_opens(
+    qtbot: QtBot, services: Any, fake: FakeScanner
+) -> None:
+    from counter_app.ui.counter_role import CounterRole
+
+    services.settings = replace(services.settings, devices={"scanner": {"uri": f"serial://{fake.link}"}})
+    role = CounterRole(lambda: services)
+    role.start()
+    qtbot.addWidget(role.login_window)
+    qtbot.waitUntil(role.login_window.login_button.isEnabled, timeout=WAIT_MS)
+    assert role.stop_scanner is not None
+    seen: list[str] = []
+    scan_filter().sig_scanned.connect(seen.append)
+    try:
+        qtbot.waitUntil(lambda: services.device_board.statuses().get("scanner") is not None
+                        and services.device_board.statuses()["scanner"].ok, timeout=WAIT_MS)
+        fake.scan("EB123456785VN", aim="]C0")
+        qtbot.waitUntil(lambda: seen == ["EB123456785VN"], timeout=WAIT_MS)
+    finally:
+        scan_filter().sig_scanned.disconnect(seen.append)
+        role.stop_scanner()
