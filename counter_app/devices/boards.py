@@ -758,3 +758,6 @@ def show(assignment: DeviceAssignment, number: str, *, timeout: float = 2.0, boa
 def test(assignment: DeviceAssignment, *, timeout: float = 2.0, board: DeviceBoard | None = None) -> DeviceStatus:
     """The Test button of a board: shows 888 (every segment of a 3-digit board lit)."""
     return show(assignment, TEST_NUMBER, timeout=timeout, board=board)
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # a device test, not a pytest one (when imported into tests)
