@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--counter", type=_whole_number(1, 99), required=True)
     p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
     _data_dir_arg(p)
+    _server_parsers(sub)
     return parser
 
 
@@ -369,6 +370,94 @@ def _cmd_clock(args: argparse.Namespace) -> int:
     return EXIT_FAILURE
 
 
+MAX_PORT = 65_535
+MAX_WORKERS = 32
+
+
+def _server_parsers(sub) -> None:  # type: ignore[no-untyped-def]
+    """`counter serve` and `counter server …`: the provincial server (counter_app/server, docs/SYNC.md)."""
+
+    def database_arg(p: argparse.ArgumentParser) -> None:
+        _data_dir_arg(p)
+        p.add_argument("--database", type=_not_blank, default=None, metavar="URL",
+                       help=_("postgresql+psycopg://user:password@host/name (default: SQLite in the data folder)"))
+
+    p = sub.add_parser("serve", help=_("run the provincial server (HTTP API and citizen status page)"))
+    database_arg(p)
+    p.add_argument("--host", type=_not_blank, default="127.0.0.1", help=_("address to listen on"))
+    p.add_argument("--port", type=_whole_number(1, MAX_PORT), default=8700)
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=1, help=_("server processes"))
+    server = sub.add_parser("server", help=_("provincial server administration"))
+    ssub = server.add_subparsers(dest="server_command", required=True, parser_class=_Parser)
+    p = ssub.add_parser("init", help=_("create or upgrade the server database"))
+    p.add_argument("--demo", action="store_true", help=_("fill it with the sample province"))
+    database_arg(p)
+    sdb = ssub.add_parser("db", help=_("server database maintenance"))
+    sdbsub = sdb.add_subparsers(dest="server_db_command", required=True, parser_class=_Parser)
+    database_arg(sdbsub.add_parser("upgrade", help=_("upgrade the server database to this version")))
+    database_arg(sdbsub.add_parser("check", help=_("schema version of the server database")))
+    p = ssub.add_parser("enrol-code", help=_("a one-time code that enrols one PC of a centre"))
+    p.add_argument("--centre", type=_not_blank, required=True, metavar="ID")
+    p.add_argument("--slot", type=_whole_number(1, 9), default=1, help=_("number of the PC in the province (1–9)"))
+    database_arg(p)
+    p = ssub.add_parser("revoke", help=_("refuse a device from now on"))
+    p.add_argument("device", type=_not_blank, metavar="DEVICE")
+    database_arg(p)
+    p = ssub.add_parser("rejects", help=_("ops the server did not apply, for review"))
+    p.add_argument("--limit", type=_whole_number(1, MAX_LIMIT), default=100)
+    database_arg(p)
+
+
+def _server_data_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.database and not (args.data_dir or args.global_data_dir) else _data_dir(args)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from counter_app.server.commands import serve
+
+    serve(_server_data_dir(args), args.database, host=args.host, port=args.port, workers=args.workers)
+    return EXIT_OK
+
+
+def _cmd_server(args: argparse.Namespace) -> int:
+    from counter_app.server import commands
+    from counter_app.services.formatting import format_datetime
+
+    data_dir, database = _server_data_dir(args), args.database
+    if args.server_command == "init":
+        result = commands.init(data_dir, database, demo=args.demo)
+        print(_("Server database ready: {url}").format(url=result.url))
+        if result.published is not None:
+            print(_("Sample province loaded: {count} rows").format(count=sum(result.published.values())))
+        elif args.demo:
+            print(_("The province is already loaded; nothing was overwritten"))
+        return EXIT_OK
+    if args.server_command == "db":
+        if args.server_db_command == "upgrade":
+            before, after = commands.upgrade(data_dir, database)
+            print(_("Server database at version {after} (was {before})").format(after=after, before=before or "—"))
+            return EXIT_OK
+        check = commands.check(data_dir, database)
+        print(_("Schema version: {found} (this program: {head})").format(found=check.revision or "—", head=check.head))
+        print(_("Result: OK") if check.ok else _("Result: PROBLEMS FOUND"))
+        return EXIT_OK if check.ok else EXIT_FAILURE
+    if args.server_command == "enrol-code":
+        code = commands.enrol_code(data_dir, database, args.centre.strip(), args.slot)
+        print(_("One-time enrolment code for centre {centre}, PC {slot} (valid 24 hours, for one PC):").format(
+            centre=args.centre.strip(), slot=args.slot))
+        print(code)
+        return EXIT_OK
+    if args.server_command == "revoke":
+        centre = commands.revoke(data_dir, database, args.device)
+        print(_("Device {device} of centre {centre} is refused from now on").format(device=args.device.strip(), centre=centre))
+        return EXIT_OK
+    found = commands.rejects(data_dir, database, args.limit)
+    for r in found:
+        print(f"{format_datetime(r.received_at)}\t{r.device_id}\t{r.device_seq}\t{r.op_id}\t{r.reason}\t{r.detail}")
+    print(_("{n} ops for review").format(n=len(found)))
+    return EXIT_OK
+
+
 def _cmd_voice(args: argparse.Namespace) -> int:
     from counter_app.devices.audio import default_clip_dirs, say
     from counter_app.services.voice import call_sequence
@@ -562,6 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
             "station": _cmd_station, "clock": _cmd_clock, "backup": _cmd_backup, "restore": _cmd_restore,
+            "serve": _cmd_serve, "server": _cmd_server,
         }
         with _echo_without_controls():
             code = handler[args.command](args)
@@ -571,7 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from counter_app.services.dossier_words import describe_dossier_error
 
         print(f"counter: {_printable(describe_dossier_error(exc), 1000)}", file=sys.stderr)
-        return EXIT_FAILURE if exc.code.startswith("store.") else EXIT_USAGE
+        return EXIT_FAILURE if exc.code.startswith(("store.", "server.")) else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `counter dossier list … | head`: the reader has what it wanted
