@@ -212,8 +212,7 @@ def check_board(assignment: DeviceAssignment) -> DisplayProtocol:
     protocol = protocol_for(assignment.protocol)
     if assignment.address is not None:
         if protocol.addresses is None:
-            raise DomainError("device.board_address", role=assignment.role.name, protocol=protocol.name,
-                              address=assignment.address, first="-", last="-")
+            raise DomainError("device.board_no_address", role=assignment.role.name, protocol=protocol.name)
         first, last = protocol.addresses
         if not first <= assignment.address <= last:
             raise DomainError("device.board_address", role=assignment.role.name, protocol=protocol.name,
@@ -261,6 +260,14 @@ def _port_fault(exc: BaseException, port: str) -> BoardFault:
     return BoardFault(DeviceState.DISCONNECTED, "device.port_missing", port=port)
 
 
+try:  # POSIX: pyserial lets termios.error (not an OSError) through from tcflush on a vanished port
+    from termios import error as _termios_error
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (_termios_error,)
+except ImportError:  # Windows
+    _TERMIOS_ERRORS = ()
+
+
 class SerialLink:
     """A serial port through pyserial (RS-232, or RS-485 through an adapter that turns the line
     around by itself): kept open between numbers, closed and opened again after a fault."""
@@ -288,7 +295,7 @@ class SerialLink:
                     timeout=0.1, write_timeout=self._write_timeout,
                     exclusive=True if os.name == "posix" else None,
                 )
-            except (OSError, ValueError, serial.SerialException) as exc:
+            except (OSError, ValueError, serial.SerialException, *_TERMIOS_ERRORS) as exc:
                 raise _port_fault(exc, line.port) from exc
         return self._port
 
@@ -316,7 +323,7 @@ class SerialLink:
                         break
                     got += chunk
                 return got
-            except (OSError, serial.SerialException) as exc:  # pulled cable, pty closed, USB adapter gone
+            except (OSError, serial.SerialException, *_TERMIOS_ERRORS) as exc:  # pulled cable, USB adapter gone
                 self._close()
                 raise BoardFault(DeviceState.DISCONNECTED, "device.port_missing", port=self.line.port) from exc
 
@@ -571,7 +578,7 @@ class BoardDriver:
                     return BoardCall("")  # try the port again
                 if (self.protocol.ack and self.shown is not None and self._status.ok
                         and now - self._last_ok >= self.retry.keepalive_s):
-                    return self.shown
+                    return BoardCall(self.shown.number, blink=False)  # asked again, without a new blink
                 waits = [self._due - now] if (self._pending is not None or not self._opened) else []
                 if self.protocol.ack and self.shown is not None and self._status.ok:
                     waits.append(self._last_ok + self.retry.keepalive_s - now)
@@ -606,6 +613,8 @@ class BoardDriver:
                 self._opened = True
                 if self.protocol.ack is None:
                     self._report(DeviceState.CONNECTED)
+                elif not self._status.ok:  # the port is there; the board is heard at the next number
+                    self._report(DeviceState.CONNECTING)
                 continue
             try:
                 self._send(call)

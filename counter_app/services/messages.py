@@ -28,6 +28,7 @@ ERROR_MESSAGES: dict[str, str] = {
     # queue-number boards (devices/boards.py)
     "device.unknown_protocol": N_("The board protocol \"{protocol}\" is not known. Protocols: {protocols}."),
     "device.board_address": N_("The board {role} cannot have the address {address} with the protocol {protocol} (it takes {first} to {last})."),
+    "device.board_no_address": N_("The protocol {protocol} drives one board per port, without an address: leave the address of {role} empty."),
     "device.board_number": N_("The board {role} cannot show the number {number} with the protocol {protocol}."),
     # scanners (devices/serial_scanner.py, services/scans.py)
     "device.scanner_noise": N_("The scanner on {port} sends data that is not a code: check its speed (baud) and cable."),

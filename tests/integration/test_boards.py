@@ -108,8 +108,9 @@ def test_protocols_and_settings_are_checked_with_vietnamese_words(vi) -> None:  
         check_board(wide)
     assert caught.value.code == "device.board_address" and "150" in describe_error(caught.value)
     pole = assignment_from_json("board-2", {"uri": "serial:///dev/ttyUSB0", "protocol": "cd5220", "address": 1})
-    with pytest.raises(DomainError, match="device.board_address"):
+    with pytest.raises(DomainError) as caught:
         check_board(pole)
+    assert caught.value.code == "device.board_no_address" and "cd5220" in describe_error(caught.value)
     assert check_board(assignment_from_json("board-2", {"uri": "tcp://10.0.0.9:4001", "protocol": "sum-frame",
                                                         "address": 200})) is SUM_FRAME
     assert supported(parse_device_uri("file:///tmp/x")) and not supported(parse_device_uri("usb://04b8:0e15"))
@@ -450,3 +451,21 @@ def test_the_counter_window_s_services_drive_the_boards_set_for_this_pc(demo_dat
         assert _wait_for(services.device_board, "board-8", lambda s: s.ok)
     finally:
         stop()
+
+
+def test_a_board_that_answers_is_asked_again_while_nobody_calls_and_shown_down_once_gone(pty_board) -> None:  # type: ignore[no-untyped-def]
+    port, fake = pty_board("sum-frame", addresses=(2,))
+    board = DeviceBoard()
+    assignment = assignment_from_json("board-2", {"uri": f"serial://{port}", "protocol": "sum-frame", "address": 2})
+    driver = BoardDriver(assignment, open_link(assignment.uri), SUM_FRAME, board,
+                         retry=RetryPolicy(first_s=0.05, max_s=0.2, reopen_s=0.1, keepalive_s=0.3))
+    try:
+        driver.show("A042", blink=True)
+        assert fake.expect(lambda r: "number" in r) == {"address": 2, "number": "42", "blink": True}
+        again = fake.expect(lambda r: "number" in r)
+        assert again == {"address": 2, "number": "42", "blink": False}  # the same number, not blinking anew
+        fake.stop()  # switched off between calls
+        status = _wait_for(board, "board-2", lambda s: not s.ok)
+        assert (status.state, status.reason) == (DeviceState.DISCONNECTED, "device.port_missing")
+    finally:
+        driver.close()
