@@ -234,6 +234,10 @@ def _populate_demo_dossiers(data_dir: Path, now: datetime, *, count: int) -> dic
                 continue
             staff.append(DemoStaff(Desk(member.id, member.full_name, centre.id, counters[0].id, counters[0].name), offered))
     made = populate(services.dossiers, clock, staff, today=now, count=count)
+    with services.uow() as uow:  # sample dossiers owe no paper: never offered at the counter's start
+        for job in uow.print_jobs.owed(services.device_id):
+            uow.print_jobs.cancel(job.id, "demo sample data: nothing to print")
+        uow.commit()
     _log.info("demo dossiers: %s", made)
     return made
 
@@ -529,6 +533,7 @@ def open_services(
             printer=ticket_device or VirtualPrinter(Path(data_dir) / "prints"),
             render_job=ticket_job if ticket_device is not None else None,
             send_job=ticket_device.send if ticket_device is not None else None,
+            uow=factory, device_id=device_id,  # the tickets' print jobs
         ),
         device_board=device_board,
         scanner_factory=serial_scanner,

@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
 
     p = sub.add_parser("render", help=_("render a document to a file"))
-    p.add_argument("form", choices=[k.value for k in _kinds() if k.value not in ("book", "handover")] + ["handover"])
+    p.add_argument("form", choices=[k.value for k in _kinds() if k.value not in ("book", "handover", "queue-ticket")]
+                   + ["handover"])
     p.add_argument("code", help=_("dossier code, receipt number, postal item code or batch code"))
     p.add_argument("--format", choices=["pdf", "png", "thermal", "escpos"], default="pdf",
                    help=_("pdf; png of the first page; thermal: png of the 80 mm receipt; escpos: printer bytes"))

@@ -126,7 +126,9 @@ class FakeQueueService:
                 return []
             return [self._line_view(line) for line in self._lines.values()]
 
-    def issue_ticket(self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str) -> TicketView:
+    def issue_ticket(
+        self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str, owe_print: bool = False
+    ) -> TicketView:
         with self._lock:
             self.issue_calls += 1
             self._maybe_fail()
@@ -443,6 +445,9 @@ class FakeTicketPrinter:
     crash: Exception | None = None
     printed: list[tuple[str, str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def drop_left_over(self) -> list[Any]:
+        return []  # a fake printer owes nothing from before
 
     def print_ticket(self, ticket: TicketView, centre_name: str) -> PrintJob:
         if self.crash is not None:

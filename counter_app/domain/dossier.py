@@ -194,6 +194,20 @@ def extend(state: DossierState, at: datetime, new_appointment: datetime) -> Doss
     return replace(state, status=status, appointment=new_appointment, extensions=state.extensions + 1)
 
 
+# Dossiers found incomplete or refused at intake were never registered: nothing is due on them.
+NOT_REGISTERED = frozenset({DossierStatus.INCOMPLETE, DossierStatus.REFUSED})
+
+
+def require_payable(status: DossierStatus, code: str, outstanding: int) -> None:
+    """The one rule of whether fees can be taken for a dossier now (``DossierService.pay`` and the
+    allowed actions of ``services/dossier_actions.decide``): never on a dossier that was not
+    registered, never once nothing is outstanding."""
+    if status in NOT_REGISTERED:
+        raise DomainError("payment.not_registered", code=code)
+    if outstanding <= 0:
+        raise DomainError("payment.already_paid", code=code)
+
+
 def handover_day(received_at: datetime, calendar: WorkingCalendar) -> date:
     """The day a dossier should go to the agency: same working day before 15:00, else the next."""
     day = received_at.date()

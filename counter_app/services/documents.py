@@ -27,6 +27,7 @@ class DocumentKind(StrEnum):
     DELIVERY_LABEL = "delivery-label"  # nhãn bưu gửi chuyển phát kết quả (BCCI)
     PAYMENT_RECEIPT = "payment-receipt"  # biên lai thu phí, lệ phí
     HANDOVER = "handover"  # biên bản bàn giao hồ sơ cho cơ quan
+    QUEUE_TICKET = "queue-ticket"  # phiếu số thứ tự of the kiosk (a print job only: keyed by the ticket id)
 
 
 class ApplicantType(StrEnum):

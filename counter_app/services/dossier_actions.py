@@ -24,8 +24,7 @@ from counter_app.services.i18n import N_, _
 
 # A dossier is at its agency while processing or waiting for the applicant's supplement.
 AT_AGENCIES = (DossierStatus.PROCESSING, DossierStatus.SUPPLEMENT_REQUESTED)
-# Dossiers found incomplete or refused at intake were never registered: nothing is due on them.
-NOT_REGISTERED = frozenset({DossierStatus.INCOMPLETE, DossierStatus.REFUSED})
+NOT_REGISTERED = rules.NOT_REGISTERED  # incomplete or refused at intake: nothing is due (domain/dossier.py)
 POSTAL_IN_TRANSIT = "sent"
 
 
@@ -140,10 +139,7 @@ def decide(
         rules.extend(state, now, state.appointment + timedelta(days=1))
 
     def payment_step() -> None:
-        if status in NOT_REGISTERED:
-            raise DomainError("payment.not_registered", code=record.code)
-        if outstanding <= 0:
-            raise DomainError("payment.already_paid", code=record.code)
+        rules.require_payable(status, record.code, outstanding)
 
     def fees_first() -> None:
         if outstanding > 0:

@@ -50,6 +50,7 @@ DOCUMENTS: dict[DocumentKind, str] = {
     DocumentKind.DELIVERY_LABEL: N_("Postal delivery label"),
     DocumentKind.PAYMENT_RECEIPT: N_("Internal cash slip (fees and charges)"),
     DocumentKind.HANDOVER: N_("Hand-over record"),
+    DocumentKind.QUEUE_TICKET: N_("Queue ticket"),
 }
 
 APPLICANT_TYPES: tuple[tuple[str, str], ...] = (

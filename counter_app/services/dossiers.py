@@ -131,6 +131,9 @@ class DossierSummary:
     fee_due: int
     paid: int
     centre_id: str
+    # the documents the step that answered owes the printer (print job ids committed with it, in
+    # order: Mẫu 02/04/05, the delivery label); empty when the summary comes from a read
+    print_jobs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,7 +567,9 @@ class DossierService:
                               print_jobs=tuple(owed))
 
     # -- results back from the agency --------------------------------------------------------
-    def _step(self, code: str, desk: Desk, type_: EventType, apply: Any, **data: Any) -> DossierSummary:
+    def _step(self, code: str, desk: Desk, type_: EventType, apply: Any, *, owes: DocumentKind | None = None,
+              **data: Any) -> DossierSummary:
+        """One step of a dossier's life; ``owes``: the form it issues, owed to the printer in the same commit."""
         now = self._clock.now()
         with self._uow() as uow:
             record = self._load(uow, code, desk)
@@ -572,8 +577,9 @@ class DossierService:
             moved = self._event(uow, record, type_, desk, now, **data)
             record = moved.with_state(replace(state, status=moved.status), **changes)
             uow.dossiers.save(record)
+            owed = (self._owe(uow, owes, record.code, now),) if owes is not None else ()
             uow.commit()
-            return self.summary(record)
+            return replace(self.summary(record), print_jobs=owed)
 
     def result_ready(self, code: str, desk: Desk) -> DossierSummary:
         return self._step(code, desk, EventType.RESULT_READY,
@@ -586,7 +592,7 @@ class DossierService:
             code, desk, EventType.SUPPLEMENT_REQUESTED,
             lambda r, now: (rules.request_supplement(r.state, now),
                             {"reason": reason, "missing_components": tuple(missing)}),
-            reason=reason, missing=missing,
+            reason=reason, missing=missing, owes=DocumentKind.SUPPLEMENT,  # Mẫu 02
         )
 
     def supplement_provided(self, code: str, desk: Desk) -> DossierSummary:
@@ -602,7 +608,7 @@ class DossierService:
             code, desk, EventType.EXTENDED,
             lambda r, now: (rules.extend(r.state, now, new_appointment), {"reason": reason}),
             reason=reason, new_appointment=new_appointment.isoformat(),
-            deadline=deadline.isoformat() if deadline else None,
+            deadline=deadline.isoformat() if deadline else None, owes=DocumentKind.APOLOGY,  # Mẫu 04
         )
 
     def stop(self, code: str, desk: Desk, *, requested_on: date, reason: str) -> DossierSummary:
@@ -610,7 +616,7 @@ class DossierService:
         return self._step(
             code, desk, EventType.STOP_REQUESTED,
             lambda r, now: (r.state, {"reason": reason}),
-            reason=reason, requested_on=requested_on.isoformat(),
+            reason=reason, requested_on=requested_on.isoformat(), owes=DocumentKind.STOP,  # Mẫu 05
         )
 
     # -- fees -------------------------------------------------------------------------------
@@ -628,11 +634,8 @@ class DossierService:
                 return PaymentResult(done.receipt_number, done.total, created=False)
             record = self._load(uow, code, desk)
             require_trusted_clock(uow, now, self._calendar(desk.centre_id), policy_of(self._clock))  # receipts
-            if record.status in (DossierStatus.INCOMPLETE, DossierStatus.REFUSED):
-                raise DomainError("payment.not_registered", code=record.code)
             outstanding = record.fee_due - uow.dossiers.paid_total(record.id)
-            if outstanding <= 0:
-                raise DomainError("payment.already_paid", code=record.code)
+            rules.require_payable(record.status, record.code, outstanding)  # as the allowed actions answer
             if amount > outstanding:
                 raise DomainError("payment.too_much", amount=format_number(amount), outstanding=format_number(outstanding))
             if lines is None:  # name what is paid: the procedure's fees, then the postal charge
@@ -690,7 +693,10 @@ class DossierService:
     # -- return ------------------------------------------------------------------------------
     def return_result(self, code: str, desk: Desk, *, recipient_name: str, recipient_id: str = "",
                       authorised: bool = False, authorisation_note: str = "") -> DossierSummary:
-        """Hand the result over: to the applicant, or to an authorised person with a note; fees paid first."""
+        """Hand the result over: to the applicant, or to an authorised person with a note; fees paid first.
+
+        It owes no paper: the result itself is the agency's, and no form of Circular 03/2025 records
+        the return (the receipt of a payment taken here is owed by ``pay``)."""
         recipient = _text(recipient_name, "recipient_name", MAX_NAME, required=True)
         recipient_id = re.sub(r"\s", "", recipient_id or "")
         now = self._clock.now()
@@ -749,8 +755,9 @@ class DossierService:
             record = replace(moved, returned_at=now, timeliness=on_time.value, recipient_name=receiver,
                              fee_due=record.fee_due + charge)
             uow.dossiers.save(record)
+            owed = self._owe(uow, DocumentKind.DELIVERY_LABEL, item, now)  # the label for the parcel
             uow.commit()
-            return self.summary(record)
+            return replace(self.summary(record), print_jobs=(owed,))
 
     def postal_status(self, item_code: str, desk: Desk, *, status: str) -> DossierSummary:
         """Delivered, or returned to sender (the result then waits at the counter again)."""

@@ -531,6 +531,10 @@ class TicketPrinterPort(Protocol):
 
     def print_ticket(self, ticket: TicketView, centre_name: str) -> PrintJob: ...
 
+    def drop_left_over(self) -> Sequence[Any]:
+        """At the kiosk's start: ticket print jobs owed from before it are cancelled, never printed."""
+        ...
+
 
 @runtime_checkable
 class ClipPlayer(Protocol):

@@ -1,7 +1,10 @@
 """Printing owned by the service: the documents a use case owes, worked off by the printer port.
 
-A use case (intake, payment, hand-over) adds its documents as owed print jobs in its own
-transaction (``uow.print_jobs.add``). ``PrintService.work_off`` renders one, sends it to the
+A use case adds its documents as owed print jobs in its own transaction (``uow.print_jobs.add``):
+intake (Mẫu 01/02/03, the payment receipt), payment (its receipt), hand-over (the record, each
+Mẫu 06), supplement request, extension and stop (Mẫu 02/04/05), sending by post (the delivery
+label), and the kiosk's ticket (``TicketPrinter``: settled at once, never printed after a restart).
+Returning a result owes no paper. ``PrintService.work_off`` renders one, sends it to the
 printer and, in one short transaction, marks it printed and adds the dossier's ``PRINTED`` event
 (once: a job already settled is not recorded again). A printer failure marks it failed with the
 reason, still owed; the dossier stays committed. A crash between the commit and the print leaves
@@ -99,7 +102,8 @@ class PrintService:
     def owed_jobs(self) -> list[PrintJobRecord]:
         """What this PC's printer still owes (owed or failed), oldest first: offered at start."""
         with self._uow(readonly=True) as uow:
-            return list(uow.print_jobs.owed(self.device_id))
+            # the kiosk's tickets are never offered again (TicketPrinter.drop_left_over)
+            return [j for j in uow.print_jobs.owed(self.device_id) if j.kind is not DocumentKind.QUEUE_TICKET]
 
     def owed_at_start(self) -> list[PrintJobRecord]:
         """The jobs owed from before this program opened the store (it closed or crashed between a
@@ -181,6 +185,9 @@ class PrintService:
         if record.kind is DocumentKind.PAYMENT_RECEIPT:
             payment = uow.dossiers.payment_by_number(record.key)
             return str(payment["dossier_id"]) if payment else ""
+        if record.kind is DocumentKind.DELIVERY_LABEL:  # keyed by the postal item's code
+            item = uow.dossiers.postal_item(record.key)
+            return str(item.dossier_id) if item is not None else ""
         if record.kind in DOSSIER_FORMS:
             found = uow.dossiers.by_code(record.key, with_components=False)
             return found.id if found is not None else ""
@@ -258,7 +265,11 @@ class TicketPrinter:
     def __init__(
         self, *, render_png: Callable[[Any], bytes], printer: Printer, clock: Clock,
         render_job: Callable[[Any], bytes] | None = None, send_job: Callable[..., PrintJob] | None = None,
+        uow: Any = None, device_id: str = "",
     ) -> None:
+        self._uow = uow  # UnitOfWorkFactory: the tickets' print jobs (TicketView.print_job) are settled here
+        self.device_id = device_id
+        self.started_at = clock.now()  # ticket jobs owed from before this are dropped (drop_left_over)
         self._render = render_png
         self.printer = printer
         self._clock = clock
@@ -297,4 +308,46 @@ class TicketPrinter:
             job = PrintJob(self.printer.name, ok=False, error=str(exc))
         if not job.ok:
             _log.error("ticket %s was not printed: %s", ticket.number, job.error)
+        self._settle(ticket, job)
         return job
+
+    # -- the ticket's print job (issued with ``owe_print``) -----------------------------------------
+    # A paper ticket is worth something only to the citizen standing at the kiosk. So its job is
+    # settled at once either way: printed, or cancelled with the reason when the printer refused it
+    # (the kiosk shows the number on screen to remember) — a ticket is never printed again later.
+    # A job left owed by a kiosk that closed or crashed between the ticket's commit and its print
+    # is dropped at the kiosk's next start (drop_left_over), never printed: that citizen is gone or
+    # took a new number, and an old number coming out would give the next citizen someone else's
+    # place. The ticket itself stays in the queue (called as usual; nobody answers: a no-show).
+
+    def _settle(self, ticket: Any, job: PrintJob) -> None:
+        job_id = ticket.print_job
+        if not job_id or self._uow is None:
+            return
+        try:
+            with self._uow() as uow:
+                if job.ok:
+                    uow.print_jobs.mark_printed(job_id, self._clock.now())
+                else:
+                    uow.print_jobs.cancel(job_id, f"not printed ({job.error}); the number was shown on screen")
+                uow.commit()
+        except Exception:  # the ticket stands either way; a job left owed is dropped at the next start
+            _log.exception("ticket %s: print job %s could not be settled", ticket.number, job_id)
+
+    def drop_left_over(self) -> list[PrintJobRecord]:
+        """At the kiosk's start: cancel the ticket jobs owed from before it started (never printed)."""
+        if self._uow is None:
+            return []
+        with self._uow() as uow:
+            left = [j for j in uow.print_jobs.owed(self.device_id)
+                    if j.kind is DocumentKind.QUEUE_TICKET and j.created_at < self.started_at]
+            numbers = {}
+            for j in left:
+                uow.print_jobs.cancel(j.id, "not printed before the kiosk closed; never printed later")
+                ticket = uow.queue.ticket(j.key)
+                numbers[j.id] = ticket.label if ticket is not None else j.key
+            uow.commit()
+        for j in left:
+            _log.warning("ticket %s issued at %s was never printed (the kiosk closed first); it stays in the "
+                         "queue and is not printed later", numbers[j.id], j.created_at)
+        return left

@@ -32,6 +32,7 @@ from counter_app.domain.queue import (
 from counter_app.domain.text import normalize
 from counter_app.domain.units import Counter
 from counter_app.services.clock_guard import policy_of, require_trusted_clock
+from counter_app.services.documents import DocumentKind
 from counter_app.services.office_hours import require_open
 from counter_app.services.permissions import Permission, require
 from counter_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -395,11 +396,15 @@ class LocalQueueService:
             for line in lines
         ]
 
-    def issue_ticket(self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str) -> TicketView:
+    def issue_ticket(
+        self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str, owe_print: bool = False
+    ) -> TicketView:
         """One kiosk tap → one committed ticket; the same ``request_key`` again returns that ticket.
 
         Outside the centre's office hours no ticket is issued (``office_hours.kiosk_closed``, with
-        the next opening): a citizen cannot confirm an out-of-hours visit.
+        the next opening): a citizen cannot confirm an out-of-hours visit. ``owe_print`` (the kiosk):
+        the paper ticket is owed to this PC's printer as a print job in the same transaction, and
+        the view names it (``print_job``; a repeated tap names the job still owed, if any).
         """
         key = (request_key or "").strip()
         if not key or len(key) > MAX_REQUEST_KEY:
@@ -412,7 +417,11 @@ class LocalQueueService:
             names = self._names_for(uow)
             existing = uow.queue.by_request_key(key)
             if existing is not None:  # a double tap, or a retry after a lost answer
-                return self._view(existing, names)
+                view = self._view(existing, names)
+                if owe_print:  # the answer was lost before the print: the job still owed prints it
+                    owed = uow.print_jobs.owed_for(self.device_id, DocumentKind.QUEUE_TICKET, existing.id)
+                    view = replace(view, print_job=owed[0].id if owed else "")
+                return view
             line = self._line(uow, line_id)
             calendar = self._calendar(uow, line.centre_id)
             require_open(calendar, now)
@@ -421,6 +430,10 @@ class LocalQueueService:
             self._record(uow, ticket, EventType.ISSUED, now, centre_id=line.centre_id, counter_id=None,
                          staff_id=None, seq=ticket.seq)
             view = self._view(ticket, names, line_name=line.name)
+            if owe_print:  # the paper ticket, owed with the ticket (services/print_jobs.TicketPrinter)
+                job = uow.print_jobs.add(device=self.device_id, kind=DocumentKind.QUEUE_TICKET, key=ticket.id,
+                                         created_at=now)
+                view = replace(view, print_job=job.id)
             uow.commit()
         self._publish([view])
         return view

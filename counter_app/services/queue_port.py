@@ -46,6 +46,7 @@ class TicketView:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     target_counter_number: int | None = None  # transferred to this counter
+    print_job: str = ""  # the kiosk's ticket print job committed with the ticket ("" when none is owed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,9 @@ class QueueService(Protocol):
 
     def lines(self, centre_id: str) -> list[LineView]: ...
 
-    def issue_ticket(self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str) -> TicketView: ...
+    def issue_ticket(
+        self, line_id: str, *, priority: Priority = Priority.NONE, request_key: str, owe_print: bool = False
+    ) -> TicketView: ...
 
     def call_next(self, counter_id: str, staff_id: str) -> TicketView | None: ...
 

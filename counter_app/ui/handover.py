@@ -28,9 +28,9 @@ from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, ngettext
 from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.office_hours_question import ask_out_of_hours, is_out_of_hours
-from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_document
+from counter_app.ui.preview import PreviewDialog, PrintedDocument, print_job
 from counter_app.ui.scanner import scan_filter
-from counter_app.ui.tasks import run_in_background
+from counter_app.ui.tasks import run_in_background, run_render
 from counter_app.ui.widgets import (
     Column,
     RowsTableModel,
@@ -106,23 +106,27 @@ class HandoverDone:
     print_error: str
 
 
-def hand_over_and_print(services: Any, desk: Any, codes: list[str], receiver: str, *,
-                        out_of_hours_confirmed: bool = False) -> HandoverDone:
-    """Runs on a worker: record the batch (committed), then print the record and each Mẫu 06."""
-    confirmed = {"out_of_hours_confirmed": True} if out_of_hours_confirmed else {}
-    result = services.dossiers.hand_over(codes, desk, receiver_name=receiver, **confirmed)
+def print_handover(services: Any, desk: Any, result: Any) -> HandoverDone:
+    """Runs on a render worker, after the batch is committed: work off the documents the hand-over
+    owes (``HandoverResult.print_jobs``: the record, with its preview, then each Mẫu 06), in order.
+
+    A refused paper stays owed (offered again at the next start, or reprinted from the dossier view);
+    a document that cannot be made is said in words and the next one still prints."""
     record: PrintedDocument | None = None
     failed: list[str] = []
-    error = ""
-    try:
-        record = print_document(services, DocumentKind.HANDOVER, result.batch_code, desk)
-        for code in result.dossier_codes:
-            sheet = print_document(services, DocumentKind.CONTROL, code, desk, preview=False)
-            if not sheet.ok:
-                failed.append(code)
-    except DomainError as exc:  # the batch stands; only the paper is missing
-        error = describe_dossier_error(exc)
-    return HandoverDone(result, record, tuple(failed), error)
+    errors: list[str] = []
+    for job_id in result.print_jobs:
+        try:
+            printed = print_job(services, job_id, desk, preview=record is None)
+        except DomainError as exc:  # the batch stands; only this paper is missing
+            _log.info("hand-over %s: print job %s not made: %s", result.batch_code, job_id, exc)
+            errors.append(describe_dossier_error(exc))
+            continue
+        if printed.kind is DocumentKind.HANDOVER:
+            record = printed
+        elif not printed.ok:
+            failed.append(printed.key)
+    return HandoverDone(result, record, tuple(failed), " ".join(dict.fromkeys(errors)))
 
 
 class _BatchTable(QTableView):
@@ -434,26 +438,43 @@ class HandoverPage(CounterPage):
         self.status.show_message(_("Recording the hand-over…"), "info")
         services, desk, receiver = self.context.services, desk_of(self.context), self.receiver_edit.text()
         confirmed = out_of_hours_confirmed
-        run_in_background(
-            lambda: hand_over_and_print(services, desk, codes, receiver, out_of_hours_confirmed=confirmed),
-            self._on_handover_done,
+        extra = {"out_of_hours_confirmed": True} if confirmed else {}
+        run_in_background(  # the store work only; the papers go to the render workers after the commit
+            lambda: services.dossiers.hand_over(codes, desk, receiver_name=receiver, **extra),
+            self._on_handed_over,
             self._on_handover_failed,
             owner=self,
             name="hand over",
         )
         return True
 
-    def _on_handover_done(self, done: object) -> None:
-        assert isinstance(done, HandoverDone)
-        self.busy = False
-        result = done.result
-        self.dossier_model.clear_checked()
-        self.batch_agency_id = None
-        text = ngettext(
+    @staticmethod
+    def _handed_over_text(result: Any) -> str:
+        return ngettext(
             "Handed over {n} dossier to {agency} — batch {batch}.",
             "Handed over {n} dossiers to {agency} — batch {batch}.",
             len(result.dossier_codes),
         ).format(n=len(result.dossier_codes), agency=result.agency_name, batch=result.batch_code)
+
+    def _on_handed_over(self, result: Any) -> None:
+        """Committed: the batch is cleared and the lists reloaded while the owed papers print."""
+        self.busy = False
+        self.dossier_model.clear_checked()
+        self.batch_agency_id = None
+        self.status.show_message(self._handed_over_text(result) + " " + _("Printing…"), "ok")
+        self.refresh()
+        services, desk = self.context.services, desk_of(self.context)
+        run_render(
+            lambda: print_handover(services, desk, result),
+            self._on_handover_done,
+            lambda error: self._on_handover_print_failed(result, error),
+            owner=self,
+            name="print hand-over",
+        )
+
+    def _on_handover_done(self, done: object) -> None:
+        assert isinstance(done, HandoverDone)
+        text = self._handed_over_text(done.result)
         tone = "ok"
         if done.print_error:
             text += " " + done.print_error
@@ -464,7 +485,13 @@ class HandoverPage(CounterPage):
         self.status.show_message(text, tone)
         if done.record is not None:
             PreviewDialog(self.context, done.record, self).open()
-        self.refresh()
+
+    def _on_handover_print_failed(self, result: Any, error: BaseException) -> None:
+        self.status.show_message(
+            self._handed_over_text(result) + " " + describe_dossier_error(error) + " "
+            + _("Some papers were NOT printed: print them again from the dossier view."),
+            "error",
+        )
 
     def _on_handover_failed(self, error: BaseException) -> None:
         self.busy = False

@@ -38,7 +38,7 @@ from counter_app.ui.queue_common import (
     screen_scale,
     service_text,
 )
-from counter_app.ui.tasks import run_in_background
+from counter_app.ui.tasks import run_in_background, run_render
 from counter_app.ui.theme import set_tone
 
 _log = logging.getLogger(__name__)
@@ -475,8 +475,9 @@ class KioskWindow(QWidget):
         self._set_choices_enabled(False)
         self._set_status(_("Getting your number…"), "info")
         queue, line_id, key = self._queue, self._line.id, self._request_key
+        owe_print = self._printer is not None  # the paper ticket, owed with the ticket (one transaction)
         run_in_background(
-            lambda: queue.issue_ticket(line_id, priority=priority, request_key=key),
+            lambda: queue.issue_ticket(line_id, priority=priority, request_key=key, owe_print=owe_print),
             self._on_issue_done, self._on_issue_failed, owner=self, name="issue-ticket",
         )
 
@@ -740,7 +741,7 @@ class KioskWindow(QWidget):
         self.print_label.setText(_("Printing your ticket…"))
         set_tone(self.print_label, "info")
         centre_name = self._station.centre_name
-        run_in_background(
+        run_render(  # printing settles the ticket's print job: printed, or cancelled (the number is on screen)
             lambda: printer.print_ticket(ticket, centre_name), self._on_print_done, self._on_print_failed,
             owner=self, name="print-ticket",
         )

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import normalize, search_key
 from counter_app.domain.units import short_agency_name
-from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_actions import (
     Action,
     ActionableDossier,
@@ -34,7 +33,7 @@ from counter_app.services.dossier_words import delivery_text, describe_dossier_e
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, describe_error, ngettext
 from counter_app.ui.navigation import CounterContext, CounterPage
-from counter_app.ui.preview import print_and_preview
+from counter_app.ui.preview import print_owed_and_preview
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
@@ -400,23 +399,22 @@ class ResultsPage(CounterPage):
         words: Callable[[Any], str],
         *,
         remember: bool = False,
-        form: DocumentKind | None = None,
         dialog: StepDialog | None = None,
     ) -> None:
         services, desk = self.context.services, desk_of(self.context)
 
-        def done(summary: object) -> None:
+        def done(summary: Any) -> None:  # a DossierSummary
             if dialog is not None:
                 dialog.accept()
             self.status.show_message(words(summary), "ok")
             if remember:
                 rows = [r for r in self.recent_model.rows() if r.code != code]
                 self.recent_model.set_rows([summary, *rows])
-            if form is not None:
-                print_and_preview(
-                    self, self.context, form, code,
-                    on_failed=lambda text: self.status.show_message(text, "error"),
-                )
+            # the forms the step owes (Mẫu 02/04/05), committed with it: the page works them off
+            print_owed_and_preview(
+                self, self.context, summary.print_jobs,
+                on_failed=lambda text: self.status.show_message(text, "error"),
+            )
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -452,7 +450,6 @@ class ResultsPage(CounterPage):
                     code, desk, reason=values["reason"], missing=values["missing"]
                 ),
                 lambda _s: _("Supplement requested for {code}; the clock is paused.").format(code=code),
-                form=DocumentKind.SUPPLEMENT,
                 dialog=dialog,
             )
 
@@ -482,7 +479,6 @@ class ResultsPage(CounterPage):
                     code, desk, new_appointment=new, reason=values["reason"]
                 ),
                 lambda _s: _("Appointment of {code} moved to {when}.").format(code=code, when=format_datetime(new)),
-                form=DocumentKind.APOLOGY,
                 dialog=dialog,
             )
 
@@ -511,7 +507,6 @@ class ResultsPage(CounterPage):
                     code, desk, requested_on=values["when"], reason=values["reason"]
                 ),
                 lambda _s: _("Processing of {code} stopped.").format(code=code),
-                form=DocumentKind.STOP,
                 dialog=dialog,
             )
 

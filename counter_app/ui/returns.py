@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from counter_app.domain.errors import DomainError
 from counter_app.domain.identity import validate_s10
 from counter_app.domain.text import normalize
-from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_actions import Action, DossierActions, actions_of
 from counter_app.services.dossier_words import (
     delivery_text,
@@ -43,7 +42,7 @@ from counter_app.services.formatting import format_amount, format_date, format_d
 from counter_app.services.i18n import N_, _, describe_error, ngettext
 from counter_app.ui.money_edit import MoneyEdit
 from counter_app.ui.navigation import CounterContext, CounterPage
-from counter_app.ui.preview import print_and_preview
+from counter_app.ui.preview import print_owed_and_preview
 from counter_app.ui.scanner import scan_filter
 from counter_app.ui.tasks import run_in_background
 from counter_app.ui.widgets import (
@@ -864,9 +863,9 @@ class ReturnPage(CounterPage):
             _("Collected {amount}, slip {number}.").format(amount=money(r.total), number=r.receipt_number),
             "ok",
         )
-        print_and_preview(
-            self, self.context, DocumentKind.PAYMENT_RECEIPT, r.receipt_number,
-            on_failed=lambda text: self.status.show_message(text, "error"),
+        # the payment receipt the payment owes, committed with it (PaymentResult.print_jobs)
+        print_owed_and_preview(
+            self, self.context, r.print_jobs, on_failed=lambda text: self.status.show_message(text, "error")
         )
         self.reload()
 
@@ -882,11 +881,10 @@ class ReturnPage(CounterPage):
             _("Result of {code} sent by post as item {item}.").format(code=s.code, item=item_code), "ok"
         )
         self.reload()
-        if item_code:
-            print_and_preview(
-                self, self.context, DocumentKind.DELIVERY_LABEL, item_code,
-                on_failed=lambda text: self.status.show_message(text, "error"),
-            )
+        # the delivery label the sending owes, committed with it (the summary's print_jobs)
+        print_owed_and_preview(
+            self, self.context, s.print_jobs, on_failed=lambda text: self.status.show_message(text, "error")
+        )
 
     def _on_view_button_clicked(self) -> None:
         if self.opened is not None:

@@ -168,10 +168,19 @@ def _events(services: Any) -> QueueEvents:
 
 
 def kiosk_window(services: Any, station: Station, *, autoload: bool = True) -> KioskWindow:
-    return KioskWindow(
-        queue_of(services), station, printer=ticket_printer_of(services), now=clock_of(services),
+    printer = ticket_printer_of(services)
+    window = KioskWindow(
+        queue_of(services), station, printer=printer, now=clock_of(services),
         events=_events(services), autoload=autoload,
     )
+    if autoload and printer is not None:  # a kiosk starting work (screenshots write nothing)
+        # tickets committed but never printed before this start are dropped, never printed now
+        run_in_background(
+            printer.drop_left_over, None,
+            lambda error: _log.error("left-over ticket print jobs not dropped: %s", error),
+            owner=window, name="drop left-over tickets",
+        )
+    return window
 
 
 def display_window(
