@@ -21,6 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from counter_app.domain.calendar import VIETNAM_TIME
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.dossier_documents import DOSSIER_FORMS, DossierDocuments
@@ -108,8 +109,15 @@ class PrintService:
     def owed_at_start(self) -> list[PrintJobRecord]:
         """The jobs owed from before this program opened the store (it closed or crashed between a
         commit and its print): what the counter window offers to print again or skip when it starts.
-        Jobs of this run are the screens' own prints (a failure there says so and offers a reprint)."""
-        return [j for j in self.owed_jobs() if j.created_at < self.started_at]
+        Jobs of this run are the screens' own prints (a failure there says so and offers a reprint).
+
+        Only today's (Vietnam time): the citizen of a document owed since an earlier day has left
+        long ago, so it is not pushed at the clerk each morning; it stays in the print-jobs list."""
+        today = self.started_at.astimezone(VIETNAM_TIME).date()
+        return [
+            j for j in self.owed_jobs()
+            if j.created_at < self.started_at and j.created_at.astimezone(VIETNAM_TIME).date() == today
+        ]
 
     def job(self, job_id: str) -> PrintJobRecord:
         with self._uow(readonly=True) as uow:

@@ -190,6 +190,9 @@ def print_owed_and_preview(
         run_render(work, done, failed, owner=owner, name="print owed jobs in order")
 
 
+OWED_LISTED = 8  # documents named in the box at the start; a longer list would not fit a 768-pixel screen
+
+
 class OwedPrintsBox(QMessageBox):
     """At the counter window's start: documents committed before this program started but never
     printed (it closed or crashed in between). "Print again" works them off, "Skip" cancels them."""
@@ -208,7 +211,10 @@ class OwedPrintsBox(QMessageBox):
                 count=len(self.jobs)
             )
         )
-        self.setInformativeText("\n".join(f"{document_text(j.kind)} · {j.key}" for j in self.jobs))
+        listed = [f"{document_text(j.kind)} · {j.key}" for j in self.jobs[:OWED_LISTED]]
+        if len(self.jobs) > OWED_LISTED:  # the box must fit the screen: the rest are in the print-jobs list
+            listed.append(_("… and {count} more").format(count=len(self.jobs) - OWED_LISTED))
+        self.setInformativeText("\n".join(listed))
         self.print_button = self.addButton(_("Print again"), QMessageBox.ButtonRole.AcceptRole)
         self.skip_button = self.addButton(_("Skip"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.print_button)
