@@ -367,6 +367,19 @@ def receipt_printers_of(devices: dict) -> tuple[Any, dict[str, Any]]:  # type: i
     return board, printers
 
 
+def device_tools(board: Any = None) -> Any:
+    """The drivers' tools for the Devices screen and ``counter devices`` (services/device_admin.py),
+    with the test receipt made by printing/device_test.py."""
+    from counter_app.devices.admin import DriverTools
+
+    def test_job(profile: str | None, device: str) -> bytes:
+        from counter_app.printing.device_test import test_receipt_job
+
+        return test_receipt_job(profile, printed_at=SystemClock().now(), device=device)
+
+    return DriverTools(test_job, board)
+
+
 def serial_scanner(assignment: Any, on_scan: Any, board: Any) -> Any:
     """The driver of a serial/USB-CDC scanner (AppServices.start_scanner starts it)."""
     from counter_app.devices.serial_scanner import SerialScanner
@@ -536,6 +549,7 @@ def open_services(
             uow=factory, device_id=device_id,  # the tickets' print jobs
         ),
         device_board=device_board,
+        device_tools_factory=device_tools,
         scanner_factory=serial_scanner,
         boards_factory=counter_boards,
         announcer_factory=make_announcer if settings.voice else None,

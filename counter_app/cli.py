@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
     _data_dir_arg(p)
     _server_parsers(sub)
+    _devices_parsers(sub)
     return parser
 
 
@@ -459,6 +460,136 @@ def _cmd_server(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MAX_LISTEN_CODES = 1000
+MAX_LISTEN_SECONDS = 3600
+MAX_BOARD_ADDRESS = 255
+
+
+def _devices_parsers(sub) -> None:  # type: ignore[no-untyped-def]
+    """`counter devices list|set|test|listen`: this PC's printers, scanner and boards (issue 11)."""
+    dev = sub.add_parser("devices", help=_("printers, scanner and queue-number boards of this PC"))
+    dsub = dev.add_subparsers(dest="devices_command", required=True, parser_class=_Parser)
+    _data_dir_arg(dsub.add_parser("list", help=_("serial ports, USB devices, printers and the devices set on this PC")))
+    roles = "ticket-printer, receipt-printer, office-printer, scanner, board-N"
+    p = dsub.add_parser("set", help=_("give a device a role on this PC (kept in its settings)"))
+    p.add_argument("role", type=_not_blank, help=roles)
+    p.add_argument("uri", type=_not_blank, help=_("e.g. serial:///dev/ttyUSB0?baud=115200, tcp://192.168.1.50:9100"))
+    p.add_argument("--profile", type=_not_blank, default=None, metavar="NAME",
+                   help=_("receipt printer model (escpos-printer-db), e.g. TM-T20II"))
+    p.add_argument("--protocol", type=_not_blank, default=None, metavar="NAME",
+                   help=_("board protocol: ascii-line, sum-frame or cd5220"))
+    p.add_argument("--address", type=_whole_number(0, MAX_BOARD_ADDRESS), default=None, metavar="N",
+                   help=_("board address on a shared RS-485 line"))
+    _data_dir_arg(p)
+    p = dsub.add_parser("test", help=_("test a device: a test receipt, 888 on a board, or one scan"))
+    p.add_argument("role", type=_not_blank, help=roles)
+    p.add_argument("--show", type=_whole_number(0, 9999), default=None, metavar="NUMBER",
+                   help=_("the number a board shows (default 888)"))
+    p.add_argument("--timeout", type=_whole_number(1, 600), default=None, metavar="S",
+                   help=_("seconds to wait for the device"))
+    _data_dir_arg(p)
+    p = dsub.add_parser("listen", help=_("print each code the scanner reads"))
+    p.add_argument("role", choices=["scanner"])
+    p.add_argument("--count", type=_whole_number(1, MAX_LISTEN_CODES), default=1, metavar="N")
+    p.add_argument("--timeout", type=_whole_number(1, MAX_LISTEN_SECONDS), default=30, metavar="S")
+    _data_dir_arg(p)
+
+
+def _device_words(error: DomainError) -> str:
+    from counter_app.services.i18n import describe_error
+
+    return _printable(describe_error(error), 1000)
+
+
+def _presence(configured, discovery) -> str:  # type: ignore[no-untyped-def]
+    """Whether the device of a configured role can be seen from here (the CLI runs no driver)."""
+    uri = configured.assignment.uri
+    if uri.scheme == "serial":
+        seen = any(p.name == uri.target for p in discovery.serial_ports) or Path(uri.target).exists()
+    elif uri.scheme == "system":
+        seen = any(p.name == uri.target for p in discovery.printers)
+    elif uri.scheme == "usb" and discovery.usb_devices:
+        seen = any(p.name == uri.target for p in discovery.usb_devices)
+    else:
+        return _("not checked here (use “counter devices test {role}”)").format(role=configured.role)
+    return _("found") if seen else _("not found")
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import device_tools, settings_path
+    from counter_app.services.device_admin import DeviceAdmin
+
+    admin = DeviceAdmin(settings_path(), device_tools())
+    if args.devices_command == "list":
+        return _devices_list(admin)
+    if args.devices_command == "set":
+        assignment = admin.assign(args.role, args.uri, profile=args.profile, protocol=args.protocol,
+                                  address=args.address)
+        print(_("{role} is now {uri} (kept in {path}; used when the application starts next)").format(
+            role=assignment.role.name, uri=assignment.uri, path=admin.settings_path))
+        if assignment.role.kind == "printer":
+            from counter_app.devices.admin import profile_prints_images
+
+            if not profile_prints_images(assignment.profile):
+                print(_device_words(DomainError("device.unknown_profile", profile=assignment.profile or "")))
+        return EXIT_OK
+    try:
+        if args.devices_command == "listen":
+            codes = admin.listen(args.role, args.count, float(args.timeout), on_code=print)
+            if not codes:
+                raise DomainError("device.no_scan", port=str(admin.assignment(args.role).uri), seconds=args.timeout)
+            return EXIT_OK
+        outcome = admin.test(args.role, number=None if args.show is None else str(args.show),
+                             timeout=None if args.timeout is None else float(args.timeout))
+    except DomainError as exc:
+        if exc.code in ("device.unknown_role",):
+            raise
+        print(f"counter: {_device_words(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    if outcome.ok:
+        role = admin.assignment(args.role).role
+        if role.kind == "scanner":
+            print(_("Read: {code}").format(code=outcome.shown))
+        elif role.kind == "board":
+            print(_("{role} shows {number}").format(role=role.name, number=outcome.shown))
+        elif role.kind == "printer":
+            print(_("The test receipt was sent whole to {role}").format(role=role.name))
+        else:
+            print(_("{role}: the printer {printer} is there").format(role=role.name, printer=outcome.shown))
+        if outcome.status is not None and outcome.status.reason:
+            print(_device_words(outcome.status.error()))  # type: ignore[arg-type]
+        return EXIT_OK
+    error = outcome.error or DomainError("device.no_answer", port=args.role)
+    print(f"counter: {_device_words(error)}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def _devices_list(admin) -> int:  # type: ignore[no-untyped-def]
+    discovery = admin.discover()
+    sections = ((_("Serial ports:"), discovery.serial_ports), (_("USB devices:"), discovery.usb_devices),
+                (_("Printers of this computer:"), discovery.printers))
+    for title, found in sections:
+        print(title)
+        for device in found:
+            print(f"  {device.uri}\t{device.detail}")
+        if not found:
+            print("  " + _("(none)"))
+    for note in discovery.notes:
+        print(_("Note: {words}").format(words=_device_words(note)))
+    print(_("Devices of this PC:"))
+    configured = admin.configured()
+    for c in configured:
+        if c.assignment is None:
+            print(f"  {c.role}\t" + _device_words(c.problem or DomainError("device.bad_setting", role=c.role)))
+            continue
+        extra = " ".join(filter(None, (c.assignment.profile, c.assignment.protocol,
+                                       None if c.assignment.address is None else f"#{c.assignment.address}")))
+        print(f"  {c.role}\t{c.uri}\t{extra}\t{_presence(c, discovery)}")
+    if not configured:
+        print("  " + _("(none)"))
+    return EXIT_OK
+
+
 def _cmd_voice(args: argparse.Namespace) -> int:
     from counter_app.devices.audio import default_clip_dirs, say
     from counter_app.services.voice import call_sequence
@@ -652,7 +783,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
             "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
             "station": _cmd_station, "clock": _cmd_clock, "backup": _cmd_backup, "restore": _cmd_restore,
-            "serve": _cmd_serve, "server": _cmd_server,
+            "serve": _cmd_serve, "server": _cmd_server, "devices": _cmd_devices,
         }
         with _echo_without_controls():
             code = handler[args.command](args)

@@ -59,6 +59,8 @@ class AppServices:
     queue: Any = None  # QueueService (services/queue_port.py): LocalQueueService on one PC
     ticket_printer: Any = None  # TicketPrinter
     device_board: Any = None  # services.devices.DeviceBoard: the status of this PC's devices (bootstrap)
+    # (device_board) → services.device_admin.DeviceTools over the real drivers (bootstrap.device_tools)
+    device_tools_factory: Callable[[Any], Any] | None = None
     # (assignment, on_scan, board) -> a started-on-demand serial scanner (devices/serial_scanner.py)
     scanner_factory: Callable[[Any, Callable[[str], None], Any], Any] | None = None
     # (settings.devices, queue, device_board) → devices.boards.CounterBoards | None (bootstrap)
@@ -137,6 +139,19 @@ class AppServices:
         driver = self.scanner_factory(scanner, on_scan, self.device_board)
         driver.start()
         return driver.close
+
+    def device_admin(self) -> Any:
+        """The Devices screen's services (services/device_admin.DeviceAdmin); None without drivers or
+        settings file. A saved assignment updates ``settings`` here; drivers take it at the next start."""
+        if self.device_tools_factory is None or self.settings_path is None:
+            return None
+        from counter_app.services.device_admin import DeviceAdmin
+
+        def saved(settings: Settings) -> None:
+            self.settings = settings
+
+        return DeviceAdmin(self.settings_path, self.device_tools_factory(self.device_board), self.device_board,
+                           on_saved=saved)
 
     def start_boards(self) -> Callable[[], None] | None:
         """Drive this PC's queue-number boards (``board-N`` in settings.devices): each call or recall

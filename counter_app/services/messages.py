@@ -25,6 +25,15 @@ ERROR_MESSAGES: dict[str, str] = {
     "device.offline": N_("The printer {printer} is off line ({reason}). Check it; the document prints again."),
     "device.send_failed": N_("The document was not sent whole to {printer} ({reason}). It will be sent again."),
     "device.unknown_profile": N_("The printer model \"{profile}\" is not known; documents are printed as images."),
+    # administering devices (services/device_admin.py, devices/admin.py)
+    "device.option_not_for_role": N_("The option {option} does not apply to the role {role}."),
+    "device.profile_not_found": N_("The printer model \"{profile}\" is not in the list of known models (for example {examples}). Leave the model out to print as images."),
+    "device.no_usb_library": N_("USB devices cannot be listed: the pyusb library is not installed (pip install pyusb)."),
+    "device.usb_unavailable": N_("USB devices cannot be listed ({reason}): install libusb, or run as an account that may read USB devices."),
+    "device.no_printer_list": N_("The printers of this computer cannot be listed: {reason}."),
+    "device.no_such_printer": N_("The printer \"{printer}\" is not among the printers of this computer."),
+    "device.bad_office_choice": N_("Paper {paper} with {copies} copies cannot be kept: paper A4 or A5, 1 to {most} copies."),
+    "device.office_print_failed": N_("The document could not be printed on {printer}: {reason}."),
     # queue-number boards (devices/boards.py)
     "device.unknown_protocol": N_("The board protocol \"{protocol}\" is not known. Protocols: {protocols}."),
     "device.board_address": N_("The board {role} cannot have the address {address} with the protocol {protocol} (it takes {first} to {last})."),

@@ -27,6 +27,8 @@ class Settings:
     backup_keep: int = 14  # daily backups kept (the oldest beyond this are removed)
     # role name → {"uri", "profile", "protocol", "address"} (services/devices.py reads and checks them)
     devices: dict[str, Any] = field(default_factory=dict)
+    # document kind → {"printer", "paper", "copies"}: how it prints on an office printer (services/device_admin.py)
+    office_printing: dict[str, Any] = field(default_factory=dict)
 
 
 def load_settings(path: Path) -> Settings:
