@@ -24,12 +24,14 @@ from counter_app.services.devices import (
     FIXED_ROLES,
     DeviceAssignment,
     DeviceBoard,
+    DeviceState,
     DeviceStatus,
     assignment_from_json,
     check_role_accepts,
     parse_device_uri,
     parse_role,
 )
+from counter_app.services.i18n import N_, _, describe_error
 from counter_app.services.settings import Settings, load_settings, save_settings
 
 _log = logging.getLogger(__name__)
@@ -224,6 +226,41 @@ class DeviceAdmin:
             self._on_saved(settings)
 
 
+# -- words for the screens and the status bar -----------------------------------------------------------
+
+ROLE_WORDS: dict[str, str] = {
+    "ticket-printer": N_("Ticket printer"),
+    "receipt-printer": N_("Receipt printer"),
+    "office-printer": N_("Office printer"),
+    "scanner": N_("Scanner"),
+}
+STATE_WORDS: dict[DeviceState, str] = {
+    DeviceState.NOT_SET: N_("not set"),
+    DeviceState.CONNECTING: N_("connecting"),
+    DeviceState.CONNECTED: N_("connected"),
+    DeviceState.ERROR: N_("error"),
+    DeviceState.DISCONNECTED: N_("disconnected"),
+}
+
+
+def role_text(name: str) -> str:
+    """"Máy in hóa đơn", "Bảng số quầy 3": a role as the screens say it."""
+    if name in ROLE_WORDS:
+        return _(ROLE_WORDS[name])
+    if name.startswith("board-") and name[6:].isdigit():
+        return _("Board of counter {number}").format(number=int(name[6:]))
+    return name
+
+
+def status_text(status: DeviceStatus | None) -> str:
+    """"connected", "error: the printer … is out of paper": the state and, when there is one, why."""
+    if status is None:
+        return _("not started (used from the next start)")
+    words = _(STATE_WORDS.get(status.state, N_("error")))
+    error = status.error()
+    return f"{words}: {describe_error(error)}" if error is not None else words
+
+
 def _known_role(name: str) -> bool:
     try:
         parse_role(name)
@@ -249,6 +286,31 @@ class OfficeChoice:
 
     def to_json(self) -> dict[str, Any]:
         return {"printer": self.printer, "paper": self.paper, "copies": self.copies}
+
+
+GUIDANCE = "guidance"  # the guidance sheet of a procedure (its title starts "huong-dan-")
+# The page documents, as the Printer port's job titles name them ("{kind}-{key}", PrintService._send).
+OFFICE_KINDS: dict[str, str] = {
+    "receipt": N_("Form 01: receipt and appointment"),
+    "supplement": N_("Form 02: request to supplement"),
+    "refusal": N_("Form 03: refusal"),
+    "apology": N_("Form 04: apology and new appointment"),
+    "stop": N_("Form 05: notice of stopping"),
+    "control": N_("Form 06: control sheet"),
+    "book": N_("Form 07: tracking book"),
+    "handover": N_("Hand-over record"),
+    "delivery-label": N_("Delivery label"),
+    "payment-receipt": N_("Payment receipt (A4/A5)"),
+    GUIDANCE: N_("Guidance sheet"),
+}
+
+
+def office_kind_of(title: str) -> str:
+    """The document kind a print job's title names: "receipt-000.00.31.H27-…" → "receipt"."""
+    if title.startswith("huong-dan-"):
+        return GUIDANCE
+    matches = [k for k in OFFICE_KINDS if title == k or title.startswith(f"{k}-")]
+    return max(matches, key=len) if matches else ""
 
 
 def office_choice(settings: Settings, kind: str) -> OfficeChoice:

@@ -84,6 +84,16 @@ class CounterRole(QObject):
         self._warm_up(services)
         self._start_serial_scanner()
         self._start_boards()
+        self._start_office_printer()
+
+    def _start_office_printer(self) -> None:
+        """An office printer set for this PC: Mẫu 01–07, the book and guidance sheets go on paper."""
+        from counter_app.ui.office_printer import install_office_printer
+
+        try:
+            install_office_printer(self.services)
+        except Exception:
+            _log.exception("the office printer could not be set up; documents go to the virtual printer")
 
     def _start_serial_scanner(self) -> None:
         """A serial/USB-CDC scanner set for this PC: its codes take the keyboard-wedge scans' route."""
