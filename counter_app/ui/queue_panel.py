@@ -280,7 +280,20 @@ class QueuePanel(QWidget):
         self._kpi_dialog: QDialog | None = None
         self._other_counters: list[CounterView] = []
 
-        # -- current ticket ----------------------------------------------------------------
+        self._build_current_ticket()
+        self._build_actions(session)
+        grid = self._build_action_grid()
+        self._build_waiting()
+        self._lay_out(grid)
+        self._start_refreshing(refresh_ms)
+
+        self._show_ticket(None)
+        self._update_waiting()
+        self._restore()
+
+    # -- builders (called once, in this order, by __init__) ------------------------------------------
+
+    def _build_current_ticket(self) -> None:
         self.ticket_frame = QFrame()
         self.ticket_frame.setObjectName("currentTicket")
         self.number_label = QLabel("—")
@@ -306,7 +319,8 @@ class QueuePanel(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
 
-        # -- actions -----------------------------------------------------------------------
+
+    def _build_actions(self, session: StaffSession) -> None:
         self.actions_by_key: dict[str, QAction] = {}
         self.buttons: dict[str, QPushButton] = {}
         handlers: dict[str, Callable[[], None]] = {
@@ -338,6 +352,8 @@ class QueuePanel(QWidget):
         self.actions_by_key["kpis"].setEnabled(sees_kpis)
         self.buttons["kpis"].setVisible(sees_kpis)
 
+
+    def _build_action_grid(self) -> QGridLayout:
         grid = QGridLayout()
         grid.setSpacing(6)
         grid.addWidget(self.buttons["call_next"], 0, 0, 1, 2)
@@ -345,8 +361,9 @@ class QueuePanel(QWidget):
                         "transfer", "walk_in", "pause", "kpis")
         for i, key in enumerate(layout_order):
             grid.addWidget(self.buttons[key], 1 + i // 2, i % 2)
+        return grid
 
-        # -- waiting -------------------------------------------------------------------------
+    def _build_waiting(self) -> None:
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("waitingTotal")
         self.model = LineTableModel()
@@ -362,6 +379,8 @@ class QueuePanel(QWidget):
         header.setSectionResizeMode(LineTableModel.WAITING, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnHidden(LineTableModel.AVERAGE, True)  # narrow dock: the average is in the tooltip
 
+
+    def _lay_out(self, grid: QGridLayout) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
@@ -372,15 +391,12 @@ class QueuePanel(QWidget):
         layout.addWidget(self.table, 1)
         self.setStyleSheet(_STYLE)
 
+    def _start_refreshing(self, refresh_ms: int) -> None:
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(refresh_ms)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         self._refresh_timer.start()
         self._events.sig_changed.connect(self._on_events_changed)
-
-        self._show_ticket(None)
-        self._update_waiting()
-        self._restore()
 
     # -- what the dossier pages, tests and the window use ----------------------------------------
 
