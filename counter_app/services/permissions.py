@@ -33,11 +33,12 @@ class Permission(StrEnum):
     SEE_QUEUE_KPIS = "see_queue_kpis"  # the centre's live queue figures
     PRINT_TRACKING_BOOK = "print_tracking_book"  # Mẫu 07, on screen, on paper or rendered
     TAKE_PAYMENT = "take_payment"  # collect fees and charges (cash or transfer) and issue a receipt
+    MANAGE_DEVICES = "manage_devices"  # the Devices screen: assign this PC's printers, scanner, boards (admin)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     StaffRole.CLERK.value: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.TAKE_PAYMENT}),
-    StaffRole.SUPERVISOR.value: frozenset(Permission),
+    StaffRole.SUPERVISOR.value: frozenset(Permission) - {Permission.MANAGE_DEVICES},
     StaffRole.ADMIN.value: frozenset(Permission),
     COMMAND_LINE_ROLE: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.SEE_QUEUE_KPIS}),  # reads only
 }

@@ -106,6 +106,17 @@ class PrintService:
             # the kiosk's tickets are never offered again (TicketPrinter.drop_left_over)
             return [j for j in uow.print_jobs.owed(self.device_id) if j.kind is not DocumentKind.QUEUE_TICKET]
 
+    def recent_jobs(self, limit: int = 200) -> list[PrintJobRecord]:
+        """This PC's print jobs, newest first, whatever their state (the Devices screen's list:
+        owed, failed with the reason, printed, cancelled); kiosk tickets included."""
+        with self._uow(readonly=True) as uow:
+            return list(reversed(uow.print_jobs.all_of(self.device_id)))[:limit]
+
+    def printing_now(self) -> frozenset[str]:
+        """Ids of the jobs the receipt printer's queue holds right now (being sent or waiting for a retry)."""
+        queue = self.receipt_queue
+        return frozenset(queue.pending()) if queue is not None else frozenset()
+
     def owed_at_start(self) -> list[PrintJobRecord]:
         """The jobs owed from before this program opened the store (it closed or crashed between a
         commit and its print): what the counter window offers to print again or skip when it starts.

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from counter_app.services.i18n import _
 from counter_app.services.pc_status import pc_status
+from counter_app.services.permissions import Permission, allows
 from counter_app.services.read_models import ProcedureGuide, StaffSession
 from counter_app.ui.book import BookPage
+from counter_app.ui.devices_page import DevicesPage
 from counter_app.ui.dossier_view import open_dossier_view
 from counter_app.ui.guide import GuidePage
 from counter_app.ui.handover import HandoverPage
@@ -62,9 +64,12 @@ _INPUT_EVENTS = frozenset(
 PageFactory = Callable[[CounterContext], CounterPage]
 
 
-def default_pages() -> list[PageFactory]:
-    """The pages of the counter window, in tab order."""
-    return [GuidePage, IntakePage, HandoverPage, ResultsPage, ReturnPage, BookPage]
+def default_pages(role: str | None = None) -> list[PageFactory]:
+    """The pages of the counter window, in tab order; an administrator also gets the Devices page."""
+    pages: list[PageFactory] = [GuidePage, IntakePage, HandoverPage, ResultsPage, ReturnPage, BookPage]
+    if role is not None and allows(role, Permission.MANAGE_DEVICES):
+        pages.append(DevicesPage)
+    return pages
 
 
 class _IdleWatch(QObject):
@@ -107,7 +112,7 @@ class CounterWindow(QMainWindow):
             " — ".join((_("One-stop counter"), context.session.centre_name, context.counter_name))
         )
 
-        self._build_pages(pages if pages is not None else default_pages())
+        self._build_pages(pages if pages is not None else default_pages(context.session.role))
         self._build_status_bar()
         self._build_commands()
         self.queue_panel: QueuePanel | None = self._build_queue_dock()
@@ -163,6 +168,8 @@ class CounterWindow(QMainWindow):
         self._pc_status_timer.timeout.connect(self.refresh_pc_status)
         self._pc_status_timer.start()
         QTimer.singleShot(0, self.refresh_pc_status)
+        # this PC's printers, scanner and boards as their drivers report them (a fault: a red ✖ and why)
+        self.pc_status_bar.watch_devices(getattr(context.services, "device_board", None))
 
     def _build_commands(self) -> None:
         """The session menu (lock, change counter, sign out) and the window-wide shortcuts."""
@@ -217,6 +224,7 @@ class CounterWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._idle_timer.stop()
         self._pc_status_timer.stop()
+        self.pc_status_bar.stop_watching_devices()
         self.sig_closing.emit()
         super().closeEvent(event)
 

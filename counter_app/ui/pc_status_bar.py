@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from counter_app.services import pc_status
+from counter_app.services.device_admin import role_text, status_text
+from counter_app.services.devices import DeviceState, DeviceStatus
 from counter_app.services.i18n import N_, _
 from counter_app.services.pc_status import StatusItem
 from counter_app.services.voice import NO_PLAYER, PLAYER_FAILED
@@ -65,6 +68,25 @@ def item_tooltip(item: StatusItem) -> str:
     return _(template).format(detail=item.detail)
 
 
+_DEVICE_MARKS = {DeviceState.CONNECTED: "●", DeviceState.CONNECTING: "○", DeviceState.NOT_SET: "○"}
+
+
+def device_item_text(status: DeviceStatus) -> str:
+    """"● Máy in hóa đơn" when it works; "✖ Máy in hóa đơn: lỗi" (the tooltip says why) when not;
+    "⚠ …" when it works with a warning (paper nearly out, model not known)."""
+    part = role_text(status.role)
+    if status.ok:
+        return f"⚠ {part}" if status.reason else f"● {part}"
+    words = status_text(DeviceStatus(status.role, status.state)).split(":")[0]
+    return f"{_DEVICE_MARKS.get(status.state, '✖')} " + _("{part}: {state}").format(part=part, state=words)
+
+
+class _DeviceBridge(QObject):
+    """Carries a status reported on a driver's thread to the GUI thread (a queued signal)."""
+
+    sig_status = Signal(object)
+
+
 class PcStatusBar(QWidget):
     """Indicators fed by ``set_items`` with ``services.pc_status`` read models; logs each change."""
 
@@ -76,6 +98,8 @@ class PcStatusBar(QWidget):
         self._layout.setSpacing(14)
         self._labels: dict[str, QLabel] = {}
         self._items: dict[str, StatusItem] = {}
+        self._device_statuses: dict[str, DeviceStatus] = {}
+        self._stop_devices: Callable[[], None] | None = None
 
     def set_items(self, items: Sequence[StatusItem]) -> None:
         for item in items:
@@ -96,6 +120,63 @@ class PcStatusBar(QWidget):
             label.setText(item_text(item))
             label.setToolTip(item_tooltip(item))
             set_tone(label, _TONES.get(item.state, ""))
+
+    # -- this PC's devices (services/devices.DeviceBoard), reported from the drivers' threads ------------
+
+    def watch_devices(self, board: Any) -> None:
+        """Show each device's status and follow its changes; a fault is a red ✖ with the reason."""
+        if board is None:
+            return
+        self.stop_watching_devices()
+        bridge = _DeviceBridge(self)
+        bridge.sig_status.connect(self.set_device_status, Qt.ConnectionType.QueuedConnection)
+        stop: Callable[[], None] | None = None
+
+        def heard(status: DeviceStatus) -> None:  # on the driver's thread
+            try:
+                bridge.sig_status.emit(status)
+            except RuntimeError:  # the window is gone: stop listening, never break the driver
+                if stop is not None:
+                    stop()
+
+        stop = board.listen(heard)
+        self._stop_devices = stop
+        for status in board.statuses().values():
+            self.set_device_status(status)
+
+    def stop_watching_devices(self) -> None:
+        stop = getattr(self, "_stop_devices", None)
+        if stop is not None:
+            stop()
+            self._stop_devices = None
+
+    def set_device_status(self, status: object) -> None:
+        if not isinstance(status, DeviceStatus):
+            return
+        key = f"device:{status.role}"
+        label = self._labels.get(key)
+        if label is None:
+            label = QLabel()
+            label.setObjectName(f"pcStatus_device_{status.role}")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            self._labels[key] = label
+            self._layout.addWidget(label)
+            label.show()
+        before = self._device_statuses.get(status.role)
+        if before is None or (before.state, before.reason) != (status.state, status.reason):
+            if status.state in (DeviceState.ERROR, DeviceState.DISCONNECTED):
+                _log.warning("this PC: %s is %s (%s %s)", status.role, status.state, status.reason, dict(status.params))
+            else:
+                _log.info("this PC: %s is %s", status.role, status.state)
+        self._device_statuses[status.role] = status
+        label.setText(device_item_text(status))
+        label.setToolTip(f"{role_text(status.role)}: {status_text(status)}")
+        tone = "ok" if status.ok and not status.reason else "info" if status.ok else (
+            "info" if status.state is DeviceState.CONNECTING else "error")
+        set_tone(label, tone)
+
+    def device_status_of(self, role: str) -> DeviceStatus | None:
+        return self._device_statuses.get(role)
 
     def label_of(self, key: str) -> QLabel | None:
         return self._labels.get(key)

@@ -113,8 +113,9 @@ def test_the_kind_of_a_job_is_read_from_its_title(title: str, kind: str) -> None
 
 
 def test_the_adapter_prints_a_pdf_given_directly(tmp_path: Path, qapp: Any) -> None:
-    from counter_app.printing.preview import pdf_pages_png
     from reportlab.pdfgen import canvas
+
+    from counter_app.printing.preview import pdf_pages_png
 
     source = tmp_path / "in.pdf"
     page = canvas.Canvas(str(source))
