@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -135,7 +136,9 @@ def run_round(data_dir: Path, roles: tuple[str, ...], seconds: float) -> dict[st
         if time.time() > deadline or any(proc.poll() not in (None, 0) for proc in procs):
             break
         time.sleep(0.02)
-    go.write_text(repr(time.time()), encoding="utf-8")  # all start together, on the same clock
+    ready = go.with_suffix(".tmp")
+    ready.write_text(repr(time.time()), encoding="utf-8")
+    os.replace(ready, go)  # all start together, on the same clock (never an empty file to read)
     for proc in procs:
         proc.wait(timeout=seconds + 120)
     figures = {}
