@@ -711,6 +711,9 @@ class FakeDossierRepository:
         self._s.next_receipt += 1
         return self._s.next_receipt - 1
 
+    def device_slot(self, device_id: str) -> int:
+        return 1  # the fake store is one PC, slot 1
+
     def add_payment(self, **values: Any) -> None:
         values["lines"] = json.dumps(values["lines"], ensure_ascii=False)
         payment = FakePayment(**values)

@@ -409,13 +409,14 @@ class DossierService:
             assert status is not None
             record = replace(record, status=status)
             uow.dossiers.add(record)
-            uow.outbox.add("dossier", record.id, "created", _snapshot(record))
             event = DossierEvent(INTAKE_EVENT[req.outcome], now, desk.staff_id, desk.counter_id or "", self.device_id,
                                  {"appointment": appointment.isoformat() if appointment else None,
                                   **({"out_of_hours": out_of_hours} if out_of_hours else {})})
             seq = uow.dossiers.append_event(record, event, status)
             record = replace(record, event_count=seq)
             uow.dossiers.save(record)
+            # after the intake event: the op carries the dossier, its components and that event
+            uow.outbox.add("dossier", record.id, "created", _snapshot(record))
             receipt = ""
             if req.payment is not None:  # the fee due on filing: same transaction as the dossier
                 lines = _fee_lines(procedure, record.fee_due, 0, req.payment.amount)
@@ -544,8 +545,7 @@ class DossierService:
             out_of_hours = confirmation_record(hours, staff_id=desk.staff_id, staff_name=desk.staff_name)
             recorded = {"out_of_hours": out_of_hours} if out_of_hours else {}
             n = uow.dossiers.count_batches_on(agency_id, now.date()) + 1  # per agency and day on this PC
-            slot = self.device_id[-4:].upper()
-            batch_code = f"BG-{agency.code}-{now:%y%m%d}-{slot}-{n:02d}"
+            batch_code = f"BG-{agency.code}-{now:%y%m%d}-{pc_number(uow.dossiers.device_slot(self.device_id))}-{n:02d}"
             batch_id = uow.new_id()
             uow.dossiers.add_batch(
                 [r.id for r in records], id=batch_id, code=batch_code, centre_id=desk.centre_id,
@@ -662,7 +662,7 @@ class DossierService:
         """
         require(uow, desk.staff_id, Permission.TAKE_PAYMENT, centre_id=desk.centre_id)
         seq = uow.dossiers.next_receipt_seq(self.device_id)
-        receipt = f"BL-{self.device_id[-4:].upper()}-{now:%y}-{seq:06d}"
+        receipt = f"BL-{pc_number(uow.dossiers.device_slot(self.device_id))}-{now:%y}-{seq:06d}"
         payment_id = uow.new_id()
         items = [{"name": n, "amount": a} for n, a in lines]
         if sum(a for _, a in lines) != amount:
@@ -828,6 +828,13 @@ def _handover_timeliness(record: DossierRecord, now: datetime) -> rules.Timeline
     if now.date() < due:
         return rules.Timeliness.EARLY
     return rules.Timeliness.ON_TIME if now.date() == due else rules.Timeliness.LATE
+
+
+def pc_number(slot: int) -> str:
+    """The PC's part of receipt and hand-over batch numbers: ``M`` and its slot, the number of the PC
+    in the province that also splits the dossier-code blocks (``counter init --device-slot``, the
+    server's enrolment slot), so no two PCs of a province print the same number (docs/SYNC.md)."""
+    return f"M{slot:02d}"
 
 
 def _snapshot(record: DossierRecord) -> dict[str, Any]:

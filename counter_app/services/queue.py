@@ -247,17 +247,19 @@ class LocalQueueService:
         A new ticket's first event reuses the ticket's seq (both were made at the same moment).
         """
         seq = seq if seq is not None else uow.queue.next_seq(centre_id)
-        uow.queue.add_event(
+        event_id = uow.queue.add_event(
             centre_id=centre_id, seq=seq, ticket_id=ticket.id if ticket else None, type_=type_, at=at,
             day=at.date(), counter_id=counter_id, staff_id=staff_id, device_id=self.device_id, data=data,
         )
+        # the event's UUIDv7 is its identity off this PC (the seq is this PC's); the outbox adds the rows
         if ticket is not None:
-            payload: dict[str, object] = {"event_seq": seq, "event": type_.value, "at": at.isoformat(), **data,
-                                          "ticket": _snapshot(ticket)}
+            payload: dict[str, object] = {"event_seq": seq, "event_id": event_id, "event": type_.value,
+                                          "at": at.isoformat(), **data, "ticket": _snapshot(ticket)}
             uow.outbox.add("queue_ticket", ticket.id, type_.value, payload)
         else:
             uow.outbox.add("queue_counter", counter_id or "", type_.value,
-                           {"event_seq": seq, "at": at.isoformat(), "staff_id": staff_id, **data})
+                           {"event_seq": seq, "event_id": event_id, "centre_id": centre_id, "at": at.isoformat(),
+                            "staff_id": staff_id, **data})
         return seq
 
     def _view(self, t: Ticket, names: _Names, *, line_name: str | None = None) -> TicketView:

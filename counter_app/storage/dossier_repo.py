@@ -190,6 +190,10 @@ class SqlDossierRepository:
             {"id": device_id},
         ).scalar_one()
 
+    def device_slot(self, device_id: str) -> int:
+        """The PC's number in the province (device.slot), printed in receipt and batch numbers."""
+        return int(self._s.execute(text("SELECT slot FROM device WHERE id = :id"), {"id": device_id}).scalar_one())
+
     def add_payment(self, **values: Any) -> None:
         values["lines"] = json.dumps(values["lines"], ensure_ascii=False)
         self._s.add(PaymentRow(**values))

@@ -46,6 +46,9 @@ class DeviceRow(Base):
     # the newest time this store wrote (raised with every outbox op, lowered only by an admin's
     # clock confirmation): a PC clock behind it or far ahead of it stops numbering (issue 9 §1)
     clock_mark: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    # the hybrid logical clock of the last outbox op ("<ms>.<counter>"), so stamps never go back
+    # across restarts (repositories.next_hlc)
+    hlc: Mapped[str | None] = mapped_column(String(24))
 
 
 class UnitRow(Base):

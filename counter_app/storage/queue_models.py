@@ -119,8 +119,10 @@ class QueueTicketRow(Base):
 class QueueEventRow(Base):
     """Append-only history of the queue: ticket steps, and counter pause/resume (ticket_id empty).
 
-    Keyed by (centre, seq) in a WITHOUT ROWID table: one b-tree written per event (events are written
-    by every call). ``id`` is the event's UUIDv7, carried to the server in the outbox op.
+    Keyed by (centre, seq, device) in a WITHOUT ROWID table: one b-tree written per event (events are
+    written by every call). The seq is this PC's (queue_centres), so the device is part of the key:
+    the events of a centre's several PCs never collide. ``id`` is the event's UUIDv7, carried to the
+    server in the outbox op (its identity there).
     """
 
     __tablename__ = "queue_events"
@@ -134,7 +136,7 @@ class QueueEventRow(Base):
     day: Mapped[date] = mapped_column(Date)
     counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
-    device_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
 

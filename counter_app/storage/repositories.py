@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -43,6 +42,7 @@ from counter_app.storage.models import (
     StaffRow,
     UnitRow,
 )
+from counter_app.storage.outbox_rows import carries_rows, rows_for
 
 
 def unit_from_row(row: UnitRow) -> Unit:
@@ -283,65 +283,85 @@ class SqlSequenceRepository:
             row.last_used = seq
 
 
-class HybridLogicalClock:
-    """Hybrid logical clock stamps (physical ms + counter) that never go backwards in a process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last_ms = 0
-        self._counter = 0
-
-    def stamp(self, now: datetime, device_id: str) -> str:
-        ms = int(now.timestamp() * 1000)
-        with self._lock:
-            if ms > self._last_ms:
-                self._last_ms, self._counter = ms, 0
-            else:
-                self._counter += 1
-            return f"{self._last_ms:013d}.{self._counter:05d}.{device_id}"
+def next_hlc(previous: str | None, now: datetime) -> str:
+    """The clock stamp after ``previous`` (``"<ms>.<counter>"``, kept in the device row): physical
+    milliseconds, or the previous stamp's milliseconds with the counter raised when the PC clock is
+    not ahead of it. Kept in the store, so it never goes back across restarts or between the
+    windows that share the store (their writes are serialised by the store's write lock)."""
+    ms = int(now.timestamp() * 1000)
+    last_ms, counter = 0, 0
+    if previous:
+        head, _, tail = previous.partition(".")
+        last_ms, counter = int(head), int(tail or 0)
+    if ms > last_ms:
+        return f"{ms:013d}.{0:05d}"
+    return f"{last_ms:013d}.{counter + 1:05d}"
 
 
-HLC = HybridLogicalClock()
+def _json(payload: dict[str, object]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
 
 
 _NEXT_DEVICE_SEQ = text(
     "UPDATE device SET next_seq = next_seq + 1,"
     " clock_mark = CASE WHEN clock_mark IS NULL OR clock_mark < :mark THEN :mark ELSE clock_mark END"
-    " WHERE id = :id RETURNING next_seq - 1"
+    " WHERE id = :id RETURNING next_seq - 1, hlc"
 )
+_SET_HLC = text("UPDATE device SET hlc = :hlc WHERE id = :id")
 
 
 class SqlOutbox:
-    """Adds an op per committed change, in the caller's transaction."""
+    """Adds an op per committed change, in the caller's transaction.
+
+    An op about a row that leaves the PC (``outbox_rows.ROWS_OF``) carries those rows as the step
+    left them: they are read when the next op is added or at commit (``finish``), after the
+    service has saved what the step changed.
+    """
 
     def __init__(self, session: Session, *, device_id: str, schema_version: str, now: Any) -> None:
         self._s = session
         self._device_id = device_id
         self._schema_version = schema_version
         self._now = now
+        self._waiting: list[tuple[OutboxRow, dict[str, object]]] = []
 
     def add(self, entity: str, entity_id: str, op: str, payload: dict[str, object]) -> str:
+        self.finish()
         now = self._now()
         # the clock mark (newest time written) rises in the same statement as device_seq: never lowers
-        seq = self._s.execute(
+        seq, previous = self._s.execute(
             _NEXT_DEVICE_SEQ, {"id": self._device_id, "mark": now.astimezone(UTC).isoformat(timespec="microseconds")},
-        ).scalar_one()
+        ).one()
+        stamp = next_hlc(previous, now)
+        self._s.execute(_SET_HLC, {"hlc": stamp, "id": self._device_id})
         op_id = new_id()
-        self._s.add(
-            OutboxRow(
-                op_id=op_id,
-                device_id=self._device_id,
-                device_seq=seq,
-                entity=entity,
-                entity_id=entity_id,
-                op=op,
-                payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
-                schema_version=self._schema_version,
-                hlc=HLC.stamp(now, self._device_id),
-                created_at=now,
-            )
+        row = OutboxRow(
+            op_id=op_id,
+            device_id=self._device_id,
+            device_seq=seq,
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            payload=_json(payload),
+            schema_version=self._schema_version,
+            hlc=f"{stamp}.{self._device_id}",
+            created_at=now,
         )
+        self._s.add(row)
+        if carries_rows(entity):
+            self._waiting.append((row, payload))
         return op_id
+
+    def finish(self) -> None:
+        """Fill the rows of the ops still waiting for them (called before each op and at commit)."""
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        self._s.flush()
+        conn = self._s.connection()
+        for row, payload in waiting:
+            row.payload = _json({**payload, "rows": rows_for(conn, row.entity, row.entity_id, payload,
+                                                             self._device_id)})
 
     def clock_mark(self) -> datetime | None:
         """The newest time this store wrote (see ``services.clock_guard``); None for a store that wrote nothing."""

@@ -19,6 +19,7 @@ from counter_app.storage.dossier_repo import SqlDossierRepository
 from counter_app.storage.ids import new_id
 from counter_app.storage.print_job_repo import SqlPrintJobRepository
 from counter_app.storage.queue_repo import SqlQueueRepository
+from counter_app.storage.report_repo import SqlReportRepository
 from counter_app.storage.repositories import (
     SqlCalendarRepository,
     SqlCatalogRepository,
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     outbox: SqlOutbox
     dossiers: SqlDossierRepository
     print_jobs: SqlPrintJobRepository
+    reports: SqlReportRepository
     session: Session
 
     def __init__(
@@ -73,6 +75,7 @@ class SqlAlchemyUnitOfWork:
         self.dossiers = SqlDossierRepository(self.session)
         self.queue = SqlQueueRepository(self.session)
         self.print_jobs = SqlPrintJobRepository(self.session)
+        self.reports = SqlReportRepository(self.session)  # reads only (services/reports.py)
         self.outbox = SqlOutbox(
             self.session, device_id=self._device_id, schema_version=self._schema_version, now=self._now
         )
@@ -97,6 +100,7 @@ class SqlAlchemyUnitOfWork:
         if self._readonly:
             raise RuntimeError("read-only unit of work cannot commit")
         try:
+            self.outbox.finish()  # the rows the ops carry, as the use case left them
             sequence = self._marks.sequence(self.session) if self._marks is not None else None
             self.session.commit()
         except DBAPIError as exc:
