@@ -88,6 +88,14 @@ ERROR_MESSAGES: dict[str, str] = {
     "permission.see_queue_kpis": N_("This account may not see the queue figures. Ask a supervisor."),
     "permission.print_tracking_book": N_("This account may not print the dossier tracking book. Ask a supervisor."),
     "permission.take_payment": N_("This account may not take payments. Ask a supervisor."),
+    "permission.see_reports": N_("This account may not see the reports. Ask a supervisor."),
+    # reports (services/reports.py)
+    "report.bad_period": N_("The period ends ({end}) before it starts ({start})."),
+    "report.period_too_long": N_("A report covers at most {days} days; choose a shorter period."),
+    "report.unknown_centre": N_("There is no centre {centre_id} in this data store."),
+    "report.unknown": N_("There is no report “{name}”."),
+    "report.cancelled": N_("The report was cancelled."),
+    "report.cannot_write": N_("The report cannot be written to {path}: {reason}."),
     # dossiers at the counter (services/dossiers.py, domain/dossier.py)
     "dossier.illegal_transition": N_("This step is not possible now: the dossier is “{status}” and cannot go through “{event}”."),
     "dossier.already_received": N_("This dossier was already received (status “{status}”)."),
@@ -270,6 +278,13 @@ ERROR_MESSAGES: dict[str, str] = {
     "sync.unordered": N_("The changes of a batch must be in the order of their device sequence numbers."),
     "sync.bad_cursor": N_("The sync position is not valid."),
     "sync.cursor_unknown": N_("The server does not know this sync position. Start again from the beginning."),
+    # the sync client of this PC (counter_app/sync)
+    "sync.offline": N_("The server cannot be reached. The changes wait on this PC and are sent when it answers."),
+    "sync.server_error": N_("The server could not take the changes now. They wait on this PC and are sent again."),
+    "sync.gap_missing": N_("The server expects change #{seq}, which this PC no longer has. Call the support team."),
+    "sync.not_enrolled": N_("This PC is not enrolled on a server. Run “counter sync enrol --server URL --code CODE”."),
+    "sync.no_device": N_("This data store has no device identity yet. Open it once with the application."),
+    "sync.unknown_change": N_("The server sent a change this PC cannot apply ({entity} {op}). Update the application."),
 }
 
 

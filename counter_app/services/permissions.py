@@ -34,13 +34,15 @@ class Permission(StrEnum):
     PRINT_TRACKING_BOOK = "print_tracking_book"  # Mẫu 07, on screen, on paper or rendered
     TAKE_PAYMENT = "take_payment"  # collect fees and charges (cash or transfer) and issue a receipt
     MANAGE_DEVICES = "manage_devices"  # the Devices screen: assign this PC's printers, scanner, boards (admin)
+    SEE_REPORTS = "see_reports"  # the reports of a centre (issue 13): supervisors; administrators all centres
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     StaffRole.CLERK.value: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.TAKE_PAYMENT}),
     StaffRole.SUPERVISOR.value: frozenset(Permission) - {Permission.MANAGE_DEVICES},
     StaffRole.ADMIN.value: frozenset(Permission),
-    COMMAND_LINE_ROLE: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.SEE_QUEUE_KPIS}),  # reads only
+    COMMAND_LINE_ROLE: frozenset({Permission.PRINT_TRACKING_BOOK, Permission.SEE_QUEUE_KPIS,
+                                  Permission.SEE_REPORTS}),  # reads only
 }
 
 NOT_STAFF_HERE = "permission.not_staff_here"
