@@ -194,8 +194,10 @@ def _apply(session: Session, device: DeviceRecord, op: Op) -> None:
                 status=str(payload["status"]), appointment=payload.get("appointment"), event_seq=0))
     elif op.entity == "dossier_event" and isinstance(payload.get("seq"), int) and payload.get("status_after"):
         values: dict[str, Any] = {"status": payload["status_after"], "event_seq": payload["seq"]}
-        if payload.get("appointment"):
-            values["appointment"] = payload["appointment"]
+        after = (payload.get("rows") or {}).get("dossiers") or [{}]  # the dossier as the step left it (0014)
+        appointment = after[0].get("appointment") if isinstance(after[0], dict) else None
+        if appointment or payload.get("appointment"):
+            values["appointment"] = appointment or payload["appointment"]
         session.execute(update(DossierStatusRow).where(
             DossierStatusRow.dossier_id == op.entity_id, DossierStatusRow.event_seq < payload["seq"]).values(**values))
     session.flush()

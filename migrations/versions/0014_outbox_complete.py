@@ -69,10 +69,12 @@ def _upgrade_ops(conn: sa.Connection) -> None:
     old = conn.execute(sa.text(
         "SELECT op_id, entity, entity_id, payload, pushed_at FROM outbox WHERE schema_version != :v ORDER BY device_seq"
     ), {"v": revision}).all()
+    done = {r[0] for r in conn.execute(sa.text(
+        "SELECT json_extract(payload, '$.of_op') FROM outbox WHERE op = 'resnapshot'"))}  # (a re-run upgrade)
     now = datetime.now(UTC)
     for op_id, entity, entity_id, body, pushed_at in old:
         payload = json.loads(body)
-        if not carries_rows(entity) or "rows" in payload:
+        if not carries_rows(entity) or "rows" in payload or op_id in done:
             continue
         rows = rows_for(conn, entity, entity_id, payload, device_id)
         if pushed_at is None:

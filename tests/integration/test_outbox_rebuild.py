@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from counter_app.bootstrap import DEMO_FILE, VIETNAM_TIME, open_services
+from counter_app.bootstrap import DEMO_FILE, VIETNAM_TIME
 from counter_app.domain.dossier import Outcome
 from counter_app.services.catalog_data import load_province_data
 from counter_app.services.dossiers import Desk, IntakeComponent, IntakeRequest
@@ -164,14 +166,32 @@ def test_ops_carry_what_the_receiving_side_needs(services, desk, clock, demo_dat
     assert call["rows"]["queue_events"][0]["id"] == call["event_id"]
 
 
+_SECOND_START = """
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from counter_app.bootstrap import VIETNAM_TIME, open_services
+from counter_app.services.dossiers import Desk
+
+class Clock:  # 5 seconds behind the first start's clock (within the clock guard)
+    def now(self):
+        return datetime(2026, 11, 30, 9, 0, tzinfo=VIETNAM_TIME) - timedelta(seconds=5)
+
+services = open_services(Path(sys.argv[1]), clock=Clock())
+session = services.login("nv01", "demo123")
+counter = services.counters(session.centre_id)[0]
+services.open_counter(session, counter.id)
+"""
+
+
 def test_the_clock_stamp_never_goes_back_across_a_restart(services, desk, clock, demo_data_dir) -> None:  # type: ignore[no-untyped-def]
     services.dossiers.receive(_request(services, "k1", ELECTRICITY), desk)
-    before = sqlite3.connect(store_path(demo_data_dir)).execute("SELECT max(hlc) FROM outbox").fetchone()[0]
-    clock.set(clock.now() - timedelta(seconds=5))  # the PC clock stepped back a little (within the guard)
-    again = open_services(demo_data_dir, clock=clock)  # a new start: nothing in memory
-    again.dossiers.receive(_request(again, "k2", ELECTRICITY), desk)
-    stamps = [r[0] for r in sqlite3.connect(store_path(demo_data_dir)).execute(
-        "SELECT hlc FROM outbox ORDER BY device_seq")]
+    path = store_path(demo_data_dir)
+    before = sqlite3.connect(path).execute("SELECT max(hlc) FROM outbox").fetchone()[0]
+    # a new start in a new process (nothing in memory) with the PC clock a little behind
+    subprocess.run([sys.executable, "-c", _SECOND_START, str(demo_data_dir)], check=True, timeout=120,
+                   cwd=Path(__file__).parents[2])
+    stamps = [r[0] for r in sqlite3.connect(path).execute("SELECT hlc FROM outbox ORDER BY device_seq")]
     assert stamps[-1] > before and stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
 
 
@@ -207,3 +227,46 @@ def test_queue_events_of_two_pcs_with_the_same_seq_live_side_by_side(services, d
     same_seq = sqlite3.connect(path).execute(
         "SELECT device_id FROM queue_events WHERE centre_id = ? AND seq = ?", (mine["centre_id"], mine["seq"])).fetchall()
     assert sorted(d for (d,) in same_seq) == sorted([mine["device_id"], "another-pc"])
+
+
+def test_ops_of_older_versions_are_upgraded_once_and_none_is_lost(services, desk, clock, demo_data_dir) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    _a_day_of_work(services, desk, clock)
+    path = store_path(demo_data_dir)
+    db = sqlite3.connect(path)
+    expected = {op_id: json.loads(p) for op_id, p in db.execute("SELECT op_id, payload FROM outbox")}
+    for op_id, payload in expected.items():  # as version 0013 wrote them: no rows
+        thin = {k: v for k, v in payload.items() if k != "rows"}
+        db.execute("UPDATE outbox SET payload = ?, schema_version = '0013' WHERE op_id = ?", (json.dumps(thin), op_id))
+    pushed = db.execute("SELECT op_id FROM outbox WHERE entity = 'dossier' ORDER BY device_seq LIMIT 1").fetchone()[0]
+    db.execute("UPDATE outbox SET pushed_at = '2026-11-30T02:00:00.000000+00:00' WHERE op_id = ?", (pushed,))
+    db.commit()
+    count, last_seq = db.execute("SELECT count(*), max(device_seq) FROM outbox").fetchone()
+    db.close()
+
+    spec = importlib.util.spec_from_file_location(
+        "m0014", Path(__file__).parents[2] / "migrations" / "versions" / "0014_outbox_complete.py")
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        migration._upgrade_ops(conn)
+    with engine.begin() as conn:  # once: a second run changes nothing
+        migration._upgrade_ops(conn)
+    engine.dispose()
+
+    db = sqlite3.connect(path)
+    rows = {op_id: (json.loads(p), v, s) for op_id, p, v, s in
+            db.execute("SELECT op_id, payload, schema_version, device_seq FROM outbox")}
+    assert len(rows) == count + 1  # nothing lost, one resnapshot for the op already pushed
+    for op_id, payload in expected.items():
+        if op_id == pushed:
+            assert "rows" not in rows[op_id][0] and rows[op_id][1] == "0013"  # pushed: left as it went
+        elif "rows" in payload:
+            # the rows as they stand at the upgrade (a later step's postal item may be there too)
+            assert set(rows[op_id][0]["rows"]) >= set(payload["rows"]) and rows[op_id][1] == "0014"
+    [(again, version, seq)] = [r for op_id, r in rows.items() if op_id not in expected]
+    assert again["of_op"] == pushed and again["rows"]["dossiers"] and seq == last_seq + 1
+    assert db.execute("SELECT next_seq FROM device").fetchone()[0] == last_seq + 2

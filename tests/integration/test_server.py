@@ -367,6 +367,19 @@ def test_citizen_status_page_shows_status_in_vietnamese_with_a_masked_name(clien
     assert missing.status_code == 404 and "<script>" not in missing.text and "Không tìm thấy hồ sơ" in missing.text
 
 
+def test_a_step_that_moves_the_appointment_moves_it_on_the_citizen_page(client: TestClient, db: ServerDatabase) -> None:
+    device_id, auth = _enrol(client, db)
+    created = {"code": "STP-261201-0002", "centre_id": CENTRE, "applicant_name": "Nguyễn Văn An", "status": "received",
+               "appointment": "2026-12-08T16:00:00+07:00"}
+    # a 0014 op: the event carries no appointment of its own, the dossier as the step left it does
+    provided = {"dossier_code": "STP-261201-0002", "seq": 2, "status_after": "processing",
+                "rows": {"dossiers": [{"code": "STP-261201-0002", "appointment": "2026-12-15T09:00:00.000000+00:00"}]}}
+    answer = _push(client, auth, [_op(device_id, 1, "dossier", created, entity_id="d-2", op="created"),
+                                  _op(device_id, 2, "dossier_event", provided, entity_id="d-2", op="supplement_provided")])
+    assert [r["status"] for r in answer.json()["results"]] == ["applied", "applied"]
+    assert "15/12/2026" in client.get("/tra-cuu", params={"ma": "STP-261201-0002"}).text
+
+
 def test_openapi_describes_every_endpoint(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/enrol", "/api/v1/push", "/api/v1/pull", "/api/v1/device", "/tra-cuu", "/health"} <= set(paths)
