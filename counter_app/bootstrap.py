@@ -286,6 +286,31 @@ def daily_backup_due(data_dir: Path, now: datetime) -> bool:
     return not any(folder.glob(f"counter-{now:%Y%m%d}-*-{DAILY_LABEL}*.sqlite3"))
 
 
+def open_sync(data_dir: Path, *, clock=None, engine=None, **options: Any):  # type: ignore[no-untyped-def]
+    """The sync worker of this PC's store (counter_app/sync, docs/SYNC.md), not started.
+
+    Every commit of the store's other writers nudges it (a push right after local writes). ``options``
+    go to ``SyncWorker`` (interval, backoff …).
+    """
+    from counter_app.storage.db import make_engine
+    from counter_app.storage.store import store_path
+    from counter_app.storage.sync_store import SqlSyncStore
+    from counter_app.sync.worker import SyncWorker
+
+    clock = clock or SystemClock()
+    path = store_path(Path(data_dir))
+    if engine is None:
+        if not path.is_file():
+            from counter_app.domain.errors import DomainError
+
+            raise DomainError("store.missing", path=str(path))
+        engine = make_engine(path)
+    store = SqlSyncStore(engine)
+    worker = SyncWorker(store, clock.now, **options)
+    store.on_local_write(worker.nudge)
+    return worker
+
+
 def start_daily_backup(data_dir: Path, clock) -> threading.Thread | None:  # type: ignore[no-untyped-def]
     """Today's backup on a background thread (not a daemon: a closing program lets it finish)."""
     if not daily_backup_due(data_dir, clock.now()):

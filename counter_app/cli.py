@@ -137,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     _data_dir_arg(p)
 
+    p = sub.add_parser("report", help=_("a report of a period as PDF, Excel or CSV (dossiers, queue, norms, …)"))
+    p.add_argument("name", choices=["dossiers", "queue", "norms", "demand", "staff", "satisfaction", "effectiveness"])
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--centre", default=None, help=_("centre id (default: every centre of the store)"))
+    p.add_argument("--format", choices=["pdf", "xlsx", "csv"], default="pdf")
+    p.add_argument("--out", type=Path, required=True)
+    _data_dir_arg(p)
+
     p = sub.add_parser("station", help=_("the centre this PC serves (kiosk, hall display, rating pad)"))
     p.add_argument("--centre", default=None, help=_("centre id to set"))
     _data_dir_arg(p)
@@ -157,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=_("print the clip sequence instead of playing it"))
     _data_dir_arg(p)
     _server_parsers(sub)
+    _sync_parsers(sub)
     _devices_parsers(sub)
     return parser
 
@@ -318,6 +328,24 @@ def _cmd_book(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    """`counter report NAME --from --to [--centre] --format --out` (issue 13), read as the command line."""
+    from counter_app.bootstrap import open_services
+    from counter_app.printing.report_export import export
+    from counter_app.services.permissions import COMMAND_LINE
+    from counter_app.services.report_documents import document_of
+    from counter_app.services.reports import Period, ReportFilters, ReportService, run_report
+
+    period = Period(_parse_day(args.start), _parse_day(args.end))  # wrong order or too long: refused in words
+    centre = _printable(args.centre.strip(), 64) if args.centre else None
+    services = open_services(_data_dir(args), language=args.lang)
+    reports = ReportService(services.uow, services.clock)
+    report = run_report(reports, args.name, period, ReportFilters(centre_id=centre), staff_id=COMMAND_LINE)
+    _write(args.out, export(document_of(args.name, report), args.format))
+    print(_("Written: {path}").format(path=args.out))
+    return EXIT_OK
+
+
 def _cmd_station(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_services
 
@@ -463,6 +491,52 @@ def _cmd_server(args: argparse.Namespace) -> int:
 MAX_LISTEN_CODES = 1000
 MAX_LISTEN_SECONDS = 3600
 MAX_BOARD_ADDRESS = 255
+
+
+def _sync_parsers(sub) -> None:  # type: ignore[no-untyped-def]
+    """`counter sync enrol|now|status`: this PC and the provincial server (counter_app/sync, docs/SYNC.md)."""
+    syn = sub.add_parser("sync", help=_("sync this PC with the provincial server"))
+    ssub = syn.add_subparsers(dest="sync_command", required=True, parser_class=_Parser)
+    p = ssub.add_parser("enrol", help=_("enrol this PC on the server with a one-time code"))
+    p.add_argument("--server", type=_not_blank, required=True, help=_("the server's address, e.g. https://sync.example.vn"))
+    p.add_argument("--code", type=_not_blank, required=True, help=_("the one-time code from “counter server enrol-code”"))
+    _data_dir_arg(p)
+    _data_dir_arg(ssub.add_parser("now", help=_("push the waiting changes and pull the server's, now")))
+    _data_dir_arg(ssub.add_parser("status", help=_("changes waiting, last push and pull, last error")))
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from counter_app.bootstrap import SystemClock, open_sync
+    from counter_app.services.sync_words import describe_sync_error, describe_sync_state
+
+    clock = SystemClock()
+    worker = open_sync(_data_dir(args), clock=clock)
+    if args.sync_command == "enrol":
+        from counter_app.sync.worker import enrol
+
+        server = args.server.strip()
+        if not server.startswith(("http://", "https://")):
+            print(f"counter: {_('The server address must start with http:// or https://.')}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            link = enrol(worker.store, server, args.code, clock.now())
+        except DomainError as exc:
+            print(f"counter: {_printable(describe_sync_error(exc), 1000)}", file=sys.stderr)
+            return EXIT_FAILURE
+        print(_("This PC is enrolled on {server}: device {device}, centre {centre}, slot {slot}.").format(
+            server=link.server_url, device=link.device_id, centre=link.centre_id, slot=link.slot))
+        return EXIT_OK
+    if args.sync_command == "now":
+        try:
+            report = worker.sync_now()
+        except DomainError as exc:
+            print(f"counter: {_printable(describe_sync_error(exc), 1000)}", file=sys.stderr)
+            return EXIT_FAILURE
+        print(_("Pushed: {applied} applied, {duplicates} already there, {rejected} rejected. Pulled: {pulled} changes.")
+              .format(applied=report.applied, duplicates=report.duplicates, rejected=report.rejected,
+                      pulled=report.pulled))
+    print("\n".join(describe_sync_state(worker.store.state(), clock.now())))
+    return EXIT_OK
 
 
 def _devices_parsers(sub) -> None:  # type: ignore[no-untyped-def]
@@ -781,9 +855,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_path = configure_logging(data_dir if data_dir.is_dir() else None, stderr=False)
         handler = {
             "init": _cmd_init, "db": _cmd_db, "catalog": _cmd_catalog, "calendar": _cmd_calendar,
-            "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "voice": _cmd_voice,
+            "dossier": _cmd_dossier, "render": _cmd_render, "book": _cmd_book, "report": _cmd_report, "voice": _cmd_voice,
             "station": _cmd_station, "clock": _cmd_clock, "backup": _cmd_backup, "restore": _cmd_restore,
-            "serve": _cmd_serve, "server": _cmd_server, "devices": _cmd_devices,
+            "serve": _cmd_serve, "server": _cmd_server, "sync": _cmd_sync, "devices": _cmd_devices,
         }
         with _echo_without_controls():
             code = handler[args.command](args)

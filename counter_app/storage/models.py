@@ -404,4 +404,4 @@ class PostalItemRow(Base):
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime())
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
-from counter_app.storage import print_job_models, queue_models  # noqa: E402,F401
+from counter_app.storage import print_job_models, queue_models, sync_models  # noqa: E402,F401
