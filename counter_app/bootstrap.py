@@ -421,11 +421,12 @@ def counter_boards(devices: Any, queue: Any, board: Any) -> Any:
 
 def open_services(
     data_dir: Path, *, language: str = "vi", clock=None, hasher=None, busy_timeout_ms: int | None = None,  # type: ignore[no-untyped-def]
-    daily_backup: bool = False,
+    daily_backup: bool = False, start_sync: bool | None = None,
 ) -> AppServices:
     """Upgrade (after a dated backup) and open the store, then wire the services for the windows.
 
     ``daily_backup=True`` (the windows) also starts today's backup if there is none yet.
+    The sync worker (``services.sync``) starts with the windows (or ``start_sync``) on an enrolled PC.
     """
     from counter_app.domain.units import UnitTree
     from counter_app.services.guide import ProcedureGuideService
@@ -559,6 +560,10 @@ def open_services(
 
     if daily_backup:
         start_daily_backup(Path(data_dir), clock)
+    # the sync worker shares the store's engine: every commit of the windows nudges a push
+    sync = open_sync(Path(data_dir), clock=clock, engine=engine)
+    if (daily_backup if start_sync is None else start_sync) and sync.store.link() is not None:
+        sync.start()  # the windows: in the background, never on the GUI thread
     return AppServices(
         data_dir=Path(data_dir),
         settings_path=settings_path(),
@@ -586,4 +591,5 @@ def open_services(
         render_guidance_sheet=render_guidance_sheet,
         store_path=path,
         backup_path=backup,
+        sync=sync,
     )

@@ -67,6 +67,7 @@ class AppServices:
     boards_factory: Callable[[Any, Any, Any], Any] | None = None
     announcer_factory: Callable[[], Any] | None = None  # makes the VoiceQueue on first use
     backup_path: Path | None = None
+    sync: Any = None  # sync.worker.SyncWorker (bootstrap.open_sync): state(), sync_now(), nudge(); its store is services.sync_port.SyncStore
     _announcer: Any = field(default=None, init=False, repr=False)
 
     @property

@@ -6,13 +6,20 @@ their own items (a receipt printer, the hub link) by adding a key and codes here
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from counter_app.domain.errors import DomainError
 from counter_app.services.ports import CounterAppServices, Printer
+from counter_app.services.sync_port import SyncState
+from counter_app.services.sync_words import describe_sync_state
 from counter_app.services.voice import voice_problem
+
+_log = logging.getLogger(__name__)
 
 # StatusItem.state: how the screen colours the item.
 OK = "ok"
@@ -22,6 +29,7 @@ ERROR = "error"
 STORE = "store"
 PRINTER = "printer"
 VOICE = "voice"
+SYNC = "sync"
 
 # StatusItem.code: what the screen says.
 STORE_OK = "store.ok"
@@ -33,6 +41,11 @@ PRINTER_NONE = "printer.none"
 VOICE_OK = "voice.ok"
 VOICE_OFF = "voice.off"  # the voice setting is off on this PC
 # and voice.no_player / voice.player_failed from services.voice.VoiceProblem
+SYNC_OK = "sync.ok"  # the last round went through (detail: the state in words, for the tooltip)
+SYNC_OFFLINE_NOW = "sync.offline_now"  # offline since HH:MM, ops waiting
+SYNC_REFUSED = "sync.refused"  # the server refuses this PC (revoked token …) or a person must act
+SYNC_NOT_SET = "sync.not_set"  # this PC is not enrolled on a server
+_SYNC_TRANSIENT = ("sync.offline", "sync.server_error", "server.busy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +98,36 @@ def voice_status(enabled: bool, announcer: Any) -> StatusItem:
     return StatusItem(VOICE, OK, VOICE_OK)
 
 
+def sync_status(state: SyncState | None, now: datetime) -> StatusItem:
+    """Online / offline since HH:MM with N ops waiting / refused with the last error in words."""
+    if state is None or not state.enrolled:
+        return StatusItem(SYNC, OFF, SYNC_NOT_SET)
+    words = "\n".join(describe_sync_state(state, now))
+    if not state.last_error:
+        return StatusItem(SYNC, OK, SYNC_OK, words)
+    if state.last_error in _SYNC_TRANSIENT:
+        return StatusItem(SYNC, ERROR, SYNC_OFFLINE_NOW, words)
+    return StatusItem(SYNC, ERROR, SYNC_REFUSED, words)
+
+
 def pc_status(services: CounterAppServices) -> tuple[StatusItem, ...]:
     """The state of this PC as the counter window shows it (may touch the disk: not on the GUI thread)."""
     printer = services.printing.printer if services.printing is not None else None
     enabled = services.settings.voice
-    return (
+    items = (
         store_status(services.store_path),
         printer_status(printer),
         voice_status(enabled, services.announcer if enabled else None),
     )
+    sync = getattr(services, "sync", None)  # the sync worker (bootstrap.open_sync); None in some tests
+    if sync is None:
+        return items
+    try:
+        state = sync.store.state()
+    except DomainError as error:  # the store itself is reported by its own item
+        _log.warning("sync state cannot be read: %s", error)
+        state = None
+    return (*items, sync_status(state, services.clock.now()))
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -24,6 +24,7 @@ PART_NAMES: dict[str, str] = {
     pc_status.STORE: N_("Data store"),
     pc_status.PRINTER: N_("Printer"),
     pc_status.VOICE: N_("Voice"),
+    pc_status.SYNC: N_("Sync"),
 }
 SHORT_WORDS: dict[str, str] = {  # what is wrong, in a few words; a part that works shows only its name
     pc_status.STORE_MISSING: N_("not found"),
@@ -33,6 +34,9 @@ SHORT_WORDS: dict[str, str] = {  # what is wrong, in a few words; a part that wo
     pc_status.VOICE_OFF: N_("off"),
     NO_PLAYER: N_("no audio player"),
     PLAYER_FAILED: N_("cannot play"),
+    pc_status.SYNC_OFFLINE_NOW: N_("offline, changes wait on this PC"),
+    pc_status.SYNC_REFUSED: N_("refused"),
+    pc_status.SYNC_NOT_SET: N_("not enrolled"),
 }
 TOOLTIPS: dict[str, str] = {
     pc_status.STORE_OK: N_("The data of this PC is in {detail}."),
@@ -45,6 +49,8 @@ TOOLTIPS: dict[str, str] = {
     pc_status.VOICE_OFF: N_("Calls are not read out on this PC (the voice setting is off)."),
     NO_PLAYER: N_("Calls cannot be read out: no audio player is installed (looked for: {detail})."),
     PLAYER_FAILED: N_("Calls cannot be read out: the audio player failed ({detail}). Check the speakers or the sound card."),
+    pc_status.SYNC_NOT_SET: N_("This PC is not enrolled on the provincial server: its work stays on this PC."),
+    # the sync items carry the state in words already (services/sync_words.py)
 }
 _TONES = {pc_status.OK: "ok", pc_status.ERROR: "error", pc_status.OFF: "info"}
 _MARKS = {pc_status.OK: "●", pc_status.ERROR: "✖", pc_status.OFF: "○"}  # not by colour alone

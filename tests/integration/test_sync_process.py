@@ -276,3 +276,30 @@ def test_a_revoked_pc_says_so_in_words_and_loses_nothing(tmp_path: Path, server:
     assert status.returncode == 0 and "đã bị thu hồi" in status.stdout and "Số thay đổi chờ gửi: 2" in status.stdout
     assert outbox(pc) == before  # nothing lost, nothing marked
     assert not [r for r in server.op_log() if r[1] == device]
+
+
+def test_a_local_write_nudges_the_started_worker_to_push_at_once_and_the_status_shows_it(
+        tmp_path: Path, server: Server, server_dir: Path) -> None:
+    from counter_app.services import pc_status
+
+    pc = new_pc(tmp_path, "pc", 6, server, server_dir)
+    services = open_services(pc, start_sync=True)  # as the windows do on an enrolled PC
+    services.sync.interval = 300.0  # no timed round within the test: only the nudge can push
+    try:
+        deadline = time.monotonic() + 10
+        while services.sync.rounds < 1 or services.sync._round_lock.locked():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        rounds = services.sync.rounds
+        staff = services.demo_session()[0]
+        services.open_counter(staff, services.counters(CENTRE)[0].id)  # a commit on the app's thread
+        device = outbox(pc)[0][1]
+        deadline = time.monotonic() + 10
+        while not [r for r in server.op_log() if r[1] == device]:
+            assert time.monotonic() < deadline, "the write did not reach the server"
+            time.sleep(0.05)
+        assert services.sync.rounds == rounds + 1
+        item = [i for i in pc_status.pc_status(services) if i.key == pc_status.SYNC][0]
+        assert item.state == pc_status.OK
+    finally:
+        services.sync.stop()
