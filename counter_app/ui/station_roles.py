@@ -29,6 +29,7 @@ from counter_app.ui.queue_common import (
     ticket_printer_of,
 )
 from counter_app.ui.rating import RatingPadWindow
+from counter_app.ui.station_devices import attach_device_indicator
 from counter_app.ui.tasks import run_in_background
 
 if TYPE_CHECKING:
@@ -180,16 +181,20 @@ def kiosk_window(services: Any, station: Station, *, autoload: bool = True) -> K
             lambda error: _log.error("left-over ticket print jobs not dropped: %s", error),
             owner=window, name="drop left-over tickets",
         )
+    # the ticket printer out of paper: a discreet line for the staff; numbers go on being issued on screen
+    attach_device_indicator(window, getattr(services, "device_board", None))
     return window
 
 
 def display_window(
     services: Any, station: Station, counters: list[CounterView], *, poll: bool = True
 ) -> HallDisplayWindow:
-    return HallDisplayWindow(
+    window = HallDisplayWindow(
         queue_of(services), station, counters, announcer=announcer_of(services), now=clock_of(services),
         events=_events(services), poll=poll,
     )
+    attach_device_indicator(window, getattr(services, "device_board", None))  # a small corner indicator
+    return window
 
 
 def rating_window(counters: list[CounterView], services: Any, counter_number: int | None) -> RatingPadWindow:
@@ -206,7 +211,9 @@ def rating_window(counters: list[CounterView], services: Any, counter_number: in
                 )
             )
         counter = found[0]
-    return RatingPadWindow(queue_of(services), counter.id, counter.number, events=_events(services))
+    window = RatingPadWindow(queue_of(services), counter.id, counter.number, events=_events(services))
+    attach_device_indicator(window, getattr(services, "device_board", None))
+    return window
 
 
 # -- roles (counter-app --role …) ------------------------------------------------------------------
