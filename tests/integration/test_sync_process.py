@@ -303,3 +303,16 @@ def test_a_local_write_nudges_the_started_worker_to_push_at_once_and_the_status_
         assert item.state == pc_status.OK
     finally:
         services.sync.stop()
+
+
+def test_a_gap_answer_sends_again_from_the_seq_the_server_expects(
+        tmp_path: Path, server: Server, server_dir: Path) -> None:
+    pc = new_pc(tmp_path, "pc", 7, server, server_dir)
+    work(pc, 2)
+    with sqlite3.connect(pc / "counter.sqlite3") as db:  # seq 1 and 2 marked pushed, never sent
+        db.execute("UPDATE outbox SET pushed_at = '2026-12-05T00:00:00.000000+00:00' WHERE device_seq <= 2")
+    worker = open_sync(pc)
+    report = worker.sync_now()
+    assert report.applied == 4 and worker.store.state().waiting == 0
+    device = outbox(pc)[0][1]
+    assert sorted(r[2] for r in server.op_log() if r[1] == device) == [1, 2, 3, 4]
