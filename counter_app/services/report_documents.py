@@ -116,10 +116,10 @@ def queue_document(report: QueueReport) -> ReportDocument:
     summary = Table(_("Queue"), [Column(_("Indicator"), TEXT), Column(_("Value"), FLOAT)], [
         [_("Visits"), report.visits], [_("Tickets issued"), report.tickets], [_("Walk-ins"), report.walk_ins],
         [_("Served"), report.served], [_("No-shows"), report.no_show], [_("Transferred"), report.transferred],
-        [_("Median wait (minutes)"), report.wait.median_minutes], [_("90% waited at most (minutes)"), report.wait.p90_minutes],
+        [_("Median wait (minutes)"), report.wait.median_minutes], [_("p90 wait (minutes)"), report.wait.p90_minutes],
         [_("Median walk to the counter (minutes)"), report.walk.median_minutes],
         [_("Median service (minutes)"), report.service.median_minutes],
-        [_("90% served within (minutes)"), report.service.p90_minutes],
+        [_("p90 service (minutes)"), report.service.p90_minutes],
         [_("Service level (called within {n} minutes)").format(n=report.target_wait_minutes), report.service_level],
         [_("No-show share"), report.no_show_share],
     ])
@@ -152,7 +152,7 @@ def queue_document(report: QueueReport) -> ReportDocument:
 def norms_document(report: NormsReport) -> ReportDocument:
     columns = [Column(_("Service group"), TEXT), Column(_("Code"), TEXT), Column(_("Procedure"), TEXT),
                Column(_("Step"), TEXT), Column(_("Sample")), Column(_("Median (minutes)"), FLOAT),
-               Column(_("90% within (minutes)"), FLOAT), Column(_("Suggested norm (minutes)")),
+               Column(_("p90 (minutes)"), FLOAT), Column(_("Suggested norm (minutes)")),
                Column(_("Uncertain"), TEXT)]
 
     def row(n: Any) -> list[Any]:
