@@ -838,17 +838,19 @@ class FakePrintJobRepository:
         attempts = job.attempts + 1 if job is not None else 0
         return self._settle(job_id, status=PrintJobStatus.PRINTED, printed_at=at, attempts=attempts)
 
-    def mark_failed(self, job_id: str, error: str) -> bool:
+    def mark_failed(self, job_id: str, error: str, code: str = "", params: Any = ()) -> bool:
         from counter_app.services.print_jobs import PrintJobStatus
 
         job = self._s.print_jobs.get(job_id)
         attempts = job.attempts + 1 if job is not None else 0
-        return self._settle(job_id, status=PrintJobStatus.FAILED, last_error=error, attempts=attempts)
+        return self._settle(job_id, status=PrintJobStatus.FAILED, last_error=error, attempts=attempts,
+                            error_code=code, error_params=tuple(params))
 
-    def cancel(self, job_id: str, reason: str) -> bool:
+    def cancel(self, job_id: str, reason: str, code: str = "", params: Any = ()) -> bool:
         from counter_app.services.print_jobs import PrintJobStatus
 
-        return self._settle(job_id, status=PrintJobStatus.CANCELLED, last_error=reason)
+        return self._settle(job_id, status=PrintJobStatus.CANCELLED, last_error=reason, error_code=code,
+                            error_params=tuple(params))
 
 
 class FakeUnitOfWork:

@@ -51,6 +51,7 @@ from counter_app.services.devices import (
     DeviceState,
     DeviceStatus,
     DeviceUri,
+    os_reason,
 )
 from counter_app.services.ports import PrintJob
 
@@ -116,6 +117,15 @@ def parse_status(printer: int, offline_cause: int | None, paper: int | None) -> 
         error=bool(cause & q.error_bit),
         feed_button=bool(cause & q.feed_button_bit),
     )
+
+
+def offline_reason(report: PrinterReport) -> str:
+    """The {reason} of device.offline as a word code (services/messages.PARAM_WORDS), not status bytes."""
+    if report.error:
+        return "printer.error"
+    if report.feed_button:
+        return "printer.feed_button"
+    return "printer.offline"
 
 
 # -- profiles -----------------------------------------------------------------------------------------
@@ -592,12 +602,14 @@ class EscposPrinter:
         except PrinterFault as fault:
             self._report(fault.state, fault.code, **fault.params)
             _log.error("printer %s: %s not printed: %s", self.name, title, fault)
-            return PrintJob(self.name, ok=False, error=str(fault))
+            return PrintJob(self.name, ok=False, error=str(fault), code=fault.code,
+                            params=tuple(sorted(fault.params.items())))
         except OSError as exc:
-            reason = exc.strerror or str(exc) or type(exc).__name__
+            reason = os_reason(exc)  # EPIPE, EIO …: worded on the screens (services/messages.OS_REASONS)
             self._report(DeviceState.DISCONNECTED, "device.send_failed", printer=str(self.uri), reason=reason)
             _log.error("printer %s: %s not sent whole: %s", self.name, title, exc)
-            return PrintJob(self.name, ok=False, error=f"device.send_failed: {reason}")
+            return PrintJob(self.name, ok=False, error=f"device.send_failed: {exc}", code="device.send_failed",
+                            params=(("printer", str(self.uri)), ("reason", reason)))
         finally:
             if link is not None:
                 link.close()
@@ -616,7 +628,7 @@ class EscposPrinter:
             self._report(fault.state, fault.code, **fault.params)
         except OSError as exc:
             self._report(DeviceState.DISCONNECTED, "device.send_failed", printer=str(self.uri),
-                         reason=exc.strerror or str(exc))
+                         reason=os_reason(exc))
         finally:
             if link is not None:
                 link.close()
@@ -637,9 +649,10 @@ class EscposPrinter:
             fault = PrinterFault(DeviceState.ERROR, "device.cover_open", printer=printer)
         elif report.paper_out:
             fault = PrinterFault(DeviceState.ERROR, "device.paper_out", printer=printer)
-        elif not report.online:
+        elif not report.online:  # the answer bytes go to the log; the screens say the cause in words
+            _log.warning("printer %s off line: DLE EOT 1=0x%02X 2=0x%02X", self.name, printer_byte, cause or 0)
             fault = PrinterFault(DeviceState.ERROR, "device.offline", printer=printer,
-                                 reason=f"DLE EOT 1=0x{printer_byte:02X} 2=0x{cause or 0:02X}")
+                                 reason=offline_reason(report))
         else:
             fault = None
         if fault is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -30,7 +30,12 @@ from typing import Any, Protocol
 from counter_app.domain.errors import DomainError
 from counter_app.services.documents import DocumentKind
 from counter_app.services.ports import PrintJob
-from counter_app.services.print_jobs import PrintJobRecord, PrintJobStatus, PrintOutcome
+from counter_app.services.print_jobs import (
+    PrintJobRecord,
+    PrintJobStatus,
+    PrintOutcome,
+    reason_params,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -59,7 +64,8 @@ class OwedJobs(Protocol):
 
     def mark_printed(self, job: PrintJobRecord | str, desk: Any) -> bool: ...
 
-    def mark_failed(self, job: PrintJobRecord, error: str) -> None: ...
+    def mark_failed(self, job: PrintJobRecord, error: str, code: str = "",
+                    params: Sequence[tuple[str, str]] = ()) -> None: ...
 
 
 @dataclass
@@ -220,7 +226,7 @@ class PrintQueue:
         try:
             data = self._jobs.render_receipt_printer(record.kind, record.key, entry.desk, fmt="escpos")
         except DomainError as exc:  # the data is wrong: no use trying again
-            self._jobs.mark_failed(current, exc.code)
+            self._jobs.mark_failed(current, exc.code, exc.code, reason_params(exc.params))
             self._done(entry, error=exc)
             return
         job = self.printer.send(data, title=f"{record.kind.value}-{record.key}")
@@ -228,7 +234,9 @@ class PrintQueue:
             self._jobs.mark_printed(current, entry.desk)
             self._done(entry, job)
             return
-        self._jobs.mark_failed(current, job.error or "not sent")
+        code, params = (job.code, job.params) if job.code else (
+            "print.printer_failed", (("printer", job.printer), ("reason", job.error or "?")))
+        self._jobs.mark_failed(current, job.error or "not sent", code, params)
         _log.warning("print queue %s: %s %s not printed (attempt %d): %s; tried again later",
                      self.name, record.kind.value, record.key, entry.attempts + 1, job.error)
         self._retry_later(entry, job)

@@ -15,6 +15,7 @@ screens, the command line and the logs say the same thing.
 
 from __future__ import annotations
 
+import errno
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -286,6 +287,18 @@ class DeviceStatus:
     def error(self) -> DomainError | None:
         """The reason as a DomainError, to be said with describe_error; None when there is none."""
         return DomainError(self.reason, **dict(self.params)) if self.reason else None
+
+
+def os_reason(exc: BaseException) -> str:
+    """An OS error as a {reason} param the screens can say: its errno name (EPIPE, ECONNREFUSED …,
+    worded by services/messages.OS_REASONS), else its text for the log."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        number = getattr(seen, "errno", None)
+        if isinstance(number, int) and number in errno.errorcode:
+            return errno.errorcode[number]
+        seen = seen.__cause__ or seen.__context__
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
 
 
 class DeviceDriver(Protocol):

@@ -6,8 +6,10 @@ Vietnamese text and is compiled to ``.mo`` by ``make`` (``pybabel compile``).
 
 from __future__ import annotations
 
+import errno
 import gettext
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -128,13 +130,19 @@ def argparse_words() -> Iterator[None]:
 
 from counter_app.services.messages import ERROR_MESSAGES, OS_REASONS, PARAM_WORDS, log_is_writable  # noqa: E402
 
+# The OS's English text of those errors ("Broken pipe"), as drivers reported them before giving errno names.
+_OS_TEXTS: dict[str, str] = {
+    os.strerror(getattr(errno, name)): name for name in OS_REASONS if hasattr(errno, name)
+}
+
 
 def describe_error(error: Exception) -> str:
     """Words for a person: the translated template of a DomainError's code, filled with its params."""
     code = getattr(error, "code", None)
     params: dict[str, Any] = dict(getattr(error, "params", {}) or {})
-    if isinstance(params.get("reason"), str) and params["reason"] in OS_REASONS:
-        params["reason"] = _(OS_REASONS[params["reason"]])
+    reason = params.get("reason")
+    if isinstance(reason, str) and _OS_TEXTS.get(reason.strip(), reason) in OS_REASONS:
+        params["reason"] = _(OS_REASONS[_OS_TEXTS.get(reason.strip(), reason)])
     for key, value in params.items():
         if isinstance(value, str) and value in PARAM_WORDS:
             params[key] = _(PARAM_WORDS[value])

@@ -155,6 +155,11 @@ ERROR_MESSAGES: dict[str, str] = {
     "print.cannot_write": N_("The document could not be saved in {path} ({reason})."),
     "print.printer_failed": N_("Printer {printer} did not take the document ({reason})."),
     "print.unknown_job": N_("Print job {job} is not in the store."),
+    "print.reason_not_kept": N_("Not printed; the reason is in the log (it was kept before reasons were kept in words)."),
+    "print.skipped": N_("Skipped by the clerk."),
+    "print.cancelled_on_devices_screen": N_("Cancelled on the Devices screen."),
+    "print.ticket_not_printed": N_("The ticket was not printed; its number was shown on screen."),
+    "print.kiosk_closed_first": N_("Not printed before the kiosk closed; a ticket is never printed later."),
     # calendar, dossier codes, identity numbers (counter_app/domain)
     "calendar.naive_datetime": N_("The time {moment} has no time zone; the calendar needs a time-zone-aware time."),
     "calendar.no_working_days": N_("The working calendar has no working day within three years."),
@@ -299,6 +304,19 @@ OS_REASONS: dict[str, str] = {
     "ENOENT": N_("the folder does not exist"),
     "EEXIST": N_("a file of that name already exists"),
     "EIO": N_("the disk could not be read or written"),
+    # a device's line ({reason} of device.send_failed and the like)
+    "EPIPE": N_("the cable was pulled or the device switched off"),
+    "ECONNRESET": N_("the device closed the connection"),
+    "ECONNREFUSED": N_("the device refused the connection"),
+    "ECONNABORTED": N_("the connection was broken"),
+    "ETIMEDOUT": N_("the device did not answer in time"),
+    "EHOSTUNREACH": N_("the network cannot reach the device"),
+    "ENETUNREACH": N_("the network cannot reach the device"),
+    "ENETDOWN": N_("this computer is not on the network"),
+    "ENODEV": N_("the device is gone"),
+    "ENXIO": N_("the device is gone"),
+    "EBUSY": N_("the device is used by another program"),
+    "EAGAIN": N_("the device is busy"),
 }
 
 
@@ -323,6 +341,15 @@ PARAM_WORDS: dict[str, str] = {
     "office.lunch_break": N_("it is the lunch break"),
     "office.after_closing": N_("the centre has closed for the day"),
     "office.day_off": N_("today is not a working day"),
+    # why a printer did not print ({reason} of device.offline and device.office_print_failed)
+    "printer.error": N_("it reports an error: a paper jam or the cutter"),
+    "printer.feed_button": N_("the paper feed button is held down"),
+    "printer.offline": N_("it gives no cause"),
+    "printer.not_on_this_computer": N_("this computer has no printer of that name"),
+    "printer.none_set_up": N_("no printer is set up on this computer"),
+    "printer.no_page": N_("the document has no page to print"),
+    "printer.not_started": N_("the printer did not start the document"),
+    "printer.page_refused": N_("the printer refused a new page"),
 }
 
 

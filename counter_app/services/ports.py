@@ -300,9 +300,11 @@ class PrintJobRepository(Protocol):
         """False when the job was settled already (printed or cancelled): nothing changes."""
         ...
 
-    def mark_failed(self, job_id: str, error: str) -> bool: ...
+    def mark_failed(self, job_id: str, error: str, code: str = "", params: Sequence[tuple[str, str]] = ()) -> bool:
+        """Failed, still owed: ``error`` for the log, ``code``/``params`` (device.*, print.*) for the screens."""
+        ...
 
-    def cancel(self, job_id: str, reason: str) -> bool: ...
+    def cancel(self, job_id: str, reason: str, code: str = "", params: Sequence[tuple[str, str]] = ()) -> bool: ...
 
 
 class QueueRepository(Protocol):
@@ -514,6 +516,9 @@ class PrintJob:
     ok: bool
     path: Path | None = None  # the virtual printer's file
     error: str = ""  # for the log; the ui words failures itself
+    # why, as a message code (device.* / print.*, services/messages.py) and its params: kept with the job
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 class Printer(Protocol):

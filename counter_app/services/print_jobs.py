@@ -15,7 +15,7 @@ it again or skips it (``cancel``). The devices issue builds the real printer que
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -54,12 +54,41 @@ class PrintJobRecord:
     created_at: datetime
     status: PrintJobStatus
     attempts: int = 0
-    last_error: str = ""
+    last_error: str = ""  # for the log and support (English); the screens say ``reason()``
     printed_at: datetime | None = None
+    error_code: str = ""  # why it failed or was cancelled: a device.* / print.* message code
+    error_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def owed(self) -> bool:
         return self.status in OWED_STATUSES
+
+    def reason(self) -> DomainError | None:
+        """Why it failed or was cancelled, to be said with describe_error; None when nothing went wrong."""
+        if self.error_code:
+            return DomainError(self.error_code, **dict(self.error_params))
+        if self.last_error:  # a job failed before reasons were kept as codes: its English text is for the log
+            return DomainError("print.reason_not_kept")
+        return None
+
+
+def reason_params(params: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """A reason's params as kept with a job: text (a date as the screens write it, dd/mm/yyyy)."""
+    items = params.items() if isinstance(params, Mapping) else params
+    kept = []
+    for key, value in items:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            value = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+        kept.append((str(key), str(value)))
+    return tuple(sorted(kept))
+
+
+def job_reason_text(job: PrintJobRecord) -> str:
+    """The Reason column of the print-jobs list, in the screens' language ("" when nothing went wrong)."""
+    from counter_app.services.i18n import describe_error
+
+    reason = job.reason()
+    return describe_error(reason) if reason is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +177,16 @@ class PrintService:
         try:
             pdf = self.render(record.kind, record.key, desk)
         except DomainError as exc:
-            self._mark_failed(record, exc.code)
+            self._mark_failed(record, exc.code, exc.code, reason_params(exc.params))
             raise
         outcome = self._send(record.kind, record.key, pdf)
         if outcome.ok:
             self.mark_printed(record, desk)
         else:
-            self._mark_failed(record, outcome.job.error or "printer refused the job")
+            job = outcome.job
+            code, params = (job.code, job.params) if job.code else (
+                "print.printer_failed", (("printer", job.printer), ("reason", job.error or "?")))
+            self._mark_failed(record, job.error or "printer refused the job", code, params)
         return outcome
 
     def mark_printed(self, job: PrintJobRecord | str, desk: Desk) -> bool:
@@ -176,23 +208,27 @@ class PrintService:
         _log.info("print job %s (%s %s) printed", record.id, record.kind.value, record.key)
         return True
 
-    def cancel(self, job: PrintJobRecord | str, *, reason: str = "skipped by the clerk") -> bool:
+    def cancel(self, job: PrintJobRecord | str, *, reason: str = "skipped by the clerk",
+               code: str = "print.skipped") -> bool:
         """"Skip": the job is no longer owed (kept with the reason); False if it was settled already."""
         record = self.job(job) if isinstance(job, str) else job
         with self._uow() as uow:
-            done = uow.print_jobs.cancel(record.id, reason)
+            done = uow.print_jobs.cancel(record.id, reason, code)
             uow.commit()
         _log.info("print job %s (%s %s) cancelled: %s", record.id, record.kind.value, record.key, reason)
         return done
 
-    def mark_failed(self, record: PrintJobRecord, error: str) -> None:
-        """Not printed this time, with the reason: still owed (the receipt printer's queue tries again)."""
-        self._mark_failed(record, error)
+    def mark_failed(self, record: PrintJobRecord, error: str, code: str = "",
+                    params: Sequence[tuple[str, str]] = ()) -> None:
+        """Not printed this time, with the reason: still owed (the receipt printer's queue tries again).
+        ``error`` goes to the log; ``code``/``params`` (device.*, print.*) are what the screens say."""
+        self._mark_failed(record, error, code, params)
 
-    def _mark_failed(self, record: PrintJobRecord, error: str) -> None:
+    def _mark_failed(self, record: PrintJobRecord, error: str, code: str = "",
+                     params: Sequence[tuple[str, str]] = ()) -> None:
         try:
             with self._uow() as uow:
-                uow.print_jobs.mark_failed(record.id, error)
+                uow.print_jobs.mark_failed(record.id, error, code, reason_params(params))
                 uow.commit()
         except Exception:  # the job stays owed either way; the log keeps why it could not say so
             _log.exception("print job %s could not be marked failed (%s)", record.id, error)
@@ -347,8 +383,9 @@ class TicketPrinter:
             with self._uow() as uow:
                 if job.ok:
                     uow.print_jobs.mark_printed(job_id, self._clock.now())
-                else:
-                    uow.print_jobs.cancel(job_id, f"not printed ({job.error}); the number was shown on screen")
+                else:  # the printer's reason is kept (the list says it); the state says it was not printed
+                    uow.print_jobs.cancel(job_id, f"not printed ({job.error}); the number was shown on screen",
+                                          job.code or "print.ticket_not_printed", reason_params(job.params))
                 uow.commit()
         except Exception:  # the ticket stands either way; a job left owed is dropped at the next start
             _log.exception("ticket %s: print job %s could not be settled", ticket.number, job_id)
@@ -362,7 +399,8 @@ class TicketPrinter:
                     if j.kind is DocumentKind.QUEUE_TICKET and j.created_at < self.started_at]
             numbers = {}
             for j in left:
-                uow.print_jobs.cancel(j.id, "not printed before the kiosk closed; never printed later")
+                uow.print_jobs.cancel(j.id, "not printed before the kiosk closed; never printed later",
+                                      "print.kiosk_closed_first")
                 ticket = uow.queue.ticket(j.key)
                 numbers[j.id] = ticket.label if ticket is not None else j.key
             uow.commit()

@@ -26,5 +26,8 @@ class PrintJobRow(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")  # English, for the log and support
+    # why, for the screens (migration 0016): a device.* / print.* message code and its params as JSON
+    error_code: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    error_params: Mapped[str] = mapped_column(Text, default="", server_default="")
     printed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

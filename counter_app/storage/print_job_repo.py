@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -14,14 +16,30 @@ from counter_app.storage.ids import new_id
 from counter_app.storage.print_job_models import PrintJobRow
 
 _STILL_OWED = tuple(s.value for s in OWED_STATUSES)
+_log = logging.getLogger(__name__)
+
+
+def _dump(params: Sequence[tuple[str, str]]) -> str:
+    return json.dumps(dict(params), ensure_ascii=False, sort_keys=True)[:2000] if params else ""
 
 
 def _record(row: PrintJobRow) -> PrintJobRecord:
     return PrintJobRecord(
         id=row.id, device=row.device, kind=DocumentKind(row.kind), key=row.key, created_at=row.created_at,
         status=PrintJobStatus(row.status), attempts=row.attempts, last_error=row.last_error,
-        printed_at=row.printed_at,
+        printed_at=row.printed_at, error_code=row.error_code or "", error_params=_params(row.error_params),
     )
+
+
+def _params(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        _log.error("print job reason params are damaged: %r", text[:200])
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items())) if isinstance(raw, dict) else ()
 
 
 class SqlPrintJobRepository:
@@ -31,7 +49,8 @@ class SqlPrintJobRepository:
     def add(self, *, device: str, kind: DocumentKind, key: str, created_at: datetime) -> PrintJobRecord:
         row = PrintJobRow(
             id=new_id(), device=device, kind=kind.value, key=key, created_at=created_at,
-            status=PrintJobStatus.OWED.value, attempts=0, last_error="", printed_at=None,
+            status=PrintJobStatus.OWED.value, attempts=0, last_error="", printed_at=None, error_code="",
+            error_params="",
         )
         self._s.add(row)
         self._s.flush()
@@ -74,13 +93,15 @@ class SqlPrintJobRepository:
             job_id, status=PrintJobStatus.PRINTED.value, printed_at=at, attempts=PrintJobRow.attempts + 1
         )
 
-    def mark_failed(self, job_id: str, error: str) -> bool:
+    def mark_failed(self, job_id: str, error: str, code: str = "", params: Sequence[tuple[str, str]] = ()) -> bool:
         return self._settle(
-            job_id, status=PrintJobStatus.FAILED.value, last_error=error[:2000], attempts=PrintJobRow.attempts + 1
+            job_id, status=PrintJobStatus.FAILED.value, last_error=error[:2000], attempts=PrintJobRow.attempts + 1,
+            error_code=code[:64], error_params=_dump(params),
         )
 
-    def cancel(self, job_id: str, reason: str) -> bool:
-        return self._settle(job_id, status=PrintJobStatus.CANCELLED.value, last_error=reason[:2000])
+    def cancel(self, job_id: str, reason: str, code: str = "", params: Sequence[tuple[str, str]] = ()) -> bool:
+        return self._settle(job_id, status=PrintJobStatus.CANCELLED.value, last_error=reason[:2000],
+                            error_code=code[:64], error_params=_dump(params))
 
     def count_owed(self, device: str) -> int:
         return len(self.owed(device))

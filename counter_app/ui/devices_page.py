@@ -45,7 +45,7 @@ from counter_app.services.device_admin import (
 from counter_app.services.devices import FIXED_ROLES, MAX_BOARDS, DeviceStatus
 from counter_app.services.formatting import format_datetime
 from counter_app.services.i18n import N_, _, describe_error
-from counter_app.services.print_jobs import PrintJobRecord, PrintJobStatus
+from counter_app.services.print_jobs import PrintJobRecord, PrintJobStatus, job_reason_text
 from counter_app.ui.navigation import CounterContext, CounterPage
 from counter_app.ui.office_printer import system_printer_names
 from counter_app.ui.tasks import run_in_background
@@ -456,7 +456,7 @@ class DevicesPage(CounterPage):
         for row, job in enumerate(self._jobs):
             kind_words = OFFICE_KINDS.get(job.kind.value)
             cells = (format_datetime(job.created_at), _(kind_words) if kind_words else job.kind.value, job.key,
-                     job_state_text(job, busy), str(job.attempts), job.last_error)
+                     job_state_text(job, busy), str(job.attempts), job_reason_text(job))
             for column, text in enumerate(cells):
                 self.jobs_table.setItem(row, column, _item(text))
         self.jobs_table.resizeColumnsToContents()
@@ -487,7 +487,8 @@ class DevicesPage(CounterPage):
         job, printing = self.selected_job(), self.printing
         if job is None or printing is None:
             return
-        run_in_background(lambda: printing.cancel(job, reason="cancelled on the Devices screen"),
+        run_in_background(lambda: printing.cancel(job, reason="cancelled on the Devices screen",
+                                                  code="print.cancelled_on_devices_screen"),
                           lambda done: self._on_cancelled(bool(done)), self._on_failed, owner=self, name="cancel job")
 
     def _on_cancelled(self, done: bool) -> None:

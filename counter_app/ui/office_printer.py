@@ -74,8 +74,9 @@ class OfficePrinter:
                 pages = self._print(pdf, title, choice, name)
             except _Refused as refused:
                 _log.error("office printer %s: %s not printed: %s", name or "default", title, refused)
-                self._report(DeviceState.ERROR, "device.office_print_failed", printer=name or "", reason=str(refused))
-                return PrintJob(self.name, ok=False, error=str(refused))
+                self._report(DeviceState.ERROR, "device.office_print_failed", printer=name or "", reason=refused.word)
+                return PrintJob(self.name, ok=False, error=str(refused), code="device.office_print_failed",
+                                params=(("printer", name or ""), ("reason", refused.word)))
         _log.info("office printer %s: %s printed (%d pages, %s, %d copies)", name or "default", title, pages,
                   choice.paper, choice.copies)
         self._report(DeviceState.CONNECTED)
@@ -96,11 +97,11 @@ class OfficePrinter:
             printer.setOutputFileName(str(self._output_file))
         else:
             if name and name not in system_printer_names():
-                raise _Refused(f"no printer named {name!r} on this computer")
+                raise _Refused(f"no printer named {name!r} on this computer", "printer.not_on_this_computer")
             if name:
                 printer.setPrinterName(name)
             if not printer.isValid():
-                raise _Refused("no printer is set up on this computer")
+                raise _Refused("no printer is set up on this computer", "printer.none_set_up")
         printer.setDocName(title)
         printer.setFullPage(True)
         printer.setPageSize(QPageSize(PAPER.get(choice.paper, QPageSize.PageSizeId.A4)))
@@ -112,20 +113,20 @@ class OfficePrinter:
         dpi = printer.resolution()
         images = [QImage.fromData(png) for png in self._render_pages(pdf, dpi)]
         if not images or any(image.isNull() for image in images):
-            raise _Refused("the document has no page to print")
+            raise _Refused("the document has no page to print", "printer.no_page")
         copies = choice.copies
         if printer.supportsMultipleCopies():
             printer.setCopyCount(copies)
             copies = 1
         painter = QPainter()
         if not painter.begin(printer):
-            raise _Refused("the printer did not start the document")
+            raise _Refused("the printer did not start the document", "printer.not_started")
         try:
             first = True
             for _copy in range(copies):  # engines without copies (PDF files) get the pages again
                 for image in images:
                     if not first and not printer.newPage():
-                        raise _Refused("the printer refused a new page")
+                        raise _Refused("the printer refused a new page", "printer.page_refused")
                     first = False
                     painter.drawImage(_fitted(image, printer), image)
         finally:
@@ -139,7 +140,12 @@ class OfficePrinter:
 
 
 class _Refused(Exception):
-    """The printer cannot take this document (the reason goes to the log and the print job)."""
+    """The printer cannot take this document (the text goes to the log, ``word`` to the print job and the
+    status bar: a services/messages.PARAM_WORDS code)."""
+
+    def __init__(self, text: str, word: str) -> None:
+        super().__init__(text)
+        self.word = word
 
 
 def _fitted(image: QImage, printer: QPrinter) -> QRectF:
