@@ -218,8 +218,8 @@ def test_two_pcs_work_offline_reconnect_and_converge_with_no_loss_and_no_duplica
         assert worker.store.state().offline_since is not None
         server.start()  # the reconnect: the worker's backoff finds it, no one asks
         deadline = time.monotonic() + 15
-        while worker.store.state().waiting:
-            assert time.monotonic() < deadline, "the worker did not push after the server came back"
+        while worker.store.state().waiting or not worker.store.state().online:  # pushed, then pulled
+            assert time.monotonic() < deadline, "the worker did not sync after the server came back"
             time.sleep(0.05)
         assert worker.rounds > tries_offline
         assert worker.store.state().online and worker.store.state().offline_since is None
