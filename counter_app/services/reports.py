@@ -462,10 +462,10 @@ class ReportService:
         uow, scope = self._read(staff_id, filters)
         with uow:
             _check(cancelled)
-            return self._dossiers(uow.reports, period, scope, cancelled)
+            return self._dossiers(uow.reports, period, scope, cancelled)[0]
 
     def _dossiers(self, repo: ReportRepository, period: Period, scope: ReportScope,
-                  cancelled: Cancelled) -> DossierReport:
+                  cancelled: Cancelled) -> tuple[DossierReport, list[DossierGroupRow]]:
         start, end = period.bounds()
         end = max(start, min(end, self._clock.now()))  # "open at the end" of a period not over yet: now
         groups = repo.dossier_groups(start, end, scope)
@@ -492,7 +492,7 @@ class ReportService:
             breakdowns[dimension] = sorted(
                 (BreakdownLine(k, channel_name(k) if lookup is None else _name(lookup, k), f) for k, f in sums.items()),
                 key=lambda line: (-(line.figures.received + line.figures.carried_over), line.name))
-        return DossierReport(period, scope, total, breakdowns, names)
+        return DossierReport(period, scope, total, breakdowns, names), groups
 
     # -- queue ----------------------------------------------------------------------------------
     def queue_indicators(self, period: Period, filters: ReportFilters, *, staff_id: str,
@@ -592,14 +592,12 @@ class ReportService:
         norm_from = period.end - timedelta(days=NORM_HISTORY_DAYS - 1)
         with uow:
             repo = uow.reports
-            now_report = self._dossiers(repo, period, scope, cancelled)
-            before_report = self._dossiers(repo, before, scope, cancelled)
+            now_report, cells_now = self._dossiers(repo, period, scope, cancelled)
+            before_report, cells_before = self._dossiers(repo, before, scope, cancelled)
             times = repo.service_times(norm_from, period.end, replace(scope, procedure_code=None, agency_id=None))
             _check(cancelled)
             ratings_now = repo.ratings(*period.bounds(), scope)
             ratings_before = repo.ratings(*before.bounds(), scope)
-            cells_now = repo.dossier_groups(*period.bounds(), scope)
-            cells_before = repo.dossier_groups(*before.bounds(), scope)
             _check(cancelled)
         norms = _norm_table(times)
 

@@ -78,6 +78,9 @@ class SqlReportRepository:
 
     # -- dossiers -----------------------------------------------------------------------------
     def dossier_groups(self, start: datetime, end: datetime, scope: ReportScope) -> list[DossierGroupRow]:
+        """Dossiers that can count in [start, end): received before its end and either received in it,
+        with a result or a return since its start, or without a result (open, stopped, withdrawn); the
+        rest had their result before the start and count nowhere (the same figures, fewer rows read)."""
         params: dict[str, Any] = {"s": stamp(start), "e": stamp(end)}
         where = self._dossier_scope(scope, params)
 
@@ -102,6 +105,8 @@ class SqlReportRepository:
                    CASE WHEN d.supplement_requests > 0 THEN {first('supplement_provided')} END AS back_at
             FROM dossiers d
             WHERE d.received_at < :e{where}
+              AND (d.received_at >= :s OR d.result_ready_at >= :s OR d.returned_at >= :s
+                   OR (d.result_ready_at IS NULL AND d.status NOT IN ('refused', 'incomplete')))
         ), x AS (
             SELECT base.*,
                    CASE WHEN rr_raw < received_at THEN received_at ELSE rr_raw END AS rr,
