@@ -13,7 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from counter_app.domain.calendar import VIETNAM_TIME
 from counter_app.domain.errors import DomainError
+from counter_app.services.i18n import _
 from counter_app.services.ports import CounterAppServices, Printer
 from counter_app.services.sync_port import SyncState
 from counter_app.services.sync_words import describe_sync_state
@@ -57,6 +59,7 @@ class StatusItem:
     state: str
     code: str
     detail: str = ""
+    words: str = ""  # the short state already in words, when it has particulars (sync: "offline since 08:30, 7 waiting")
 
 
 def store_status(store_path: Path | None) -> StatusItem:
@@ -104,10 +107,13 @@ def sync_status(state: SyncState | None, now: datetime) -> StatusItem:
         return StatusItem(SYNC, OFF, SYNC_NOT_SET)
     words = "\n".join(describe_sync_state(state, now))
     if not state.last_error:
-        return StatusItem(SYNC, OK, SYNC_OK, words)
+        short = _("{n} waiting").format(n=state.waiting) if state.waiting else ""
+        return StatusItem(SYNC, OK, SYNC_OK, words, short)
     if state.last_error in _SYNC_TRANSIENT:
-        return StatusItem(SYNC, ERROR, SYNC_OFFLINE_NOW, words)
-    return StatusItem(SYNC, ERROR, SYNC_REFUSED, words)
+        since = state.offline_since.astimezone(VIETNAM_TIME) if state.offline_since else now.astimezone(VIETNAM_TIME)
+        short = _("offline since {time}, {n} waiting").format(time=f"{since:%H:%M}", n=state.waiting)
+        return StatusItem(SYNC, ERROR, SYNC_OFFLINE_NOW, words, short)
+    return StatusItem(SYNC, ERROR, SYNC_REFUSED, words, _("refused, {n} waiting").format(n=state.waiting))
 
 
 def pc_status(services: CounterAppServices) -> tuple[StatusItem, ...]:

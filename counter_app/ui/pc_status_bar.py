@@ -34,8 +34,6 @@ SHORT_WORDS: dict[str, str] = {  # what is wrong, in a few words; a part that wo
     pc_status.VOICE_OFF: N_("off"),
     NO_PLAYER: N_("no audio player"),
     PLAYER_FAILED: N_("cannot play"),
-    pc_status.SYNC_OFFLINE_NOW: N_("offline, changes wait on this PC"),
-    pc_status.SYNC_REFUSED: N_("refused"),
     pc_status.SYNC_NOT_SET: N_("not enrolled"),
 }
 TOOLTIPS: dict[str, str] = {
@@ -61,6 +59,8 @@ def item_text(item: StatusItem) -> str:
     """"● Máy in" when it works, "✖ Giọng đọc: không phát được" when not (the tooltip says more)."""
     part = _(PART_NAMES[item.key]) if item.key in PART_NAMES else item.key
     mark = _MARKS.get(item.state, "✖")
+    if item.words:  # already in words, with its particulars (sync: "offline since 08:30, 7 waiting")
+        return f"{mark} " + _("{part}: {state}").format(part=part, state=item.words)
     if item.state == pc_status.OK:
         return f"{mark} {part}"
     words = SHORT_WORDS.get(item.code) or _FALLBACK_WORDS.get(item.state, N_("not working"))

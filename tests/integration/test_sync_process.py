@@ -316,3 +316,22 @@ def test_a_gap_answer_sends_again_from_the_seq_the_server_expects(
     assert report.applied == 4 and worker.store.state().waiting == 0
     device = outbox(pc)[0][1]
     assert sorted(r[2] for r in server.op_log() if r[1] == device) == [1, 2, 3, 4]
+
+
+def test_an_op_the_server_rejects_is_kept_there_marked_here_and_named_in_the_status(
+        tmp_path: Path, server: Server, server_dir: Path) -> None:
+    pc = new_pc(tmp_path, "pc", 8, server, server_dir)
+    work(pc, 1)
+    with sqlite3.connect(pc / "counter.sqlite3") as db:  # an op of another centre: the server refuses it
+        db.execute("UPDATE outbox SET payload = json_set(payload, '$.centre_id', 'c-khac') WHERE device_seq = 1")
+    done = counter("sync", "now", data_dir=pc)
+    assert done.returncode == 0, done.stderr
+    assert "1 bị từ chối" in done.stdout and "1 được áp dụng" in done.stdout
+    assert "Thay đổi máy chủ giữ lại để xem xét: 1" in done.stdout and "other_centre" in done.stdout
+    assert all(row[3] is not None for row in outbox(pc))  # on the server (for review), not sent again
+    review = counter("server", "rejects", data_dir=server_dir)
+    assert outbox(pc)[0][0] in review.stdout
+    with sqlite3.connect(pc / "counter.sqlite3") as db:
+        token = db.execute("SELECT token FROM sync_link").fetchone()[0]
+    logs = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (pc / "logs").glob("*.log*"))
+    assert "enrolled as device" in logs and token not in logs  # the token is never logged
