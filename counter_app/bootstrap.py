@@ -350,7 +350,7 @@ def receipt_job(document, profile: str | None) -> bytes:  # type: ignore[no-unty
     return escpos_receipt_job(layout, profile=profile)
 
 
-def receipt_printers_of(devices: dict) -> tuple[Any, dict[str, Any]]:  # type: ignore[type-arg]
+def receipt_printers_of(devices: dict, board: Any = None) -> tuple[Any, dict[str, Any]]:  # type: ignore[type-arg]
     """The device status board of this PC and a driver for each receipt-printer role set in its
     settings (``ticket-printer``, ``receipt-printer``; one driver when both name the same printer).
     A broken setting is logged and reported on the board; that role prints on the virtual printer."""
@@ -362,7 +362,7 @@ def receipt_printers_of(devices: dict) -> tuple[Any, dict[str, Any]]:  # type: i
     from counter_app.printing.escpos_job import DEFAULT_PROFILE, escpos_raster_job
     from counter_app.services.devices import DeviceBoard, DeviceState, DeviceStatus, assignments
 
-    board = DeviceBoard()
+    board = board if board is not None else DeviceBoard()
 
     def broken(role: str, exc: Exception) -> None:
         _log.error("device setting %s cannot be used: %s", role, exc)
@@ -390,6 +390,23 @@ def receipt_printers_of(devices: dict) -> tuple[Any, dict[str, Any]]:  # type: i
 
         printers[role] = by_uri[str(assignment.uri)] = EscposPrinter(assignment, board, raster_job=raster)
     return board, printers
+
+
+def receipt_queue_of(devices: dict, printing: Any, board: Any) -> Any:  # type: ignore[type-arg]
+    """The receipt printer's queue over a new driver, after an administrator assigned it a device
+    (AppServices.restart_device); None when no receipt printer is set (receipts go to the page printer)."""
+    from counter_app.devices.print_queue import PrintQueue
+
+    _board, printers = receipt_printers_of({k: v for k, v in devices.items() if k == "receipt-printer"}, board)
+    device = printers.get("receipt-printer")
+    return PrintQueue(device, printing) if device is not None else None
+
+
+def export_report(document: Any, fmt: str) -> bytes:
+    """A report document as PDF, Excel or CSV bytes: the export ``counter report`` writes (the Reports screen)."""
+    from counter_app.printing.report_export import export
+
+    return export(document, fmt)
 
 
 def device_tools(board: Any = None) -> Any:
@@ -504,8 +521,9 @@ def open_services(
         from counter_app.printing.escpos_job import native_codes
         from counter_app.printing.raster import thermal_layout
 
-        if fmt == "escpos":
-            return receipt_job(document, receipt_profile)
+        if fmt == "escpos":  # the profile of the receipt printer in use (it may be assigned again meanwhile)
+            queue = printing.receipt_queue
+            return receipt_job(document, queue.printer.profile if queue is not None else receipt_profile)
         layout = thermal_layout(document, width_mm=80, dpi=203, native=native_codes())
         out = io.BytesIO()
         layout.image().save(out, format="PNG")
@@ -582,6 +600,7 @@ def open_services(
         device_tools_factory=device_tools,
         scanner_factory=serial_scanner,
         boards_factory=counter_boards,
+        receipt_queue_factory=receipt_queue_of,
         announcer_factory=make_announcer if settings.voice else None,
         device_id=device_id,
         uow=factory,
@@ -592,4 +611,5 @@ def open_services(
         store_path=path,
         backup_path=backup,
         sync=sync,
+        report_exporter=export_report,
     )

@@ -3,8 +3,9 @@
 The Devices screen (ui/devices_page.py) and ``counter devices list|set|test|listen`` (cli.py)
 both work through :class:`DeviceAdmin`: it checks a new assignment with services/devices.py and
 the drivers (``DeviceTools``, made by bootstrap from counter_app/devices), keeps it in the PC's
-``settings.json``, and tests a role's device. The drivers that serve the counter read the
-settings when the program starts; an assignment changed here is used from the next start.
+``settings.json``, and tests a role's device. An assignment changed here starts that role's driver
+again at once (``on_changed``: AppServices.restart_device), without starting the program again; a
+scanner's Test lets go of the running reader's port meanwhile (``pause``: AppServices.pause_device).
 
 Office printers (A4/A5 forms, the book, guidance sheets) are the system's printers; which one,
 which paper and how many copies each kind of document gets is kept per PC in
@@ -127,11 +128,26 @@ class DeviceAdmin:
     """The devices of this PC for an administrator: list, assign (checked, saved), remove, test."""
 
     def __init__(self, settings_path: Path, tools: DeviceTools, board: DeviceBoard | None = None,
-                 on_saved: Callable[[Settings], None] | None = None) -> None:
+                 on_saved: Callable[[Settings], None] | None = None,
+                 on_changed: Callable[[str], bool] | None = None,
+                 pause: Callable[[str], Callable[[], None] | None] | None = None) -> None:
         self.settings_path = Path(settings_path)
         self.tools = tools
         self.board = board
         self._on_saved = on_saved  # AppServices keeps its settings in step
+        self._on_changed = on_changed  # starts the role's driver again; False: no driver of this program has it
+        self._pause = pause  # lets go of a role's port during its test; returns what takes it again
+
+    def apply(self, role: str) -> bool:
+        """Start the role's driver again with what the settings now say; True when it was (the
+        assignment is in use now), False when no driver of this program serves the role."""
+        if self._on_changed is None:
+            return False
+        try:
+            return bool(self._on_changed(role))
+        except Exception:  # kept in the settings; the driver's status and the log say what is wrong
+            _log.exception("device %s is set but its driver could not be started again", role)
+            return False
 
     def settings(self) -> Settings:
         return load_settings(self.settings_path)
@@ -200,19 +216,29 @@ class DeviceAdmin:
         return True
 
     def test(self, role_text: str, *, number: str | None = None, timeout: float | None = None) -> TestOutcome:
-        """Test the device of a role (never raises for a device fault: the outcome says it)."""
+        """Test the device of a role (never raises for a device fault: the outcome says it). The
+        program's own reader of that port lets go of it meanwhile (the test reads the port itself)."""
         assignment = self.assignment(role_text)
+        resume = self._pause(assignment.role.name) if self._pause is not None else None
         try:
             return self.tools.test(assignment, number=number, timeout=timeout)
         except DomainError as exc:
             return TestOutcome(assignment.role.name, False, error=exc)
+        finally:
+            if resume is not None:
+                resume()
 
     def listen(self, role_text: str, count: int, timeout: float,
                on_code: Callable[[str], None] | None = None) -> list[str]:
         assignment = self.assignment(role_text)
         if assignment.role.kind != "scanner":
             raise DomainError("device.option_not_for_role", option="listen", role=assignment.role.name)
-        return self.tools.listen(assignment, count, min(timeout, MAX_LISTEN_SECONDS), on_code)
+        resume = self._pause(assignment.role.name) if self._pause is not None else None
+        try:
+            return self.tools.listen(assignment, count, min(timeout, MAX_LISTEN_SECONDS), on_code)
+        finally:
+            if resume is not None:
+                resume()
 
     def discover(self) -> Discovery:
         return self.tools.discover()

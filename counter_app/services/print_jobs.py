@@ -183,10 +183,10 @@ class PrintService:
         if outcome.ok:
             self.mark_printed(record, desk)
         else:
-            job = outcome.job
-            code, params = (job.code, job.params) if job.code else (
-                "print.printer_failed", (("printer", job.printer), ("reason", job.error or "?")))
-            self._mark_failed(record, job.error or "printer refused the job", code, params)
+            sent = outcome.job
+            code, params = (sent.code, sent.params) if sent.code else (
+                "print.printer_failed", (("printer", sent.printer), ("reason", sent.error or "?")))
+            self._mark_failed(record, sent.error or "printer refused the job", code, params)
         return outcome
 
     def mark_printed(self, job: PrintJobRecord | str, desk: Desk) -> bool:

@@ -94,6 +94,10 @@ class CounterRole(QObject):
             install_office_printer(self.services)
         except Exception:
             _log.exception("the office printer could not be set up; documents go to the virtual printer")
+        services = self.services
+        on_change = getattr(services, "on_device_change", None)
+        if callable(on_change):  # assigned again on the Devices screen: installed again at once
+            on_change("office-printer", lambda: install_office_printer(services))
 
     def _start_serial_scanner(self) -> None:
         """A serial/USB-CDC scanner set for this PC: its codes take the keyboard-wedge scans' route."""
@@ -107,6 +111,7 @@ class CounterRole(QObject):
             _log.exception("the serial scanner could not start; scans come through the keyboard only")
             return
         self.stop_scanner = stop
+        stop = stop or getattr(self.services, "stop_scanner", None)  # one assigned later is closed too
         if stop is not None:
             app = QApplication.instance()
             if app is not None:
@@ -121,6 +126,7 @@ class CounterRole(QObject):
         except Exception:
             _log.exception("the counter boards could not start; calls show on the hall display only")
             return
+        stop = stop or getattr(self.services, "stop_boards", None)  # boards assigned later are closed too
         if stop is not None:
             app = QApplication.instance()
             if app is not None:

@@ -365,21 +365,34 @@ class DevicesPage(CounterPage):
         protocol = self.protocol_edit.text() if self.protocol_edit.isEnabled() else None
         address = self.address_spin.value() if self.address_spin.isEnabled() and self.address_spin.value() >= 0 else None
         admin = self.admin
-        run_in_background(lambda: admin.assign(role, uri, profile=profile, protocol=protocol, address=address),
-                          self._on_assigned, self._on_failed, owner=self, name="assign device")
 
-    def _on_assigned(self, assignment: object) -> None:
+        def assign_and_start() -> tuple[Any, bool]:  # the role's driver starts again with the new device
+            assignment = admin.assign(role, uri, profile=profile, protocol=protocol, address=address)
+            return assignment, admin.apply(assignment.role.name)
+
+        run_in_background(assign_and_start, self._on_assigned, self._on_failed, owner=self, name="assign device")
+
+    def _on_assigned(self, result: object) -> None:
+        assignment, applied = result  # type: ignore[misc]
         role = getattr(assignment, "role", None)
-        self.status_line.show_message(
-            _("{role} is now {uri}; it is used from the next start of the program.").format(
-                role=role_text(str(role)), uri=getattr(assignment, "uri", "")), "ok")
+        words = (_("{role} is now {uri}, in use now.") if applied
+                 else _("{role} is now {uri}; it is used from the next start of the program."))
+        self.status_line.show_message(words.format(role=role_text(str(role)), uri=getattr(assignment, "uri", "")),
+                                      "ok")
         self.refresh()
 
     def remove(self) -> None:
         if self.admin is None:
             return
         role, admin = self._chosen_role(), self.admin
-        run_in_background(lambda: admin.remove(role), lambda removed: self._on_removed(role, removed), self._on_failed,
+
+        def remove_and_stop() -> bool:
+            removed = admin.remove(role)
+            if removed:
+                admin.apply(role)  # its driver stops (nothing is set for the role now)
+            return removed
+
+        run_in_background(remove_and_stop, lambda removed: self._on_removed(role, removed), self._on_failed,
                           owner=self, name="remove device")
 
     def _on_removed(self, role: str, removed: object) -> None:

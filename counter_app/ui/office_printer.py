@@ -169,14 +169,20 @@ def install_office_printer(services: Any) -> OfficePrinter | None:
 
     found = assignments({k: v for k, v in settings.devices.items() if k == "office-printer"}, broken)
     office = found.get("office-printer")
+    current = printing.printer
+    # installed again after Assign or Remove (the Devices screen): it replaces the one installed before
+    images = current._images if isinstance(current, OfficePrinter) else current
     if office is None:
+        if isinstance(current, OfficePrinter) and images is not None:
+            printing.printer = images  # removed: page documents go to the printer it stood beside again
+            _log.info("the office printer was removed; page documents go to %s", getattr(images, "name", images))
         return None
     uri = office.uri
     adapter = OfficePrinter(
         printer_name=uri.target if uri.scheme == "system" else None,
         settings=lambda: services.settings,
         render_pages=printing.preview_pages,
-        images=printing.printer,
+        images=images,
         output_file=Path(uri.target) if uri.scheme == "file" else None,
         board=getattr(services, "device_board", None),
     )
