@@ -354,8 +354,9 @@ class _UsbLink:
         self.write(query)
         try:
             got = bytes(self._printer.device.read(self._printer.in_ep, 16, int(timeout * 1000)))
-        except Exception as exc:
-            if "timeout" in str(exc).lower():
+        except Exception as exc:  # pyusb: USBTimeoutError "[Errno 110] Operation timed out" when silent
+            words = str(exc).lower()
+            if _errno_of(exc) == errno.ETIMEDOUT or "timed out" in words or "timeout" in words:
                 return None
             raise OSError(_errno_of(exc) or errno.EIO, str(exc)) from exc
         return next((b for b in got if _is_status(b)), None)
