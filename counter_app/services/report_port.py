@@ -65,20 +65,42 @@ class PostalGroupRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketFact:
-    """One queue visit (a ticket row: a transfer continues it in a new row with hop + 1)."""
+class TicketGroupRow:
+    """Queue visits of one centre × line × counter (a ticket row each: a transfer continues a visit in a
+    new row with hop + 1; ``visits`` counts first hops only)."""
 
     centre_id: str
     line_id: str
     counter_id: str
-    staff_id: str
-    hop: int
-    walk_in: bool
-    outcome: str  # served, no_show, transferred, removed, removed_at_reset, walk_in, '' while open
-    issued_s: int  # when the ticket was issued (this hop queued)
-    wait_s: int | None  # call − queued
-    walk_s: int | None  # start − call
-    service_s: int | None  # end − start
+    visits: int  # first hops: tickets issued plus walk-ins
+    walk_ins: int
+    served: int  # outcome served or walk_in
+    no_show: int
+    transferred: int
+    removed: int
+    called: int  # rows with a waiting time (called, not walk-ins)
+    called_in_time: int  # … waited at most the target
+    skewed: int  # rows with a negative time (a PC clock changed during the visit)
+
+
+@dataclass(frozen=True, slots=True)
+class DurationRow:
+    """How many rows of a group took ``seconds`` (negative times read as 0)."""
+
+    kind: str  # wait | walk | service (whole seconds, all rows, no group); wait_group (the centre × line ×
+    # counter group's waits in bins, ``seconds`` the middle of the bin)
+    centre_id: str
+    line_id: str
+    counter_id: str
+    seconds: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFacts:
+    groups: list[TicketGroupRow]
+    durations: list[DurationRow]
+    issued_by_hour: list[tuple[int, int]]  # (hours since 1970 in Vietnam time, first hops issued)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +174,7 @@ class ReportRepository(Protocol):
 
     def postal_groups(self, start: datetime, end: datetime, scope: ReportScope) -> list[PostalGroupRow]: ...
 
-    def ticket_facts(self, first_day: date, last_day: date, scope: ReportScope) -> list[TicketFact]: ...
+    def queue_facts(self, first_day: date, last_day: date, scope: ReportScope, target_wait_s: int) -> QueueFacts: ...
 
     def service_times(self, first_day: date, last_day: date, scope: ReportScope) -> list[ServiceTimeFact]: ...
 

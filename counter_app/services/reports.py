@@ -37,10 +37,11 @@ from counter_app.services.i18n import _
 from counter_app.services.permissions import COMMAND_LINE, Permission, require
 from counter_app.services.report_port import (
     DossierGroupRow,
+    QueueFacts,
     ReportNames,
     ReportRepository,
     ReportScope,
-    TicketFact,
+    TicketGroupRow,
 )
 
 Cancelled = Callable[[], bool] | None
@@ -176,7 +177,7 @@ class QueueLine:
     visits: int
     served: int
     no_show: int
-    median_wait_minutes: float | None
+    median_wait_minutes: float | None  # to the tenth of a minute (from 6-second bins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,16 +357,6 @@ def quantile(values: Sequence[float], q: float) -> float | None:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def duration_stats(seconds: Iterable[int]) -> DurationStats:
-    minutes = [s / 60 for s in seconds]
-    buckets = dict.fromkeys(bucket_labels(BUCKET_MINUTES, BUCKET_COUNT), 0)
-    for m in minutes:
-        buckets[bucket_label(m, BUCKET_MINUTES, BUCKET_COUNT)] += 1
-    median, p90 = quantile(minutes, 0.5), quantile(minutes, 0.9)
-    return DurationStats(len(minutes), None if median is None else round(median, 2),
-                         None if p90 is None else round(p90, 2), buckets)
-
-
 def suggested_norm(seconds: Sequence[int]) -> int:
     """The suggested norm: the 75th percentile of the measured times, rounded up to the minute (≥ 1)."""
     p75 = quantile(seconds, NORM_QUANTILE) or 0
@@ -491,7 +482,7 @@ class ReportService:
             lookup = lookups[index]
             breakdowns[dimension] = sorted(
                 (BreakdownLine(k, channel_name(k) if lookup is None else _name(lookup, k), f) for k, f in sums.items()),
-                key=lambda line: (-(line.figures.received + line.figures.carried_over), line.name))
+                key=lambda line: (-(line.figures.received + line.figures.carried_over), line.name, line.key))
         return DossierReport(period, scope, total, breakdowns, names), groups
 
     # -- queue ----------------------------------------------------------------------------------
@@ -499,10 +490,10 @@ class ReportService:
                          cancelled: Cancelled = None) -> QueueReport:
         uow, scope = self._read(staff_id, filters)
         with uow:
-            facts = uow.reports.ticket_facts(period.start, period.end, scope)
+            facts = uow.reports.queue_facts(period.start, period.end, scope, TARGET_WAIT_MINUTES * 60)
             _check(cancelled)
             names = uow.reports.names(frozenset())
-        return queue_report(period, scope, facts, names, cancelled)
+        return queue_report(period, scope, facts, names)
 
     # -- norms ----------------------------------------------------------------------------------
     def service_norms(self, period: Period, filters: ReportFilters, *, staff_id: str,
@@ -571,7 +562,7 @@ class ReportService:
             centre = a.centre_id if a else names.staff_centre.get(person, "")
             lines.append(_staff_line(person, names, centre, on_duty.get(person, ""), hours.get(person, 0.0), a))
         total = _staff_line("", names, "", "", sum(hours.values()), None, lines)
-        return StaffReport(period, scope, sorted(lines, key=lambda s: s.name), total)
+        return StaffReport(period, scope, sorted(lines, key=lambda s: (s.name, s.staff_id)), total)
 
     # -- satisfaction ------------------------------------------------------------------------------
     def satisfaction(self, period: Period, filters: ReportFilters, *, staff_id: str,
@@ -673,62 +664,73 @@ def _staff_line(person: str, names: ReportNames, centre: str, counter: str, hour
         round(a.rating_sum / a.ratings, 2) if a.ratings else None, a.cash_collected)
 
 
-def queue_report(period: Period, scope: ReportScope, facts: list[TicketFact], names: ReportNames,
-                 cancelled: Cancelled = None) -> QueueReport:
-    waits, walks, services = [], [], []
-    skewed = 0
+def weighted_quantile(histogram: Sequence[tuple[int, int]], q: float) -> float | None:
+    """``quantile`` over (value, times) pairs: the same nearest-rank value as over the values spelt out."""
+    total = sum(n for _, n in histogram)
+    if not total:
+        return None
+    rank, seen = max(1, math.ceil(q * total)), 0
+    for value, n in sorted(histogram):
+        seen += n
+        if seen >= rank:
+            return value
+    return None  # not reached
+
+
+def histogram_stats(histogram: Sequence[tuple[int, int]]) -> DurationStats:
+    """Median, p90 (minutes) and 3-minute buckets of a (seconds, times) histogram."""
+    buckets = dict.fromkeys(bucket_labels(BUCKET_MINUTES, BUCKET_COUNT), 0)
+    for seconds, n in histogram:
+        buckets[bucket_label(seconds / 60, BUCKET_MINUTES, BUCKET_COUNT)] += n
+    median, p90 = weighted_quantile(histogram, 0.5), weighted_quantile(histogram, 0.9)
+    return DurationStats(sum(n for _, n in histogram), None if median is None else round(median / 60, 2),
+                         None if p90 is None else round(p90 / 60, 2), buckets)
+
+
+def queue_report(period: Period, scope: ReportScope, facts: QueueFacts, names: ReportNames) -> QueueReport:
+    """The queue figures rolled up from the centre × line × counter groups and duration histograms."""
+    kinds: dict[str, Counter[int]] = {"wait": Counter(), "walk": Counter(), "service": Counter()}
+    waits_of: dict[str, dict[str, Counter[int]]] = {"centre": defaultdict(Counter), "line": defaultdict(Counter),
+                                                     "counter": defaultdict(Counter)}
+    for d in facts.durations:
+        if d.kind in kinds:
+            kinds[d.kind][d.seconds] += d.count
+        else:  # wait_group: one group's binned waits, rolled up per centre, line and counter
+            waits_of["centre"][d.centre_id][d.seconds] += d.count
+            waits_of["line"][d.line_id][d.seconds] += d.count
+            if d.counter_id:
+                waits_of["counter"][d.counter_id][d.seconds] += d.count
     heat = [[0] * 24 for _ in range(7)]
-    outcomes: Counter[str] = Counter()
-    groups: dict[str, dict[str, list[Any]]] = {"centre": defaultdict(list), "line": defaultdict(list),
-                                                "counter": defaultdict(list)}
-    called_in_time = called = 0
-    for i, t in enumerate(facts):
-        if i % 50_000 == 0:
-            _check(cancelled)
-        outcomes[t.outcome] += 1
-        for value in (t.wait_s, t.walk_s, t.service_s):
-            if value is not None and value < 0:
-                skewed += 1
-        wait = None if t.walk_in or t.wait_s is None else max(0, t.wait_s)
-        if wait is not None:
-            waits.append(wait)
-            called += 1
-            called_in_time += wait <= TARGET_WAIT_MINUTES * 60
-        if not t.walk_in and t.walk_s is not None:
-            walks.append(max(0, t.walk_s))
-        if t.outcome in ("served", "walk_in") and t.service_s is not None:
-            services.append(max(0, t.service_s))
-        if t.hop == 0:
-            weekday, hour = local_weekday_hour(t.issued_s)
-            heat[weekday][hour] += 1
-        groups["centre"][t.centre_id].append((t, wait))
-        groups["line"][t.line_id].append((t, wait))
-        if t.counter_id:
-            groups["counter"][t.counter_id].append((t, wait))
+    for hour_number, n in facts.issued_by_hour:
+        weekday, hour = local_weekday_hour(hour_number * 3600 - 7 * 3600)
+        heat[weekday][hour] += n
 
-    def lines(kind: str, lookup: dict[str, str]) -> list[QueueLine]:
+    def total(attr: str, rows: Iterable[TicketGroupRow] = facts.groups) -> int:
+        return sum(getattr(g, attr) for g in rows)
+
+    def lines(kind: str, attr: str, lookup: dict[str, str]) -> list[QueueLine]:
+        grouped: dict[str, list[TicketGroupRow]] = defaultdict(list)
+        for g in facts.groups:
+            if getattr(g, attr):
+                grouped[getattr(g, attr)].append(g)
         out = []
-        for key, items in groups[kind].items():
-            item_waits = [w for _, w in items if w is not None]
-            median = quantile(item_waits, 0.5)
-            out.append(QueueLine(key, _name(lookup, key), sum(1 for t, _ in items if t.hop == 0),
-                                 sum(1 for t, _ in items if t.outcome in ("served", "walk_in")),
-                                 sum(1 for t, _ in items if t.outcome == "no_show"),
-                                 None if median is None else round(median / 60, 2)))
-        return sorted(out, key=lambda q: q.name)
+        for key, rows in grouped.items():
+            median = weighted_quantile(list(waits_of[kind][key].items()), 0.5)
+            out.append(QueueLine(key, _name(lookup, key), total("visits", rows), total("served", rows),
+                                 total("no_show", rows), None if median is None else round(median / 60, 1)))
+        return sorted(out, key=lambda q: (q.name, q.key))
 
-    no_show = outcomes["no_show"]
+    called = total("called")
+    visits, walk_ins = total("visits"), total("walk_ins")
     return QueueReport(
-        period=period, scope=scope, visits=sum(1 for t in facts if t.hop == 0),
-        tickets=sum(1 for t in facts if t.hop == 0 and not t.walk_in),
-        walk_ins=sum(1 for t in facts if t.walk_in and t.hop == 0),
-        served=outcomes["served"] + outcomes["walk_in"], no_show=no_show, transferred=outcomes["transferred"],
-        removed=outcomes["removed"] + outcomes["removed_at_reset"],
-        wait=duration_stats(waits), walk=duration_stats(walks), service=duration_stats(services),
-        service_level=_share(called_in_time, called), target_wait_minutes=TARGET_WAIT_MINUTES,
-        no_show_share=_share(no_show, called), heat_map=heat,
-        by_centre=lines("centre", names.centres), by_line=lines("line", names.lines),
-        by_counter=lines("counter", names.counters), skewed=skewed,
+        period=period, scope=scope, visits=visits, tickets=visits - walk_ins, walk_ins=walk_ins,
+        served=total("served"), no_show=total("no_show"), transferred=total("transferred"), removed=total("removed"),
+        wait=histogram_stats(list(kinds["wait"].items())), walk=histogram_stats(list(kinds["walk"].items())),
+        service=histogram_stats(list(kinds["service"].items())),
+        service_level=_share(total("called_in_time"), called), target_wait_minutes=TARGET_WAIT_MINUTES,
+        no_show_share=_share(total("no_show"), called), heat_map=heat,
+        by_centre=lines("centre", "centre_id", names.centres), by_line=lines("line", "line_id", names.lines),
+        by_counter=lines("counter", "counter_id", names.counters), skewed=total("skewed"),
     )
 
 
@@ -773,8 +775,8 @@ def demand_report(period: Period, scope: ReportScope, rows: Iterable[Any], names
     method = (_("seasonal naive: each month of the next quarter = the same month a year earlier") if not short else
               _("history shorter than 12 months: the mean of the last 3 months (not seasonal)"))
     return DemandReport(period, scope, months, forecast_months, method, history_months, short,
-                        sorted(agencies, key=lambda d: d.agency_name),
-                        sorted(procedures, key=lambda d: (d.agency_name, d.procedure_code)))
+                        sorted(agencies, key=lambda d: (d.agency_name, d.agency_id)),
+                        sorted(procedures, key=lambda d: (d.agency_name, d.agency_id, d.procedure_code)))
 
 
 def satisfaction_report(period: Period, scope: ReportScope, facts: Sequence[Any], names: ReportNames) -> SatisfactionReport:
@@ -786,7 +788,7 @@ def satisfaction_report(period: Period, scope: ReportScope, facts: Sequence[Any]
         grouped: dict[str, list[int]] = defaultdict(list)
         for f in facts:
             grouped[getattr(f, attr)].append(f.level)
-        return sorted((rating_line(k, _name(lookup, k), v) for k, v in grouped.items()), key=lambda r: r.name)
+        return sorted((rating_line(k, _name(lookup, k), v) for k, v in grouped.items()), key=lambda r: (r.name, r.key))
 
     reasons = Counter(" ".join(f.reason.split()) for f in facts if f.reason.strip())
     return SatisfactionReport(

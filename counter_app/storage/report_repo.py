@@ -20,19 +20,22 @@ from sqlalchemy.orm import Session
 
 from counter_app.services.report_port import (
     DossierGroupRow,
+    DurationRow,
     DutyRow,
     PostalGroupRow,
+    QueueFacts,
     RatingFact,
     ReceivedDayRow,
     ReportNames,
     ReportScope,
     ServiceTimeFact,
     StaffActivityRow,
-    TicketFact,
+    TicketGroupRow,
 )
 from counter_app.storage.types import VIETNAM_TIME
 
 VIETNAM_OFFSET_S = 7 * 3600  # Vietnam has no daylight saving time
+WAIT_BIN_S = 6  # per-group waiting-time histograms: 6-second bins, read at their middle
 
 
 def stamp(at: datetime) -> str:
@@ -50,7 +53,7 @@ class SqlReportRepository:
         """Whole seconds since 1970 (UTC) of a stored time: the only dialect-specific SQL here."""
         if self._dialect == "postgresql":
             return f"CAST(EXTRACT(EPOCH FROM CAST({column} AS TIMESTAMPTZ)) AS BIGINT)"
-        return f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
+        return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
     def _day_number(self, column: str) -> str:
         """Days since 1970-01-01 in Vietnam time (integer division of whole seconds)."""
@@ -169,23 +172,64 @@ class SqlReportRepository:
         return [ReceivedDayRow(r[0], r[1], int(r[2]), int(r[3])) for r in self._rows(sql, params)]
 
     # -- queue ---------------------------------------------------------------------------------
-    def ticket_facts(self, first_day: date, last_day: date, scope: ReportScope) -> list[TicketFact]:
-        params: dict[str, Any] = {"d0": first_day, "d1": last_day}
+    def queue_facts(self, first_day: date, last_day: date, scope: ReportScope, target_wait_s: int) -> QueueFacts:
+        """One pass over the period's ticket rows (each time parsed once into a materialized CTE), then the
+        groups, the duration histograms and the issue hours from it, in one statement."""
+        params: dict[str, Any] = {"d0": first_day, "d1": last_day, "target": target_wait_s, "no": False, "yes": True}
         where = ""
         if scope.centre_id is not None:
             where = " AND t.centre_id = :centre"
             params["centre"] = scope.centre_id
         ep = self._epoch
+        called = ep("t.called_at")
+        started = ep("t.started_at")
+        seconds = "CASE WHEN {0} < 0 THEN 0 ELSE {0} END"
+        pad = ", 0, 0, 0, 0, 0, 0, 0, 0, 0"
+        # per centre, line and counter: waits in bins of BIN_S seconds (their medians to the tenth of a minute)
+        binned = f"({seconds.format('wait')}) / {WAIT_BIN_S} * {WAIT_BIN_S} + {WAIT_BIN_S // 2}"
         sql = f"""
-        SELECT t.centre_id, t.line_id, COALESCE(t.counter_id, ''), COALESCE(t.staff_id, ''), t.hop, t.walk_in,
-               COALESCE(t.outcome, ''), {ep('t.issued_at')},
-               {ep('t.called_at')} - {ep('t.queued_at')}, {ep('t.started_at')} - {ep('t.called_at')},
-               {ep('t.ended_at')} - {ep('t.started_at')}
-        FROM queue_tickets t WHERE t.day >= :d0 AND t.day <= :d1{where}
+        WITH s AS MATERIALIZED (
+            SELECT t.centre_id AS c, t.line_id AS l, COALESCE(t.counter_id, '') AS k, t.hop AS hop,
+                   CASE WHEN t.walk_in = :yes THEN 1 ELSE 0 END AS wi, COALESCE(t.outcome, '') AS o,
+                   CASE WHEN t.walk_in = :no AND t.called_at IS NOT NULL THEN {called} - {ep('t.queued_at')} END AS wait,
+                   CASE WHEN t.walk_in = :no AND t.called_at IS NOT NULL AND t.started_at IS NOT NULL
+                        THEN {started} - {called} END AS walk,
+                   CASE WHEN t.outcome IN ('served', 'walk_in') AND t.started_at IS NOT NULL AND t.ended_at IS NOT NULL
+                        THEN {ep('t.ended_at')} - {started} END AS service,
+                   CASE WHEN t.hop = 0 THEN ({ep('t.issued_at')} + {VIETNAM_OFFSET_S}) / 3600 END AS hour
+            FROM queue_tickets t WHERE t.day >= :d0 AND t.day <= :d1{where}
+        )
+        SELECT 'group', c, l, k, 0,
+               SUM(CASE WHEN hop = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN hop = 0 AND wi = 1 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN o IN ('served', 'walk_in') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN o = 'no_show' THEN 1 ELSE 0 END), SUM(CASE WHEN o = 'transferred' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN o IN ('removed', 'removed_at_reset') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN wait IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN wait <= :target THEN 1 ELSE 0 END),
+               SUM(CASE WHEN wait < 0 THEN 1 ELSE 0 END + CASE WHEN walk < 0 THEN 1 ELSE 0 END
+                   + CASE WHEN service < 0 THEN 1 ELSE 0 END)
+        FROM s GROUP BY c, l, k
+        UNION ALL SELECT 'wait', '', '', '', {seconds.format('wait')}, COUNT(*){pad[:-3]}
+        FROM s WHERE wait IS NOT NULL GROUP BY {seconds.format('wait')}
+        UNION ALL SELECT 'walk', '', '', '', {seconds.format('walk')}, COUNT(*){pad[:-3]}
+        FROM s WHERE walk IS NOT NULL GROUP BY {seconds.format('walk')}
+        UNION ALL SELECT 'service', '', '', '', {seconds.format('service')}, COUNT(*){pad[:-3]}
+        FROM s WHERE service IS NOT NULL GROUP BY {seconds.format('service')}
+        UNION ALL SELECT 'wait_group', c, l, k, {binned}, COUNT(*){pad[:-3]}
+        FROM s WHERE wait IS NOT NULL GROUP BY c, l, k, {binned}
+        UNION ALL SELECT 'hour', '', '', '', hour, COUNT(*){pad[:-3]}
+        FROM s WHERE hour IS NOT NULL GROUP BY hour
         """
-        return [TicketFact(r[0], r[1], r[2], r[3], int(r[4]), bool(r[5]), r[6], int(r[7]),
-                           _int(r[8]), _int(r[9]), _int(r[10]))
-                for r in self._rows(sql, params, dates=("d0", "d1"))]
+        groups: list[TicketGroupRow] = []
+        durations: list[DurationRow] = []
+        issued: list[tuple[int, int]] = []
+        for r in self._rows(sql, params, dates=("d0", "d1")):
+            if r[0] == "group":
+                groups.append(TicketGroupRow(r[1], r[2], r[3], *(int(v or 0) for v in r[5:])))
+            elif r[0] == "hour":
+                issued.append((int(r[4]), int(r[5])))
+            else:
+                durations.append(DurationRow(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])))
+        return QueueFacts(groups, durations, issued)
 
     def service_times(self, first_day: date, last_day: date, scope: ReportScope) -> list[ServiceTimeFact]:
         params: dict[str, Any] = {"d0": first_day, "d1": last_day}
