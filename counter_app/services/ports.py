@@ -22,6 +22,7 @@ from counter_app.services.read_models import (
     CounterView,
     ProcedureGuide,
     ProcedureSummary,
+    ReportUnit,
     StaffSession,
 )
 
@@ -505,6 +506,21 @@ class CounterAppServices(Protocol):
     def start_boards(self) -> Callable[[], None] | None:
         """Drive this PC's queue-number boards (``board-N``): each call or recall at counter N shows
         on board N, sent by the board's own thread; returns what stops them, None when none is set."""
+        ...
+
+    def report_units(self, staff_id: str) -> list[ReportUnit]:
+        """The centres (with their agencies) a report may be asked for by this staff member."""
+        ...
+
+    def run_report(self, name: str, period: Any, filters: Any, *, staff_id: str,
+                   cancelled: Callable[[], bool] | None = None) -> Any:
+        """The report ``name`` (services/reports.REPORT_NAMES) of a ``reports.Period`` with
+        ``reports.ReportFilters``; ``cancelled`` is polled between steps and stops it (``report.cancelled``)."""
+        ...
+
+    def export_report(self, document: Any, fmt: str, path: Path) -> Path:
+        """Write a ``report_documents.ReportDocument`` as ``pdf``, ``xlsx`` or ``csv`` to ``path``
+        (``report.cannot_write`` when the file cannot be written)."""
         ...
 
 

@@ -85,3 +85,12 @@ class CounterView:
     centre_id: str
     number: int
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportUnit:
+    """A centre a report may be asked for (the Reports screen's centre filter), with its agencies (id, name)."""
+
+    centre_id: str
+    centre_name: str
+    agencies: tuple[tuple[str, str], ...]

@@ -37,6 +37,7 @@ from counter_app.ui.navigation import CounterContext, CounterPage, Navigator
 from counter_app.ui.pc_status_bar import PcStatusBar
 from counter_app.ui.preview import offer_owed_prints
 from counter_app.ui.queue_panel import QueuePanel, add_queue_dock
+from counter_app.ui.reports_page import ReportsPage
 from counter_app.ui.results import ResultsPage
 from counter_app.ui.returns import ReturnPage
 from counter_app.ui.tasks import run_in_background
@@ -65,10 +66,13 @@ PageFactory = Callable[[CounterContext], CounterPage]
 
 
 def default_pages(role: str | None = None) -> list[PageFactory]:
-    """The pages of the counter window, in tab order; an administrator also gets the Devices page."""
+    """The pages of the counter window, in tab order; an administrator also gets the Devices page,
+    a supervisor and an administrator the Reports page."""
     pages: list[PageFactory] = [GuidePage, IntakePage, HandoverPage, ResultsPage, ReturnPage, BookPage]
     if role is not None and allows(role, Permission.MANAGE_DEVICES):
         pages.append(DevicesPage)
+    if role is not None and allows(role, Permission.SEE_REPORTS):
+        pages.append(ReportsPage)
     return pages
 
 

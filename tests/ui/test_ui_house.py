@@ -170,7 +170,8 @@ def test_the_window_is_the_navigator_of_its_pages(qtbot: QtBot, services: Any) -
     assert all(page.navigator is window for page in window.pages)
     names = [page.page_name for page in window.pages]
     devices = ["devices"] if window.context.session.role == "admin" else []  # the administrator's Devices page
-    assert names == ["guide", "intake", "handover", "results", "return", "book", *devices]
+    reports = ["reports"] if window.context.session.role in ("admin", "supervisor") else []  # the Reports page
+    assert names == ["guide", "intake", "handover", "results", "return", "book", *devices, *reports]
 
 
 def test_show_page_brings_the_named_page_forward_with_what_was_asked(qtbot: QtBot, services: Any) -> None:

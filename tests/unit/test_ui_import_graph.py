@@ -18,7 +18,7 @@ PACKAGE = "counter_app.ui"
 
 # The pages of the counter window and the dialogs a page opens through the navigator: none of
 # them may import another (ui/navigation.py), only main_window knows them all.
-PAGES = {"guide", "intake_page", "handover", "results", "returns", "book", "devices_page"}
+PAGES = {"guide", "intake_page", "handover", "results", "returns", "book", "devices_page", "reports_page"}
 NAVIGATED_DIALOGS = {"intake", "dossier_view"}
 
 
