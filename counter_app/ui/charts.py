@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -183,12 +183,12 @@ class ChartView(QWidget):
     def mark_at(self, point: QPointF) -> Mark | None:
         return next((m for m in self.marks if m.rect.adjusted(-2, -2, 2, 2).contains(point)), None)
 
-    def event(self, event: object) -> bool:
-        if isinstance(event, QHelpEvent):
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             mark = self.mark_at(QPointF(event.pos()))
             if mark is None:
                 QToolTip.hideText()
             else:
                 QToolTip.showText(event.globalPos(), f"{mark.series} · {mark.label}: {number_text(mark.value)}", self)
             return True
-        return super().event(event)  # type: ignore[arg-type]
+        return super().event(event)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -164,6 +164,21 @@ class ReportTableModel(QAbstractTableModel):
         return None
 
 
+W = TypeVar("W", bound=QWidget)
+
+
+def _named(widget: W, name: str) -> W:
+    widget.setObjectName(name)
+    return widget
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = _named(QDateEdit(), name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
 def ask_save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
     """The file the report goes to, asked of the user; None when they gave none."""
     chosen, _filter = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
@@ -195,57 +210,57 @@ class ReportsPage(CounterPage):
 
     # -- building -------------------------------------------------------------------------------
     def _build_filters(self) -> None:
-        self.report_combo = QComboBox(objectName="reportChoice")
+        self.report_combo = _named(QComboBox(), "reportChoice")
         for name in REPORT_NAMES:
             self.report_combo.addItem(_(REPORT_TITLES[name]), name)
-        self.period_combo = QComboBox(objectName="reportPeriod")
+        self.period_combo = _named(QComboBox(), "reportPeriod")
         for key, title in QUICK_PERIODS:
             self.period_combo.addItem(_(title), key)
         self.period_combo.currentIndexChanged.connect(self._on_period_choice_changed)
-        self.from_edit = QDateEdit(objectName="reportFrom", calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.to_edit = QDateEdit(objectName="reportTo", calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.from_edit = _date_edit("reportFrom")
+        self.to_edit = _date_edit("reportTo")
         self.from_edit.dateChanged.connect(self._on_date_edited)
         self.to_edit.dateChanged.connect(self._on_date_edited)
-        self.centre_combo = QComboBox(objectName="reportCentre")
+        self.centre_combo = _named(QComboBox(), "reportCentre")
         self.centre_combo.currentIndexChanged.connect(self._on_centre_changed)
-        self.agency_combo = QComboBox(objectName="reportAgency")
+        self.agency_combo = _named(QComboBox(), "reportAgency")
         self.agency_combo.setMinimumContentsLength(18)
         self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.procedure_search = SearchEdit("reportProcedureSearch", _("Find a procedure…"), delay_ms=300,
                                            down_leaves=False)
         self.procedure_search.sig_search.connect(self._on_procedure_search)
-        self.procedure_combo = QComboBox(objectName="reportProcedure")
+        self.procedure_combo = _named(QComboBox(), "reportProcedure")
         self.procedure_combo.setMinimumContentsLength(18)
         self.procedure_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.procedure_combo.addItem(_("All procedures"), None)
-        self.run_button = QPushButton(_("Show report"), objectName="reportRun")
+        self.run_button = _named(QPushButton(_("Show report")), "reportRun")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.compute)
-        self.cancel_button = QPushButton(_("Cancel"), objectName="reportCancel")
+        self.cancel_button = _named(QPushButton(_("Cancel")), "reportCancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar(objectName="reportProgress")
+        self.progress = _named(QProgressBar(), "reportProgress")
         self.progress.setRange(0, 0)  # busy: the service says nothing of how far it is
         self.progress.setMaximumWidth(160)
         self.progress.hide()
-        self.progress_label = QLabel(objectName="reportProgressLabel")
+        self.progress_label = _named(QLabel(), "reportProgressLabel")
         self._ticker = QTimer(self)
         self._ticker.setInterval(PROGRESS_TICK_MS)
         self._ticker.timeout.connect(self._on_ticker_timeout)
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt, title, _pattern in EXPORT_FORMATS:
-            button = QPushButton(_("Export {format}").format(format=_(title)), objectName=f"reportExport_{fmt}")
+            button = _named(QPushButton(_("Export {format}").format(format=_(title))), f"reportExport_{fmt}")
             button.setEnabled(False)
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
             self.export_buttons[fmt] = button
         self.status = StatusLine()
 
     def _build_results(self) -> None:
-        self.table_combo = QComboBox(objectName="reportTableChoice")
+        self.table_combo = _named(QComboBox(), "reportTableChoice")
         self.table_combo.currentIndexChanged.connect(self._on_table_choice_changed)
         self.model = ReportTableModel()
         self.table: QTableView = make_table(self.model, "reportTable")
-        self.notes_label = QLabel(objectName="reportNotes")
+        self.notes_label = _named(QLabel(), "reportNotes")
         self.notes_label.setWordWrap(True)
         self.charts: list[ChartView] = [ChartView(self), ChartView(self)]
         chart_box = QWidget()

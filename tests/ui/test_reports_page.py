@@ -222,3 +222,32 @@ def test_the_quick_periods_and_dates_the_wrong_way_round(qtbot: QtBot, store: An
     assert not page.is_computing()
     assert "kết thúc" in page.status.text() and page.status.property("tone") == "error"
     QApplication.processEvents()
+
+
+def test_every_report_shows_tables_and_charts_and_an_administrator_picks_any_centre(
+        qtbot: QtBot, store: Any, vi: None) -> None:
+    admin = replace(SUPERVISOR, staff_id="s-admin01", role="admin")
+    window = _window(qtbot, store, admin)
+    page = _reports(qtbot, window)
+    centres = [page.centre_combo.itemData(i) for i in range(page.centre_combo.count())]
+    assert centres[0] is None and len(centres) > 2  # "all centres", then each centre
+    page.centre_combo.setCurrentIndex(centres.index("c-tinh"))
+    assert page.agency_combo.count() > 1 and page.agency_combo.itemData(0) is None
+    kinds: set[str] = set()
+    for i in range(page.report_combo.count()):
+        name = page.report_combo.itemData(i)
+        _pick(page, name, "quarter")
+        page.run_button.click()
+        qtbot.waitUntil(lambda: not page.is_computing(), timeout=WAIT_MS)
+        assert page.document is not None and page.document.name == name, page.status.text()
+        assert page.status.property("tone") == "info" and page.model.columnCount() > 0
+        assert page.table_combo.count() == len(page.document.tables)
+        for view in page.charts:
+            if view.isVisible():
+                view.grab()  # paints without error
+                kind = view.chart().kind  # type: ignore[union-attr]
+                kinds.add(kind)
+                if view.marks:
+                    mark = view.marks[0]
+                    assert view.mark_at(mark.rect.center()) is not None
+    assert kinds == {"bar", "line", "heat"}
