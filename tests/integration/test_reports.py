@@ -87,17 +87,19 @@ def test_every_report_and_export_of_an_empty_period(reports) -> None:  # type: i
 def test_queue_figures_recomputed_from_the_tickets(reports, history) -> None:  # type: ignore[no-untyped-def]
     report = reports.queue_indicators(AUG, ReportFilters(centre_id="c-tinh"), staff_id=COMMAND_LINE)
     rows = sqlite3.connect(store_path(history)).execute(
-        "SELECT queued_at, called_at, walk_in, outcome FROM queue_tickets WHERE centre_id = 'c-tinh'"
+        "SELECT queued_at, called_at, walk_in, outcome, issued_at FROM queue_tickets WHERE centre_id = 'c-tinh'"
         " AND day BETWEEN '2026-08-01' AND '2026-08-31'").fetchall()
     waits = sorted(max(0.0, (datetime.fromisoformat(c) - datetime.fromisoformat(q)).total_seconds())
-                   for q, c, walk_in, _ in rows if c and not walk_in)
+                   for q, c, walk_in, _, _ in rows if c and not walk_in)
     assert report.visits == len(rows) and sum(map(sum, report.heat_map)) == len(rows)
     assert report.wait.count == len(waits) == sum(report.wait.buckets.values())
     assert report.wait.median_minutes == pytest.approx(waits[(len(waits) + 1) // 2 - 1] / 60, abs=0.01)
     assert report.service_level == pytest.approx(sum(w <= 15 * 60 for w in waits) / len(waits))
     assert report.no_show == sum(1 for r in rows if r[3] == "no_show") and report.skewed > 0
     assert sum(q.visits for q in report.by_line) == report.visits
-    assert all(sum(report.heat_map[5:7][d]) >= 0 for d in range(2))
+    issued = [datetime.fromisoformat(r[4]).astimezone(VIETNAM_TIME) for r in rows]
+    assert report.heat_map == [[sum(1 for t in issued if (t.weekday(), t.hour) == (d, h)) for h in range(24)]
+                               for d in range(7)]
 
 
 def test_norms_are_the_p75_rounded_up_with_the_sample(reports) -> None:  # type: ignore[no-untyped-def]
@@ -266,3 +268,20 @@ def test_clock_skewed_records_still_add_up(reports, history) -> None:  # type: i
     after = reports.dossier_indicators(AUG, ReportFilters(), staff_id=COMMAND_LINE).total
     assert after.balanced and after.skewed > before.skewed
     assert after.received == before.received and after.released > 0
+
+
+def test_the_readme_report_example_runs_as_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+
+    import pypdf
+
+    from tests.integration.test_readme_examples import ROOT, _block_after, _checkout_after_make_run
+
+    checkout = _checkout_after_make_run(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("COUNTER_DATA_DIR", None)
+    done = subprocess.run(["bash", "-c", "set -euo pipefail\n" + _block_after("## Reports (command line)")],
+                          cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(pypdf.PdfReader(checkout / "hieu-qua.pdf").pages) == 1
