@@ -7,6 +7,7 @@ real numbers and dates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,7 +48,7 @@ class Chart:
     title: str
     kind: str  # bar | line | heat
     labels: list[str]
-    series: list[tuple[str, list[float]]]
+    series: list[tuple[str, Sequence[float]]]
     row_labels: list[str] = field(default_factory=list)  # heat: one series per row
 
 
@@ -174,7 +175,7 @@ def demand_document(report: DemandReport) -> ReportDocument:
     def row(d: Any) -> list[Any]:
         return [d.agency_name, d.procedure_name, *d.months, d.change, *d.forecast]
 
-    total = [_("Total"), ""] + [sum(d.months[i] for d in report.agencies) for i in range(len(months))] + [None] + [
+    total: list[Any] = [_("Total"), ""] + [sum(d.months[i] for d in report.agencies) for i in range(len(months))] + [None] + [
         round(sum(d.forecast[i] for d in report.agencies), 1) for i in range(3)]
     notes = [_("Forecast: {method}.").format(method=report.method)]
     if report.short_history:
