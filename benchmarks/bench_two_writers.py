@@ -41,14 +41,19 @@ class SharedClock:
     """Every process reads the same time: a working Monday from 08:00 plus the real seconds since
     the round started (the store's clock guard refuses a process whose clock lags the others)."""
 
-    def __init__(self, started: float) -> None:
+    def __init__(self) -> None:
         from counter_app.domain.calendar import VIETNAM_TIME
 
         self._base = datetime.combine(DAY, datetime.min.time(), VIETNAM_TIME).replace(hour=8)
+        self._started: float | None = None  # until the round starts, it is 08:00 sharp
+
+    def start(self, started: float) -> None:
         self._started = started
 
     def now(self) -> datetime:
-        return self._base + timedelta(seconds=time.time() - self._started)
+        if self._started is None:
+            return self._base
+        return self._base + timedelta(seconds=max(0.0, time.time() - self._started))
 
 
 def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path) -> int:
@@ -58,17 +63,21 @@ def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path) -> in
     from counter_app.domain.errors import DomainError
     from counter_app.services.dossiers import Desk, IntakeComponent, IntakePayment, IntakeRequest
 
-    out.with_suffix(".ready").touch()  # this process has its imports loaded: wait for the others
-    while not go.exists():
-        time.sleep(0.01)
-    started = float(go.read_text(encoding="utf-8"))
-    services = open_services(data_dir, clock=SharedClock(started))
+    clock = SharedClock()
+    services = open_services(data_dir, clock=clock)
     queue, dossiers = services.queue, services.dossiers
     session, counter = services.demo_session()
     desk = Desk(session.staff_id, session.full_name, session.centre_id, INTAKE_COUNTER, counter.name)
     guide = services.procedure_guide(SIGNATURE)
     components = tuple(IntakeComponent(c.name, max(c.originals, 1)) for c in guide.components)
     lines = [line.id for line in queue.lines(CENTRE)]  # taps spread over the kiosk's services
+    dossiers.address_book(DAY)  # what a window loads before its first use: not part of a writer's wait
+    dossiers.preview_appointment(guide.code, CENTRE)
+    out.with_suffix(".ready").touch()  # this process is open and warm: wait for the others
+    while not go.exists():
+        time.sleep(0.01)
+    started = float(go.read_text(encoding="utf-8"))
+    clock.start(started)
     latencies: list[float] = []
     refused: dict[str, int] = {}
     other: list[str] = []

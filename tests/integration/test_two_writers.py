@@ -21,12 +21,12 @@ def test_three_writers_on_one_store_wait_their_turn_and_lose_nothing(tmp_path: P
     data_dir = tmp_path / "store"
     bench.make_store(data_dir)
 
-    figures = bench.run_round(data_dir, bench.ROLES, seconds=2.5)
+    figures = bench.run_round(data_dir, bench.ROLES, seconds=3.0)
 
     for role, f in figures.items():
         assert f["other"] == [], (role, f["other"])
         assert not [code for code in f["refused"] if code.startswith("store.")], (role, f["refused"])  # never busy
-        assert f["ops"] > 5, (role, f)  # every role got its turns
+        assert f["ops"] >= 3, (role, f)  # every role got its turns
         assert f["max"] < BUSY_TIMEOUT_MS, (role, f)
     db = sqlite3.connect(store_path(data_dir))
     try:
