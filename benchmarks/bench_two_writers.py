@@ -56,7 +56,7 @@ class SharedClock:
         return self._base + timedelta(seconds=max(0.0, time.time() - self._started))
 
 
-def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path) -> int:
+def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path, pause: float = 0.0) -> int:
     """One role's loop; writes {"ms": [...], "refused": {code: n}, "other": [...]} to ``out``."""
     from counter_app.bootstrap import open_services
     from counter_app.domain.dossier import Outcome
@@ -95,6 +95,8 @@ def worker(role: str, data_dir: Path, go: Path, seconds: float, out: Path) -> in
 
     while time.time() < started + seconds:
         i += 1
+        if pause:
+            time.sleep(pause)  # a busy centre rather than a saturated one (make test)
         try:
             if role == "kiosk":
                 timed(queue.issue_ticket, lines[i % len(lines)], request_key=f"k{i}")
@@ -131,13 +133,13 @@ def make_store(data_dir: Path) -> None:
     init_store(data_dir, demo=True, clock=_Clock(), demo_dossiers=0)
 
 
-def run_round(data_dir: Path, roles: tuple[str, ...], seconds: float) -> dict[str, dict]:
+def run_round(data_dir: Path, roles: tuple[str, ...], seconds: float, pause: float = 0.0) -> dict[str, dict]:
     """Start ``roles`` at once on the store in ``data_dir`` for ``seconds``; each role's figures."""
     outs = {role: data_dir.parent / f"{data_dir.name}-{role}.json" for role in roles}
     go = data_dir.parent / f"{data_dir.name}-go"
     procs = [
         subprocess.Popen([sys.executable, __file__, "--worker", role, str(data_dir), str(go), repr(seconds),
-                          str(outs[role])], cwd=ROOT)
+                          str(outs[role]), repr(pause)], cwd=ROOT)
         for role in roles
     ]
     deadline = time.time() + 120
@@ -174,8 +176,8 @@ def _print(title: str, figures: dict[str, dict]) -> None:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        role, data_dir, go, seconds, out = sys.argv[2:7]
-        return worker(role, Path(data_dir), Path(go), float(seconds), Path(out))
+        role, data_dir, go, seconds, out, pause = sys.argv[2:8]
+        return worker(role, Path(data_dir), Path(go), float(seconds), Path(out), float(pause))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
