@@ -105,10 +105,12 @@ def test_unknown_profile_gets_the_all_raster_job(demo_data_dir: Path, clock: Fak
         fake.close()
 
 
-def queue_on(services: Any, uri: str, *, first_wait: float = 5.0) -> tuple[PrintQueue, EscposPrinter]:
+def queue_on(
+    services: Any, uri: str, *, first_wait: float = 5.0, backoff: tuple[float, ...] = FAST
+) -> tuple[PrintQueue, EscposPrinter]:
     device = EscposPrinter(DeviceAssignment(parse_role("receipt-printer"), parse_device_uri(uri), "TM-T20II"),
                            DeviceBoard(), timeout=0.3)
-    queue = PrintQueue(device, services.printing, backoff=FAST, first_wait=first_wait)
+    queue = PrintQueue(device, services.printing, backoff=backoff, first_wait=first_wait)
     services.printing.receipt_queue = queue
     return queue, device
 

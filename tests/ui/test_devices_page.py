@@ -73,8 +73,13 @@ def _page(qtbot: QtBot, services: Any, admin: DeviceAdmin) -> DevicesPage:
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
-    with qtbot.waitSignals([page.sig_refreshed] * 2, timeout=WAIT_MS):
-        page.page_shown()
+    # roles, devices found and (with a store) print jobs each load on a worker and say so once:
+    # wait for all of them (waitSignals on one signal listed twice returned after the first)
+    refreshed: list[None] = []
+    page.sig_refreshed.connect(lambda: refreshed.append(None))
+    page.page_shown()
+    expected = 2 + (page.printing is not None)
+    qtbot.waitUntil(lambda: len(refreshed) >= expected, timeout=WAIT_MS)
     return page
 
 
