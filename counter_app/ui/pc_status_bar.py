@@ -93,6 +93,27 @@ class _DeviceBridge(QObject):
     sig_status = Signal(object)
 
 
+def follow_device_board(owner: QObject, board: Any, show: Callable[[object], None]) -> Callable[[], None]:
+    """Show every status of ``board`` now and each change later through ``show`` on the GUI thread
+    (drivers report from their own threads); returns what stops listening. A window that is gone
+    stops the listening by itself, never breaking the driver that reported."""
+    bridge = _DeviceBridge(owner)
+    bridge.sig_status.connect(show, Qt.ConnectionType.QueuedConnection)
+    stop: Callable[[], None] | None = None
+
+    def heard(status: DeviceStatus) -> None:  # on the driver's thread
+        try:
+            bridge.sig_status.emit(status)
+        except RuntimeError:  # the window is gone
+            if stop is not None:
+                stop()
+
+    stop = board.listen(heard)
+    for status in board.statuses().values():
+        show(status)
+    return stop
+
+
 class PcStatusBar(QWidget):
     """Indicators fed by ``set_items`` with ``services.pc_status`` read models; logs each change."""
 
@@ -134,21 +155,7 @@ class PcStatusBar(QWidget):
         if board is None:
             return
         self.stop_watching_devices()
-        bridge = _DeviceBridge(self)
-        bridge.sig_status.connect(self.set_device_status, Qt.ConnectionType.QueuedConnection)
-        stop: Callable[[], None] | None = None
-
-        def heard(status: DeviceStatus) -> None:  # on the driver's thread
-            try:
-                bridge.sig_status.emit(status)
-            except RuntimeError:  # the window is gone: stop listening, never break the driver
-                if stop is not None:
-                    stop()
-
-        stop = board.listen(heard)
-        self._stop_devices = stop
-        for status in board.statuses().values():
-            self.set_device_status(status)
+        self._stop_devices = follow_device_board(self, board, self.set_device_status)
 
     def stop_watching_devices(self) -> None:
         stop = getattr(self, "_stop_devices", None)

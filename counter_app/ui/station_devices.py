@@ -13,12 +13,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from counter_app.services.device_admin import role_text, status_text
 from counter_app.services.devices import DeviceState, DeviceStatus
 from counter_app.services.i18n import N_, _
+from counter_app.ui.pc_status_bar import follow_device_board
 
 _log = logging.getLogger(__name__)
 
@@ -46,10 +47,6 @@ def fault_text(status: DeviceStatus) -> str:
     return _(template).format(role=role_text(status.role))
 
 
-class _Bridge(QObject):
-    sig_status = Signal(object)
-
-
 class StationDeviceIndicator(QLabel):
     """A small label kept in a corner of its window (bottom right), above the window's own widgets."""
 
@@ -70,21 +67,7 @@ class StationDeviceIndicator(QLabel):
             self.hide()
             return
         self.stop_watching()
-        bridge = _Bridge(self)
-        bridge.sig_status.connect(self.set_status, Qt.ConnectionType.QueuedConnection)
-        stop: Callable[[], None] | None = None
-
-        def heard(status: DeviceStatus) -> None:  # a driver's thread
-            try:
-                bridge.sig_status.emit(status)
-            except RuntimeError:  # the window is gone: stop listening, never break the driver
-                if stop is not None:
-                    stop()
-
-        stop = board.listen(heard)
-        self._stop = stop
-        for status in board.statuses().values():
-            self.set_status(status)
+        self._stop = follow_device_board(self, board, self.set_status)
 
     def stop_watching(self) -> None:
         if self._stop is not None:
