@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -118,3 +119,31 @@ def vi(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 @pytest.fixture
 def en(compiled_locale: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield from _use("en", compiled_locale, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL server for the tests: COUNTER_TEST_POSTGRES_URL, or one pgserver started once per
+    test process (the server and the reports tests share it)."""
+    from sqlalchemy.engine import make_url
+
+    named = os.environ.get("COUNTER_TEST_POSTGRES_URL")
+    if named:
+        yield named
+        return
+    try:
+        import pgserver
+    except ImportError:
+        pytest.skip("pgserver is not installed (pip install -e '.[dev]'), and COUNTER_TEST_POSTGRES_URL is not set")
+    # its own folder under /tmp: as root, pgserver opens every parent folder of its data to its user
+    folder = tempfile.mkdtemp(prefix="counter-pg-")
+    os.chmod(folder, 0o755)
+    try:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+    except Exception as exc:  # noqa: BLE001 — any failure to start is the skip reason, said whole
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"the bundled PostgreSQL (pgserver) did not start here: {type(exc).__name__}: {exc}")
+    url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
+    yield url.render_as_string(hide_password=False)
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -4,9 +4,6 @@ a real PostgreSQL (pgserver, or COUNTER_TEST_POSTGRES_URL) with the counter's ow
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -34,32 +31,13 @@ pytestmark = pytest.mark.xdist_group("server")
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    admin = os.environ.get("COUNTER_TEST_POSTGRES_URL")
-    server = folder = None
-    if not admin:
-        try:
-            import pgserver
-        except ImportError:
-            pytest.skip("pgserver is not installed (pip install -e '.[dev]'), and COUNTER_TEST_POSTGRES_URL is not set")
-        folder = tempfile.mkdtemp(prefix="counter-pg-")
-        os.chmod(folder, 0o755)
-        try:
-            server = pgserver.get_server(folder, cleanup_mode="stop")
-        except Exception as exc:  # noqa: BLE001 — any failure to start is the skip reason, said whole
-            shutil.rmtree(folder, ignore_errors=True)
-            pytest.skip(f"the bundled PostgreSQL (pgserver) did not start here: {type(exc).__name__}: {exc}")
-        admin = make_url(server.get_uri()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
     name = f"r_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    engine = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    if server is not None:
-        server.cleanup()
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    yield make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 class _ReadUow:

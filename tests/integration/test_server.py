@@ -8,9 +8,7 @@ install; as root it runs postgres as its own ``pgserver`` system user), or from 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -44,31 +42,7 @@ SCHEMA = max(sync.supported_schema_versions())
 FAST_HASHER = Argon2PasswordHasher(time_cost=1, memory_cost=64)
 
 
-# --- databases ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def postgres_admin_url() -> Iterator[str]:
-    named = os.environ.get("COUNTER_TEST_POSTGRES_URL")
-    if named:
-        yield named
-        return
-    try:
-        import pgserver
-    except ImportError:
-        pytest.skip("pgserver is not installed (pip install -e '.[dev]'), and COUNTER_TEST_POSTGRES_URL is not set")
-    # its own folder under /tmp: as root, pgserver opens every parent folder of its data to its user
-    folder = tempfile.mkdtemp(prefix="counter-pg-")
-    os.chmod(folder, 0o755)
-    try:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
-    except Exception as exc:  # noqa: BLE001 — any failure to start is the skip reason, said whole
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"the bundled PostgreSQL (pgserver) did not start here: {type(exc).__name__}: {exc}")
-    url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
-    yield url.render_as_string(hide_password=False)
-    server.cleanup()
-    shutil.rmtree(folder, ignore_errors=True)
+# --- databases (postgres_admin_url: tests/conftest.py) ---------------------------------------------
 
 
 def _new_postgres(admin_url: str, template: str | None = None) -> str:
